@@ -1,0 +1,10 @@
+namespace OrleansSync.Client.Cli;
+
+/// <summary>The CLI's exit codes, fixed by DESIGN.md: scripts depend on them.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int SyncFailed = 1;
+    public const int BadInput = 2;
+    public const int Unreachable = 3;
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using OrleansSync.Client.Cluster;
+using OrleansSync.Client.Database;
+
+namespace OrleansSync.Client.Cli;
+
+/// <summary>The <c>orleanssync</c> command tree, and the one place errors become exit codes.</summary>
+public static class OrleansSyncCli
+{
+    public static RootCommand CreateRoot()
+    {
+        var root = new RootCommand("orleanssync: drive an OrleansSync cluster (PostgreSQL mirrors of upstream APIs).")
+        {
+            DbCommand.Create(),
+            ClusterCommand.Create(),
+        };
+        root.Options.Add(CliContext.JsonOption);
+        root.Options.Add(CliContext.VerboseOption);
+        root.Options.Add(CliContext.TimeoutOption);
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var parse = CreateRoot().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync($"error: {error.Message}");
+            }
+
+            await Console.Error.WriteLineAsync("Run 'orleanssync --help' for usage.");
+            return ExitCodes.BadInput;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancellationToken);
+        }
+        catch (CliException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("cancelled");
+            return ExitCodes.SyncFailed;
+        }
+    }
+}

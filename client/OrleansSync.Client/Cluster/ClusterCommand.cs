@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Diagnostics;
+using OrleansSync.Client.Cli;
+using OrleansSync.Diagnostics;
+using Spectre.Console;
+
+namespace OrleansSync.Client.Cluster;
+
+/// <summary><c>orleanssync cluster</c>: the silos membership knows of, and optionally a probe through each.</summary>
+public static class ClusterCommand
+{
+    private const int ProbeKeys = 12;
+
+    private static readonly Option<bool> AllOption = new("--all") { Description = "Include silos declared dead." };
+
+    private static readonly Option<bool> CheckOption = new("--check")
+    {
+        Description = "Also activate probe grains, persist their state, and report which silos answered.",
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("cluster", "Show the cluster's silos and their status.") { AllOption, CheckOption };
+        command.SetAction(static (parse, ct) => RunAsync(CliContext.From(parse), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        await using var connection = await context.ConnectAsync(cancellationToken);
+        var hosts = await connection.Client.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false, cancellationToken);
+        var silos = hosts
+            .Where(h => context.Parse.GetValue(AllOption) || h.Status != SiloStatus.Dead)
+            .OrderBy(static h => h.SiloAddress.Endpoint.Port)
+            .ThenBy(static h => h.StartTime)
+            .Select(static h => new SiloView(
+                h.SiloAddress.Endpoint.ToString(),
+                h.SiloAddress.ToParsableString(),
+                h.SiloName,
+                h.HostName,
+                h.Status.ToString(),
+                h.ProxyPort,
+                new DateTimeOffset(h.StartTime, TimeSpan.Zero),
+                new DateTimeOffset(h.IAmAliveTime, TimeSpan.Zero)))
+            .ToList();
+
+        var probes = context.Parse.GetValue(CheckOption) ? await ProbeAsync(connection.Client, cancellationToken) : null;
+        if (context.Output.Json)
+        {
+            context.Output.WriteJson(new { silos, probes });
+        }
+        else
+        {
+            Render(context.Output.Console, silos, probes);
+        }
+
+        return probes is null || probes.All(static p => p.Ok) ? ExitCodes.Ok : ExitCodes.SyncFailed;
+    }
+
+    private static async Task<List<ProbeView>> ProbeAsync(IClusterClient client, CancellationToken cancellationToken)
+    {
+        var probes = new List<ProbeView>();
+        for (var i = 0; i < ProbeKeys; i++)
+        {
+            var key = $"cluster-check-{i}";
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                var result = await client.GetGrain<IClusterProbeGrain>(key).ProbeAsync(cancellationToken);
+                probes.Add(new ProbeView(key, true, result.Silo, result.SiloName, result.Writes, clock.Elapsed.TotalMilliseconds, null));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                probes.Add(new ProbeView(key, false, null, null, null, clock.Elapsed.TotalMilliseconds, e.Message.Split('\n')[0]));
+            }
+        }
+
+        return probes;
+    }
+
+    private static void Render(IAnsiConsole console, List<SiloView> silos, List<ProbeView>? probes)
+    {
+        var table = new Table().AddColumns("Silo", "Name", "Status", "Gateway", "Started (UTC)", "Alive (UTC)");
+        foreach (var silo in silos)
+        {
+            var status = silo.Status == "Active" ? $"[green]{silo.Status}[/]" : $"[yellow]{silo.Status}[/]";
+            table.AddRow(
+                Markup.Escape(silo.Address), Markup.Escape(silo.Name), status, silo.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                silo.StartTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture), silo.IAmAliveTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        console.Write(table);
+        if (probes is null)
+        {
+            return;
+        }
+
+        foreach (var group in probes.GroupBy(static p => p.SiloName ?? "(failed)"))
+        {
+            var failed = group.Count(static p => !p.Ok);
+            console.MarkupLineInterpolated($"probe via {group.Key}: {group.Count() - failed} ok, {failed} failed, {group.Average(static p => p.Milliseconds):0.0} ms avg");
+        }
+    }
+
+    private sealed record class SiloView(
+        string Address, string SiloAddress, string Name, string HostName, string Status, int GatewayPort, DateTimeOffset StartTime, DateTimeOffset IAmAliveTime);
+
+    private sealed record class ProbeView(string Key, bool Ok, string? Silo, string? SiloName, long? Writes, double Milliseconds, string? Error);
+}

@@ -1,0 +1,36 @@
+using Npgsql;
+using OrleansSync.Client.Cli;
+
+namespace OrleansSync.Client.Connection;
+
+/// <summary>Where the cluster is: the client finds gateways through the membership table, so PostgreSQL is all it needs.</summary>
+public sealed record class ClientSettings(string Postgres, string ClusterId, string ServiceId, TimeSpan ConnectTimeout)
+{
+    public const string DefaultConnectionString = "Host=127.0.0.1;Port=5432;Database=orleanssync;Username=orleanssync;Password=orleanssync";
+
+    public static ClientSettings FromEnvironment(TimeSpan connectTimeout)
+    {
+        var postgres = Environment.GetEnvironmentVariable("ORLEANSSYNC_PG") is { Length: > 0 } pg ? pg : DefaultConnectionString;
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(postgres);
+        }
+        catch (ArgumentException e)
+        {
+            throw CliException.BadInput($"ORLEANSSYNC_PG is not a valid Npgsql connection string: {e.Message}");
+        }
+
+        return new ClientSettings(
+            postgres,
+            Environment.GetEnvironmentVariable("ORLEANSSYNC_CLUSTER_ID") is { Length: > 0 } cluster ? cluster : "orleanssync",
+            Environment.GetEnvironmentVariable("ORLEANSSYNC_SERVICE_ID") is { Length: > 0 } service ? service : "orleanssync",
+            connectTimeout);
+    }
+
+    /// <summary>Host, port and database, for messages: never the password.</summary>
+    public string DescribeDatabase()
+    {
+        var pg = new NpgsqlConnectionStringBuilder(Postgres);
+        return $"{pg.Host}:{pg.Port}/{pg.Database}";
+    }
+}

@@ -1,0 +1,36 @@
+using Orleans.Dashboard;
+using OrleansSync.Schema;
+using OrleansSync.Silo.Health;
+using OrleansSync.Silo.Hosting;
+
+var builder = WebApplication.CreateBuilder();
+if (SiloCommandLine.Apply(builder.Configuration, args, Environment.GetEnvironmentVariable) is { } usageError)
+{
+    Console.Error.WriteLine(usageError);
+    return 2;
+}
+
+var settings = builder.Configuration.GetSection(SyncSiloOptions.Section).Get<SyncSiloOptions>() ?? new SyncSiloOptions();
+if (settings.Validate() is { Count: > 0 } errors)
+{
+    foreach (var error in errors)
+    {
+        Console.Error.WriteLine(error);
+    }
+
+    return 2;
+}
+
+builder.AddOrleansSyncSilo(settings);
+var app = builder.Build();
+app.MapHealthEndpoints();
+app.MapOrleansDashboard(routePrefix: "/dashboard");
+
+if (settings.MigrateOnStart)
+{
+    // Before Orleans starts: its ADO.NET providers read their queries from OrleansQuery at start-up.
+    await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+}
+
+await app.RunAsync();
+return 0;
