@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Starts a local OrleansSync cluster: PostgreSQL (installed and started if needed), then N silos in the
+# background, each with a pid file and a log under deploy/local/.run. Waits until all N are Active.
+# Re-running with a larger N adds silos; silos already running are left alone.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+silos=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --silos) silos=${2:-}; shift 2 ;;
+    --silos=*) silos=${1#*=}; shift ;;
+    -h|--help) echo "usage: deploy/local/up.sh [--silos N]   (N from 1 to 20, default 1)"; exit 0 ;;
+    *) echo "up.sh: unknown argument '$1'. usage: deploy/local/up.sh [--silos N]" >&2; exit 2 ;;
+  esac
+done
+if ! [[ "$silos" =~ ^[0-9]+$ ]] || [ "$silos" -lt 1 ] || [ "$silos" -gt 20 ]; then
+  echo "up.sh: --silos takes a whole number from 1 to 20 (got '$silos')" >&2
+  exit 2
+fi
+
+started=$(date +%s)
+bash "$repo_root/deploy/local/postgres.sh"
+
+echo "[up] building ($configuration)"
+dotnet build "$repo_root/silo/OrleansSync.Silo" -c "$configuration" -v quiet -nologo -clp:ErrorsOnly
+dotnet build "$repo_root/client/OrleansSync.Client" -c "$configuration" -v quiet -nologo -clp:ErrorsOnly
+
+# Migrate once up front so that the silos start against a ready schema (they would also migrate, under a lock).
+orleanssync db migrate
+
+mkdir -p "$run_dir"
+for ((i = 0; i < silos; i++)); do
+  pid_file="$run_dir/silo-$i.pid"
+  if pid_alive "$pid_file"; then
+    echo "[up] silo-$i already running (pid $(cat "$pid_file"))"
+    continue
+  fi
+  # setsid: the silo outlives this script and its terminal; down.sh stops it by pid.
+  setsid dotnet "$silo_dll" --name "silo-$i" --silo-port $((11111 + i)) --gateway-port $((30000 + i)) --http-port $((8080 + i)) \
+    --migrate false >"$run_dir/silo-$i.log" 2>&1 < /dev/null &
+  echo $! >"$pid_file"
+  echo "[up] started silo-$i (pid $!, log deploy/local/.run/silo-$i.log)"
+done
+
+deadline=$(($(date +%s) + 120))
+while true; do
+  active=$(orleanssync cluster --json --connect-timeout 5 2>/dev/null | grep -c '"status": "Active"' || true)
+  [ "$active" -ge "$silos" ] && break
+  for ((i = 0; i < silos; i++)); do
+    if ! pid_alive "$run_dir/silo-$i.pid"; then
+      echo "[up] silo-$i exited; the end of its log:" >&2
+      tail -n 20 "$run_dir/silo-$i.log" >&2
+      exit 1
+    fi
+  done
+  if [ "$(date +%s)" -ge "$deadline" ]; then
+    echo "[up] only $active of $silos silos became Active within 120 s; see deploy/local/.run/silo-*.log" >&2
+    exit 1
+  fi
+  sleep 1
+done
+
+orleanssync cluster
+echo "[up] $silos silo(s) Active in $(($(date +%s) - started)) s. Dashboards:"
+for ((i = 0; i < silos; i++)); do
+  echo "  http://127.0.0.1:$((8080 + i))/dashboard"
+done
+echo "[up] stop with deploy/local/down.sh"
