@@ -1,0 +1,49 @@
+using System.Diagnostics;
+
+namespace OrleansSync.Tests.Infrastructure;
+
+/// <summary>Runs the real <c>orleanssync</c> executable and captures what a script would see.</summary>
+public static class Cli
+{
+    public sealed record class Result(int ExitCode, string StdOut, string StdErr, TimeSpan Elapsed);
+
+    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(RepoPaths.ClientDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"orleanssync {string.Join(' ', args)} did not exit within 2 minutes");
+        }
+
+        return new Result(process.ExitCode, await stdout, await stderr, clock.Elapsed);
+    }
+}

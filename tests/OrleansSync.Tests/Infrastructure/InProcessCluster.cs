@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+using OrleansSync.Silo.Hosting;
+
+namespace OrleansSync.Tests.Infrastructure;
+
+/// <summary>
+/// Orleans' in-process <see cref="TestCluster"/> over real TCP with the real ADO.NET providers on a fresh PostgreSQL
+/// database: the same <c>UsePostgres</c> the silo host uses, and no test membership.
+/// (InProcessTestCluster cannot do this in 10.4.2: its test membership and in-memory transport are not optional.)
+/// </summary>
+public sealed class InProcessCluster : IAsyncDisposable
+{
+    private const string PostgresKey = "OrleansSyncTests:Postgres";
+
+    private InProcessCluster(TestDatabase database, TestCluster cluster)
+    {
+        Database = database;
+        Cluster = cluster;
+    }
+
+    public TestDatabase Database { get; }
+
+    public TestCluster Cluster { get; }
+
+    public IClusterClient Client => Cluster.Client;
+
+    public string ClusterId => Cluster.Options.ClusterId;
+
+    public static async Task<InProcessCluster> StartAsync(short silos, CancellationToken cancellationToken)
+    {
+        var database = await TestDatabase.CreateAsync(migrate: true, cancellationToken);
+        var builder = new TestClusterBuilder(silos);
+        builder.Options.UseTestClusterMembership = false;
+        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?> { [PostgresKey] = database.ConnectionString }));
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+
+        var cluster = builder.Build();
+        try
+        {
+            await cluster.DeployAsync(cancellationToken);
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            await database.DisposeAsync();
+            throw;
+        }
+
+        return new InProcessCluster(database, cluster);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.UsePostgres(siloBuilder.Configuration[PostgresKey]!);
+            siloBuilder.UseFastFailureDetection();
+            // Production keeps Orleans' one-minute floor; tests tick every couple of seconds.
+            siloBuilder.Configure<ReminderOptions>(static o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+        }
+    }
+
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
+            clientBuilder.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = configuration[PostgresKey];
+            });
+    }
+}

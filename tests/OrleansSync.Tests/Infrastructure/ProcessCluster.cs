@@ -1,0 +1,94 @@
+using OrleansSync.Client.Connection;
+
+namespace OrleansSync.Tests.Infrastructure;
+
+/// <summary>Real silo processes on a fresh database, found by clients through the membership table.</summary>
+public sealed class ProcessCluster : IAsyncDisposable
+{
+    private readonly List<SiloProcess> _silos = [];
+
+    private ProcessCluster(TestDatabase database, string clusterId, string logDirectory)
+    {
+        Database = database;
+        ClusterId = clusterId;
+        LogDirectory = logDirectory;
+    }
+
+    public TestDatabase Database { get; }
+
+    public string ClusterId { get; }
+
+    public string LogDirectory { get; }
+
+    public IReadOnlyList<SiloProcess> Silos => _silos;
+
+    public static async Task<ProcessCluster> StartAsync(int silos, CancellationToken cancellationToken)
+    {
+        var database = await TestDatabase.CreateAsync(migrate: true, cancellationToken);
+        var logDirectory = Directory.CreateTempSubdirectory("orleanssync-silos-").FullName;
+        var cluster = new ProcessCluster(database, $"test-{Guid.NewGuid():N}"[..17], logDirectory);
+        try
+        {
+            for (var i = 0; i < silos; i++)
+            {
+                cluster.StartSilo();
+            }
+
+            await cluster.WaitForActiveAsync(silos, cancellationToken);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    public SiloProcess StartSilo()
+    {
+        var silo = SiloProcess.Start($"silo-{_silos.Count}", Database.ConnectionString, ClusterId, LogDirectory);
+        _silos.Add(silo);
+        return silo;
+    }
+
+    /// <summary>Waits until exactly the live silo processes are Active in the membership table.</summary>
+    public async Task WaitForActiveAsync(int count, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Eventually.UntilAsync(
+                async () => (await Membership.ReadAsync(Database, ClusterId, cancellationToken)).Count(static r => r.Status == Membership.Active) == count,
+                TimeSpan.FromSeconds(90),
+                $"{count} Active silos in the membership table",
+                cancellationToken);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException(e.Message + "\n" + string.Join("\n", _silos.Select(static s => $"--- {s.Name}:\n{s.LogTail()}")), e);
+        }
+    }
+
+    public ClientSettings ClientSettings(TimeSpan? connectTimeout = null) =>
+        new(Database.ConnectionString, ClusterId, ClusterId, connectTimeout ?? TimeSpan.FromSeconds(30));
+
+    public Task<ClusterConnection> ConnectAsync(CancellationToken cancellationToken) =>
+        ClusterConnection.ConnectAsync(ClientSettings(), verbose: false, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        await Database.DisposeAsync();
+        try
+        {
+            Directory.Delete(LogDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A log still held open is harmless in a temp directory.
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace OrleansSync.Tests.Infrastructure;
+
+/// <summary>A real silo process (the built OrleansSync.Silo.dll), as deploy/local/up.sh starts it.</summary>
+public sealed partial class SiloProcess : IAsyncDisposable
+{
+    private const int SigTerm = 15;
+
+    private readonly Process _process;
+
+    private SiloProcess(Process process, string name, int siloPort, int gatewayPort, int httpPort, string logPath)
+    {
+        _process = process;
+        Name = name;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
+        HttpPort = httpPort;
+        LogPath = logPath;
+    }
+
+    public string Name { get; }
+
+    public int SiloPort { get; }
+
+    public int GatewayPort { get; }
+
+    public int HttpPort { get; }
+
+    public string LogPath { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public static SiloProcess Start(string name, string connectionString, string clusterId, string logDirectory)
+    {
+        var ports = FreePorts.Take(3);
+        var logPath = Path.Combine(logDirectory, $"{name}.log");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                RepoPaths.SiloDll, "--name", name, "--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--http-port", $"{ports[2]}",
+                "--cluster-id", clusterId, "--service-id", clusterId, "--migrate", "false",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ORLEANSSYNC_PG"] = connectionString;
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var log = new StreamWriter(logPath) { AutoFlush = true };
+        var sync = new object();
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Exited += (_, _) =>
+        {
+            lock (sync)
+            {
+                log.Dispose();
+            }
+        };
+        process.EnableRaisingEvents = true;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new SiloProcess(process, name, ports[0], ports[1], ports[2], logPath);
+
+        void Append(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (sync)
+            {
+                try
+                {
+                    log.WriteLine(line);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Output that races the exit handler is dropped.
+                }
+            }
+        }
+    }
+
+    /// <summary>SIGKILL: no goodbye to the cluster; failure detection has to notice.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM: the graceful path (the silo leaves the cluster), as down.sh does it.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        _ = Kill(_process.Id, SigTerm);
+        using var timeout = new CancellationTokenSource(grace);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync();
+        }
+    }
+
+    public string LogTail(int lines = 40)
+    {
+        try
+        {
+            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            return string.Join('\n', reader.ReadToEnd().Split('\n').TakeLast(lines));
+        }
+        catch (IOException e)
+        {
+            return $"(log unreadable: {e.Message})";
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using OrleansSync.Schema;
+
+namespace OrleansSync.Tests.Infrastructure;
+
+/// <summary>
+/// A throw-away PostgreSQL database on the server ORLEANSSYNC_PG points at (the local default otherwise),
+/// so every cluster and schema test starts from nothing and leaves nothing behind.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private const string DefaultServer = "Host=127.0.0.1;Port=5432;Database=orleanssync;Username=orleanssync;Password=orleanssync";
+
+    private readonly string _adminConnectionString;
+
+    private TestDatabase(string adminConnectionString, string name, string connectionString)
+    {
+        _adminConnectionString = adminConnectionString;
+        Name = name;
+        ConnectionString = connectionString;
+        DataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public string Name { get; }
+
+    public string ConnectionString { get; }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public static async Task<TestDatabase> CreateAsync(bool migrate, CancellationToken cancellationToken)
+    {
+        var admin = Environment.GetEnvironmentVariable("ORLEANSSYNC_PG") is { Length: > 0 } pg ? pg : DefaultServer;
+        var name = $"ost_{Guid.NewGuid():N}"[..20];
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var database = new TestDatabase(admin, name, new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ConnectionString);
+        if (migrate)
+        {
+            await database.MigrateAsync(cancellationToken);
+        }
+
+        return database;
+    }
+
+    public Task<MigrationReport> MigrateAsync(CancellationToken cancellationToken) =>
+        new SchemaMigrator(DataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(cancellationToken);
+
+    public async Task<T?> ScalarAsync<T>(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var result = await command.ExecuteScalarAsync(cancellationToken);
+        return result is null or DBNull ? default : (T)result;
+    }
+
+    public async Task<List<T>> ListAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var rows = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DataSource.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(_adminConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+}
