@@ -51,9 +51,13 @@ public sealed class ProcessCluster : IAsyncDisposable
         return silo;
     }
 
-    /// <summary>Waits until exactly the live silo processes are Active in the membership table.</summary>
+    /// <summary>
+    /// Waits until <paramref name="count"/> silos are Active in the membership table and every live silo process
+    /// answers /health/ready (Kestrel starts after the silo has joined).
+    /// </summary>
     public async Task WaitForActiveAsync(int count, CancellationToken cancellationToken)
     {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         try
         {
             await Eventually.UntilAsync(
@@ -61,10 +65,27 @@ public sealed class ProcessCluster : IAsyncDisposable
                 TimeSpan.FromSeconds(90),
                 $"{count} Active silos in the membership table",
                 cancellationToken);
+            foreach (var silo in _silos.Where(static s => !s.HasExited))
+            {
+                await Eventually.UntilAsync(() => IsReadyAsync(http, silo, cancellationToken), TimeSpan.FromSeconds(60), $"{silo.Name} /health/ready", cancellationToken);
+            }
         }
         catch (TimeoutException e)
         {
             throw new TimeoutException(e.Message + "\n" + string.Join("\n", _silos.Select(static s => $"--- {s.Name}:\n{s.LogTail()}")), e);
+        }
+    }
+
+    private static async Task<bool> IsReadyAsync(HttpClient http, SiloProcess silo, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{silo.HttpPort}/health/ready"), cancellationToken);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
         }
     }
 

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using OrleansSync.Tests.Infrastructure;
+
+namespace OrleansSync.Tests.Cli;
+
+[Collection(TwoSiloProcessCollection.Name)]
+public sealed class CliTests(TwoSiloProcessFixture fixture)
+{
+    private Dictionary<string, string> Environment => new()
+    {
+        ["ORLEANSSYNC_PG"] = fixture.Cluster.Database.ConnectionString,
+        ["ORLEANSSYNC_CLUSTER_ID"] = fixture.Cluster.ClusterId,
+        ["ORLEANSSYNC_SERVICE_ID"] = fixture.Cluster.ClusterId,
+    };
+
+    [Fact]
+    public async Task Cluster_Json_ListsBothSilosActive()
+    {
+        var result = await Infrastructure.Cli.RunAsync(Environment, TestContext.Current.CancellationToken, "cluster", "--json");
+
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        using var document = JsonDocument.Parse(result.StdOut);
+        var silos = document.RootElement.GetProperty("silos").EnumerateArray().ToList();
+        Assert.Equal(2, silos.Count);
+        Assert.All(silos, static s =>
+        {
+            Assert.Equal("Active", s.GetProperty("status").GetString());
+            Assert.StartsWith("127.0.0.1:", s.GetProperty("address").GetString(), StringComparison.Ordinal);
+            Assert.True(s.GetProperty("gatewayPort").GetInt32() > 0);
+            Assert.True(s.GetProperty("startTime").GetDateTimeOffset() <= DateTimeOffset.UtcNow);
+        });
+        Assert.Equal(
+            fixture.Cluster.Silos.Select(static s => s.Name).Order(),
+            silos.Select(static s => s.GetProperty("name").GetString()).Order());
+    }
+
+    [Fact]
+    public async Task ClusterCheck_Json_EveryProbePersistedThroughBothSilos()
+    {
+        var result = await Infrastructure.Cli.RunAsync(Environment, TestContext.Current.CancellationToken, "cluster", "--check", "--json");
+
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        using var document = JsonDocument.Parse(result.StdOut);
+        var probes = document.RootElement.GetProperty("probes").EnumerateArray().ToList();
+        Assert.NotEmpty(probes);
+        Assert.All(probes, static p => Assert.True(p.GetProperty("ok").GetBoolean()));
+        Assert.All(probes, static p => Assert.True(p.GetProperty("writes").GetInt64() >= 1));
+        Assert.Equal(2, probes.Select(static p => p.GetProperty("siloName").GetString()).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Cluster_NoSiloForClusterId_ExitsThreeWithOneLine()
+    {
+        var environment = Environment;
+        environment["ORLEANSSYNC_CLUSTER_ID"] = "no-such-cluster";
+
+        var result = await Infrastructure.Cli.RunAsync(environment, TestContext.Current.CancellationToken, "cluster", "--json", "--connect-timeout", "3");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal("", result.StdOut);
+        var line = Assert.Single(result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("no-such-cluster", line, StringComparison.Ordinal);
+        Assert.True(result.Elapsed < TimeSpan.FromSeconds(30), $"took {result.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Cluster_PostgresUnreachable_ExitsThreeWithoutLeakingPassword()
+    {
+        var environment = Environment;
+        environment["ORLEANSSYNC_PG"] = "Host=127.0.0.1;Port=1;Database=nowhere;Username=someone;Password=hunter2-secret";
+
+        var result = await Infrastructure.Cli.RunAsync(environment, TestContext.Current.CancellationToken, "cluster", "--connect-timeout", "3");
+
+        Assert.Equal(3, result.ExitCode);
+        var line = Assert.Single(result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("127.0.0.1:1/nowhere", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", result.StdErr + result.StdOut, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("clusterx")]
+    [InlineData("cluster", "--bogus")]
+    [InlineData("cluster", "--connect-timeout", "soon")]
+    public async Task Cli_BadUsage_ExitsTwo(params string[] args)
+    {
+        var result = await Infrastructure.Cli.RunAsync(Environment, TestContext.Current.CancellationToken, args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("error:", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DbMigrate_FreshDatabaseTwice_AppliesAllThenNothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await TestDatabase.CreateAsync(migrate: false, ct);
+        var environment = new Dictionary<string, string> { ["ORLEANSSYNC_PG"] = database.ConnectionString };
+
+        var first = await Infrastructure.Cli.RunAsync(environment, ct, "db", "migrate", "--json");
+        var second = await Infrastructure.Cli.RunAsync(environment, ct, "db", "migrate", "--json");
+
+        Assert.True(first.ExitCode == 0, first.StdErr);
+        Assert.True(second.ExitCode == 0, second.StdErr);
+        using var firstJson = JsonDocument.Parse(first.StdOut);
+        using var secondJson = JsonDocument.Parse(second.StdOut);
+        Assert.Equal(OrleansSync.Schema.Migration.All.Count, firstJson.RootElement.GetProperty("applied").GetArrayLength());
+        Assert.Equal(0, secondJson.RootElement.GetProperty("applied").GetArrayLength());
+        Assert.Equal(OrleansSync.Schema.Migration.All.Count, secondJson.RootElement.GetProperty("alreadyApplied").GetArrayLength());
+    }
+}
