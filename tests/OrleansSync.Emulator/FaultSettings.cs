@@ -1,0 +1,54 @@
+namespace OrleansSync.Emulator;
+
+/// <summary>
+/// Fault knobs. Set at start through <see cref="EmulatorOptions.Faults"/>, changed at run time through
+/// <c>POST /__faults</c> or <see cref="AccEmulator.SetFaults"/>.
+/// </summary>
+public sealed record FaultSettings
+{
+    /// <summary>Fixed latency added to every upstream call (token, reviews, admin).</summary>
+    public int LatencyMs { get; init; }
+
+    /// <summary>Random extra latency, uniform in 0..JitterMs.</summary>
+    public int JitterMs { get; init; }
+
+    /// <summary>Probability (0..1) that a reviews or admin call answers 500 or 503.</summary>
+    public double ServerErrorRate { get; init; }
+
+    /// <summary>Seconds announced by <c>Retry-After</c> on injected 429s (see <see cref="AccEmulator.ThrottleNext"/>).</summary>
+    public int ThrottleRetryAfterSeconds { get; init; } = 1;
+
+    /// <summary>Lifetime of tokens issued from now on.</summary>
+    public int TokenTtlSeconds { get; init; } = 3599;
+
+    /// <summary>Share (0..1) of reviews served malformed; which ones follows from the seed and the review id.</summary>
+    public double MalformedRate { get; init; }
+
+    internal IEnumerable<string> Validate()
+    {
+        if (LatencyMs < 0 || JitterMs < 0)
+        {
+            yield return "latency and jitter must be 0 or more";
+        }
+
+        if (ServerErrorRate is < 0 or > 1 || double.IsNaN(ServerErrorRate))
+        {
+            yield return "server error rate must be between 0 and 1";
+        }
+
+        if (ThrottleRetryAfterSeconds < 0)
+        {
+            yield return "throttle Retry-After must be 0 or more";
+        }
+
+        if (TokenTtlSeconds < 1)
+        {
+            yield return "token TTL must be 1 second or more";
+        }
+
+        if (MalformedRate is < 0 or > 1 || double.IsNaN(MalformedRate))
+        {
+            yield return "malformed rate must be between 0 and 1";
+        }
+    }
+}

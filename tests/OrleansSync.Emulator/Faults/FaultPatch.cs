@@ -1,0 +1,59 @@
+namespace OrleansSync.Emulator.Faults;
+
+/// <summary>
+/// Body of <c>POST /__faults</c>: only the fields present change. <c>reset</c> first restores the start settings
+/// and cancels pending throttles.
+/// </summary>
+internal sealed class FaultPatch
+{
+    public bool? Reset { get; init; }
+
+    public int? LatencyMs { get; init; }
+
+    public int? JitterMs { get; init; }
+
+    public double? ServerErrorRate { get; init; }
+
+    /// <summary>The next N reviews or admin calls answer 429.</summary>
+    public int? ThrottleNext { get; init; }
+
+    public int? ThrottleRetryAfterSeconds { get; init; }
+
+    public int? TokenTtlSeconds { get; init; }
+
+    public double? MalformedRate { get; init; }
+
+    public FaultSettings ApplyTo(FaultSettings current) => current with
+    {
+        LatencyMs = LatencyMs ?? current.LatencyMs,
+        JitterMs = JitterMs ?? current.JitterMs,
+        ServerErrorRate = ServerErrorRate ?? current.ServerErrorRate,
+        ThrottleRetryAfterSeconds = ThrottleRetryAfterSeconds ?? current.ThrottleRetryAfterSeconds,
+        TokenTtlSeconds = TokenTtlSeconds ?? current.TokenTtlSeconds,
+        MalformedRate = MalformedRate ?? current.MalformedRate,
+    };
+}
+
+/// <summary>Answer of <c>GET/POST /__faults</c>.</summary>
+internal sealed record FaultView(
+    int LatencyMs,
+    int JitterMs,
+    double ServerErrorRate,
+    int ThrottleRemaining,
+    int ThrottleRetryAfterSeconds,
+    int TokenTtlSeconds,
+    double MalformedRate)
+{
+    public static FaultView Of(FaultState state)
+    {
+        var s = state.Settings;
+        return new FaultView(
+            s.LatencyMs,
+            s.JitterMs,
+            s.ServerErrorRate,
+            state.ThrottleRemaining,
+            s.ThrottleRetryAfterSeconds,
+            s.TokenTtlSeconds,
+            s.MalformedRate);
+    }
+}

@@ -1,0 +1,54 @@
+namespace OrleansSync.Emulator.Json;
+
+/// <summary>The error bodies ACC answers with; their shapes are part of what the connector must handle.</summary>
+internal static class ApiErrors
+{
+    private const string MoreInfo = "https://aps.autodesk.com/en/docs/acc/v1/overview/introduction/";
+
+    /// <summary><c>{"developerMessage","errorCode","moreInfo"}</c>, the shape of ACC's API and gateway errors.</summary>
+    public static JsonBody Error(int statusCode, string errorCode, string developerMessage)
+    {
+        return JsonBody.Write(
+            w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("developerMessage", developerMessage);
+                w.WriteString("errorCode", errorCode);
+                w.WriteString("moreInfo", MoreInfo);
+                w.WriteEndObject();
+            },
+            statusCode);
+    }
+
+    public static JsonBody BadRequest(string message) => Error(StatusCodes.Status400BadRequest, "ERR_BAD_INPUT", message);
+
+    public static JsonBody NotFound(string message) => Error(StatusCodes.Status404NotFound, "ERR_NOT_FOUND", message);
+
+    /// <summary>ACC's quota answer: exactly this body and a Retry-After in whole seconds.</summary>
+    public static JsonBody QuotaExceeded(int retryAfterSeconds)
+    {
+        return JsonBody.Write(
+                w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("developerMessage", "Quota limit exceeded.");
+                    w.WriteEndObject();
+                },
+                StatusCodes.Status429TooManyRequests)
+            .WithHeader("Retry-After", retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The token endpoint's OAuth 2.0 error shape.</summary>
+    public static JsonBody OAuth(int statusCode, string error, string description)
+    {
+        return JsonBody.Write(
+            w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("error", error);
+                w.WriteString("error_description", description);
+                w.WriteEndObject();
+            },
+            statusCode);
+    }
+}
