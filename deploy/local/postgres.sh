@@ -30,7 +30,8 @@ if ! pg_lsclusters -h | awk -v v="$version" -v c="$cluster" '$1 == v && $2 == c 
 fi
 port=$(pg_lsclusters -h | awk -v v="$version" -v c="$cluster" '$1 == v && $2 == c { print $3 }')
 
-as_postgres() { runuser -u postgres -- "$@"; }
+# From /: the postgres user may not be allowed into the caller's working directory.
+as_postgres() { (cd / && runuser -u postgres -- "$@"); }
 
 for _ in $(seq 1 60); do
   as_postgres psql -p "$port" -Atqc 'SELECT 1' >/dev/null 2>&1 && break

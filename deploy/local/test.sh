@@ -9,7 +9,8 @@ bash "$repo_root/deploy/local/postgres.sh" || { echo "0 passed, 1 failed"; exit 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # The whole run is bounded so a hung cluster cannot eat CI's 90 minutes.
-timeout --kill-after=30s 45m dotnet test --solution "$repo_root/OrleansSync.sln" -c "$configuration" "$@" 2>&1 | tee "$log"
+# One test module at a time: cluster suites measure failure detection and must not share two cores with another suite.
+timeout --kill-after=30s 45m dotnet test --solution "$repo_root/OrleansSync.sln" -c "$configuration" --max-parallel-test-modules 1 "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # Microsoft.Testing.Platform's summary: "total: N", "failed: N", "succeeded: N" (summed over test projects).
