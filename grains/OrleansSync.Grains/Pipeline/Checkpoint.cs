@@ -1,0 +1,12 @@
+namespace OrleansSync.Pipeline;
+
+/// <summary>
+/// Where a stream of a project is. Written to <c>sync.checkpoints</c> in the same transaction as the records it
+/// covers, so a resumed task never skips a page and fetches at most the one in flight again.
+/// </summary>
+/// <param name="ProjectId">Upstream project id, without the <c>b.</c> prefix.</param>
+/// <param name="Stream">One of <see cref="StreamNames"/>.</param>
+/// <param name="Scope">Distinguishes checkpoints of one stream (e.g. a backfill day); empty for the stream itself.</param>
+/// <param name="TaskId">The task that wrote it.</param>
+/// <param name="CursorJson">The cursor, a JSON document whose shape the stream's reader owns.</param>
+public sealed record class Checkpoint(string ProjectId, string Stream, string Scope, string TaskId, string CursorJson);

@@ -1,0 +1,11 @@
+using System.Text.Json;
+
+namespace OrleansSync.Pipeline;
+
+/// <summary>One page of an upstream list, its records exactly as received.</summary>
+/// <param name="Records">The page's records; <see cref="JsonElement.GetRawText"/> is the text upstream sent.</param>
+/// <param name="Offset">The offset this page starts at.</param>
+/// <param name="TotalResults">Upstream's total for the whole list, when it says.</param>
+/// <param name="NextUrl">The next page, absent on the last page.</param>
+/// <param name="Calls">HTTP calls this page took, retries and token requests included.</param>
+public sealed record class SourcePage(IReadOnlyList<JsonElement> Records, int Offset, int? TotalResults, Uri? NextUrl, int Calls);

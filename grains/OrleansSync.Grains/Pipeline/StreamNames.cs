@@ -1,0 +1,14 @@
+namespace OrleansSync.Pipeline;
+
+/// <summary>The streams of the ACC source, named as users and tables name them.</summary>
+public static class StreamNames
+{
+    public const string Projects = "projects";
+    public const string Workflows = "workflows";
+    public const string Reviews = "reviews";
+    public const string ReviewVersions = "review_versions";
+    public const string ReviewProgress = "review_progress";
+
+    /// <summary>The streams a project syncs by default, in the order a run starts them.</summary>
+    public static IReadOnlyList<string> ProjectStreams { get; } = [Workflows, Reviews, ReviewVersions, ReviewProgress];
+}
