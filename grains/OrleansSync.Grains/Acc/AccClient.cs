@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansSync.Pipeline;
+
+namespace OrleansSync.Acc;
+
+/// <summary>
+/// Reads the lists of an ACC-shaped upstream page by page, records exactly as received. Typed HttpClient: the
+/// resilience pipeline (timeouts, retries, Retry-After) sits in its handler chain; see <see cref="AccSourceServiceCollectionExtensions.AddAccSource"/>.
+/// </summary>
+public sealed partial class AccClient(
+    HttpClient http,
+    AccTokenCache tokens,
+    IOptionsMonitor<AccSourceOptions> options,
+    ILogger<AccClient> logger)
+{
+    private const string UserIdHeader = "x-user-id";
+
+    /// <summary>Fetches one page: a first-page URL from the builders here, or a <see cref="SourcePage.NextUrl"/>.</summary>
+    /// <exception cref="AccUntrustedUrlException"><paramref name="pageUrl"/> is not on the connection's origin.</exception>
+    /// <exception cref="AccAuthenticationException">The client credentials are wrong.</exception>
+    /// <exception cref="AccApiException">Upstream failed the call, after the retries that apply.</exception>
+    public async Task<SourcePage> GetPageAsync(AccConnection connection, Uri pageUrl, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(pageUrl);
+        if (!AccEndpoints.IsSameOrigin(pageUrl, connection.BaseUrl))
+        {
+            throw new AccUntrustedUrlException(pageUrl, connection.BaseUrl);
+        }
+
+        var counter = new AccCallCounter();
+        using var response = await SendAuthorizedAsync(connection, pageUrl, counter, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await AccErrorBody.ToExceptionAsync(response, cancellationToken);
+        }
+
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var page = await AccPageReader.ReadAsync(body, pageUrl, cancellationToken);
+            return page with { Calls = counter.Count };
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or JsonException && !cancellationToken.IsCancellationRequested)
+        {
+            // A body cut short is as transient as no answer (null status); a body that is not JSON is not.
+            var status = e is JsonException ? response.StatusCode : (HttpStatusCode?)null;
+            throw new AccApiException(status, $"GET {pageUrl.AbsolutePath}", null, e.Message, e);
+        }
+    }
+
+    /// <summary>Every page of a list, following nextUrl from <paramref name="firstPage"/> to the last page.</summary>
+    public async IAsyncEnumerable<SourcePage> ReadAllAsync(
+        AccConnection connection,
+        Uri firstPage,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var url = firstPage;
+        while (url is not null)
+        {
+            var page = await GetPageAsync(connection, url, cancellationToken);
+            yield return page;
+
+            // A link back to the same page would loop forever; an upstream bug must end the read, not hang it.
+            if (page.NextUrl is { } next && next == url)
+            {
+                throw new AccApiException(HttpStatusCode.OK, $"GET {url.AbsolutePath}", null, "The page's nextUrl points at the page itself.");
+            }
+
+            url = page.NextUrl;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAuthorizedAsync(
+        AccConnection connection,
+        Uri url,
+        AccCallCounter counter,
+        CancellationToken cancellationToken)
+    {
+        var token = await tokens.GetTokenAsync(connection, counter, cancellationToken);
+        var response = await SendAsync(connection, url, token, counter, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            return response;
+        }
+
+        // Upstream expired or revoked the token before our clock said so: renew it once and try once more.
+        // A second 401 is not a token problem, and goes back to the caller.
+        logger.LogInformationTokenRejected(AccEndpoints.Describe(response.RequestMessage!));
+        response.Dispose();
+        tokens.Invalidate(connection, token);
+        token = await tokens.GetTokenAsync(connection, counter, cancellationToken);
+        return await SendAsync(connection, url, token, counter, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(
+        AccConnection connection,
+        Uri url,
+        AccToken token,
+        AccCallCounter counter,
+        CancellationToken cancellationToken)
+    {
+        // A fresh message per try: HttpClient refuses to send one twice (the retry pipeline below it may).
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (connection.UserId is { Length: > 0 } userId && AccEndpoints.IsReviewsApi(url))
+        {
+            request.Headers.TryAddWithoutValidation(UserIdHeader, userId);
+        }
+
+        counter.Attach(request);
+        return await AccHttp.SendAsync(http, request, cancellationToken);
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Logging;
+
+namespace OrleansSync.Acc;
+
+/// <summary>
+/// Every log message of the connector, in one place. Arguments are paths and client ids only: never a query
+/// string, a token or a secret.
+/// </summary>
+internal static partial class AccLog
+{
+    [LoggerMessage(EventId = 4100, Level = LogLevel.Warning,
+        Message = "ACC throttled {Endpoint} (429, attempt {Attempt}); waiting {DelayMs} ms as Retry-After asks")]
+    public static partial void LogWarningThrottled(this ILogger logger, string endpoint, int attempt, long delayMs);
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information,
+        Message = "ACC {Endpoint} failed ({Reason}, attempt {Attempt}); retrying in {DelayMs} ms")]
+    public static partial void LogInformationRetrying(this ILogger logger, string endpoint, string reason, int attempt, long delayMs);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Information,
+        Message = "ACC rejected the token on {Endpoint} (401); renewing it and retrying once")]
+    public static partial void LogInformationTokenRejected(this ILogger logger, string endpoint);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Debug,
+        Message = "ACC token issued for client {ClientId} at {Origin}, valid {LifetimeSeconds} s")]
+    public static partial void LogDebugTokenIssued(this ILogger logger, string clientId, string origin, double lifetimeSeconds);
+}

@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace OrleansSync.Acc;
+
+/// <summary>How the ACC connector pages, retries and renews tokens. Bound from <see cref="SectionName"/>.</summary>
+public sealed class AccSourceOptions
+{
+    public const string SectionName = "OrleansSync:Acc";
+
+    /// <summary>Retries after the first attempt, for 5xx, 408, 429, network errors and attempt timeouts; 0 turns retries off.</summary>
+    [Range(0, 100)]
+    public int MaxRetries { get; set; } = 6;
+
+    /// <summary>First backoff delay; it doubles per retry, with jitter.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Cap of the computed backoff. A 429's Retry-After is never shortened by it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Time to the response headers of one attempt.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Time for one call with all its retries and waits; must outlast a few quota windows (a minute each on ACC).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Page size of Reviews API lists (ACC allows 1 to 50).</summary>
+    [Range(1, 50)]
+    public int PageSize { get; set; } = 50;
+
+    /// <summary>Page size of Admin API lists (ACC allows 1 to 200).</summary>
+    [Range(1, 200)]
+    public int AdminPageSize { get; set; } = 200;
+
+    /// <summary>
+    /// A token is renewed when less than max(<see cref="TokenRefreshAhead"/>, <see cref="TokenRefreshAheadShare"/> of its
+    /// lifetime) remains — but never earlier than half its lifetime, so short-lived tokens are still reused.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan TokenRefreshAhead { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>See <see cref="TokenRefreshAhead"/>.</summary>
+    [Range(0.0, 0.5)]
+    public double TokenRefreshAheadShare { get; set; } = 0.1;
+}
+
+/// <summary>Checks the <see cref="Range"/> attributes above at start, without reflection.</summary>
+[OptionsValidator]
+internal sealed partial class AccSourceOptionsValidator : IValidateOptions<AccSourceOptions>;

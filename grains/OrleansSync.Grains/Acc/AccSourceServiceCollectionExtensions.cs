@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace OrleansSync.Acc;
+
+public static class AccSourceServiceCollectionExtensions
+{
+    /// <summary>
+    /// The ACC connector: <see cref="AccClient"/> (typed HttpClient behind the "acc" resilience pipeline), the
+    /// silo-wide <see cref="AccTokenCache"/>, and <see cref="AccSourceOptions"/> bound from "OrleansSync:Acc".
+    /// </summary>
+    public static IServiceCollection AddAccSource(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        // A second call would stack a second resilience handler on the same clients.
+        if (services.Any(static d => d.ServiceType == typeof(AccTokenCache)))
+        {
+            return services;
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<AccSourceOptions>().BindConfiguration(AccSourceOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccSourceOptions>, AccSourceOptionsValidator>());
+        services.TryAddSingleton<AccTokenCache>();
+        services.TryAddTransient<AccCallCounter.Handler>();
+
+        // The counting handler goes after (inside) the resilience handler, so it sees every attempt.
+        var api = services.AddHttpClient<AccClient>(Configure).RedactLoggedHeaders(static _ => true);
+        api.AddResilienceHandler("acc", AccResilience.Configure);
+        api.AddHttpMessageHandler<AccCallCounter.Handler>();
+
+        var token = services.AddHttpClient(AccTokenCache.HttpClientName, Configure).RedactLoggedHeaders(static _ => true);
+        token.AddResilienceHandler("acc-token", AccResilience.Configure);
+        token.AddHttpMessageHandler<AccCallCounter.Handler>();
+        return services;
+    }
+
+    // The resilience pipeline owns every timeout; HttpClient's own 100 s would cut a Retry-After wait short.
+    private static void Configure(HttpClient http) => http.Timeout = Timeout.InfiniteTimeSpan;
+}

@@ -1,0 +1,17 @@
+using System.Text;
+
+namespace OrleansSync.Acc;
+
+/// <summary>A 2-legged access token as <see cref="AccTokenCache"/> holds it.</summary>
+/// <param name="AccessToken">The bearer token. Never printed: <see cref="ToString"/> leaves it out.</param>
+/// <param name="ExpiresAt">When upstream stops accepting it (measured from just before it was asked for).</param>
+/// <param name="RefreshAt">From when the cache asks for a new one instead of handing this one out.</param>
+public sealed record class AccToken(string AccessToken, DateTimeOffset ExpiresAt, DateTimeOffset RefreshAt)
+{
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("AccessToken = ***, ExpiresAt = ").Append(ExpiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture))
+            .Append(", RefreshAt = ").Append(RefreshAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        return true;
+    }
+}

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace OrleansSync.Acc;
+
+/// <summary>
+/// 2-legged tokens shared by every task of a silo: one token call per credential and lifetime however many
+/// callers ask at once, renewed ahead of expiry, and renewed once more when upstream rejects it early.
+/// </summary>
+public sealed class AccTokenCache(
+    IHttpClientFactory httpClientFactory,
+    TimeProvider timeProvider,
+    IOptionsMonitor<AccSourceOptions> options,
+    ILogger<AccTokenCache> logger)
+{
+    /// <summary>The named HttpClient (with the ACC resilience pipeline) the token calls go through.</summary>
+    public const string HttpClientName = "OrleansSync.Acc.Token";
+
+    // Keys hold a keyed hash of the secret, never the secret: a wrong secret for a known client id must not be
+    // handed the token another project's right secret obtained. The key is per process, so the hash means nothing elsewhere.
+    private static readonly byte[] SecretHashKey = RandomNumberGenerator.GetBytes(32);
+
+    private readonly ConcurrentDictionary<CacheKey, Entry> _entries = new();
+
+    /// <summary>A token for <paramref name="connection"/>, from the cache while it is fresh.</summary>
+    /// <exception cref="AccAuthenticationException">The client id or secret is wrong.</exception>
+    public ValueTask<AccToken> GetTokenAsync(AccConnection connection, CancellationToken cancellationToken = default) =>
+        GetTokenAsync(connection, counter: null, cancellationToken);
+
+    /// <summary>Drops <paramref name="token"/> (after a 401) so the next caller gets a new one; a no-op if already replaced.</summary>
+    public void Invalidate(AccConnection connection, AccToken token)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(token);
+        if (_entries.TryGetValue(CacheKey.For(connection), out var entry))
+        {
+            entry.Clear(token);
+        }
+    }
+
+    internal async ValueTask<AccToken> GetTokenAsync(AccConnection connection, AccCallCounter? counter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var entry = _entries.GetOrAdd(CacheKey.For(connection), static _ => new Entry());
+        if (Fresh(entry.Token) is { } cached)
+        {
+            return cached;
+        }
+
+        await entry.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            // The caller that held the gate before us has most likely just renewed it.
+            if (Fresh(entry.Token) is { } renewed)
+            {
+                return renewed;
+            }
+
+            var token = await RequestAsync(connection, counter, cancellationToken);
+            entry.Set(token);
+            return token;
+        }
+        finally
+        {
+            entry.Gate.Release();
+        }
+    }
+
+    private async Task<AccToken> RequestAsync(AccConnection connection, AccCallCounter? counter, CancellationToken cancellationToken)
+    {
+        // Expiry counts from before the request, so it errs early: upstream's clock started later than ours.
+        var requestedAt = timeProvider.GetUtcNow();
+        var http = httpClientFactory.CreateClient(HttpClientName);
+        var (accessToken, lifetime) = await AccTokenEndpoint.RequestAsync(http, connection, counter, cancellationToken);
+        logger.LogDebugTokenIssued(connection.ClientId, connection.BaseUrl.GetLeftPart(UriPartial.Authority), lifetime.TotalSeconds);
+        var expiresAt = requestedAt + lifetime;
+        return new AccToken(accessToken, expiresAt, expiresAt - RefreshAhead(lifetime));
+    }
+
+    private TimeSpan RefreshAhead(TimeSpan lifetime)
+    {
+        if (lifetime <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var settings = options.CurrentValue;
+        var ahead = TimeSpan.FromTicks(Math.Max(settings.TokenRefreshAhead.Ticks, (long)(lifetime.Ticks * settings.TokenRefreshAheadShare)));
+
+        // A token shorter-lived than the margin would otherwise be renewed on every call.
+        return ahead < lifetime / 2 ? ahead : lifetime / 2;
+    }
+
+    private AccToken? Fresh(AccToken? token) => token is not null && timeProvider.GetUtcNow() < token.RefreshAt ? token : null;
+
+    private readonly record struct CacheKey(string BaseUrl, string ClientId, string SecretHash)
+    {
+        public static CacheKey For(AccConnection connection) => new(
+            connection.BaseUrl.AbsoluteUri.TrimEnd('/'),
+            connection.ClientId,
+            Convert.ToHexString(HMACSHA256.HashData(SecretHashKey, Encoding.UTF8.GetBytes(connection.ClientSecret))));
+    }
+
+    private sealed class Entry
+    {
+        private AccToken? _token;
+
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public AccToken? Token => Volatile.Read(ref _token);
+
+        public void Set(AccToken token) => Volatile.Write(ref _token, token);
+
+        public void Clear(AccToken token) => Interlocked.CompareExchange(ref _token, null, token);
+    }
+}
