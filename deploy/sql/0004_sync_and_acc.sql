@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS sync.progress (
     records_unchanged     bigint      NOT NULL DEFAULT 0,
     records_dead_lettered bigint      NOT NULL DEFAULT 0,
     total_records         bigint,
+    upstream_calls        bigint      NOT NULL DEFAULT 0,
     attempts              integer     NOT NULL DEFAULT 0,
     last_error            text,
     silo                  text,
@@ -119,11 +120,16 @@ CREATE TABLE IF NOT EXISTS acc.reviews (
     finished_at           timestamptz,
     raw                   jsonb       NOT NULL,
     synced_at             timestamptz NOT NULL DEFAULT now(),
+    -- The review updatedAt its versions / progress were last synced for (-infinity when it had none); NULL: never.
+    -- A review whose marker is NULL or older than updated_at needs its children fetched again.
+    versions_synced_for   timestamptz,
+    progress_synced_for   timestamptz,
     PRIMARY KEY (project_id, review_id)
 );
 CREATE INDEX IF NOT EXISTS reviews_project_updated_idx ON acc.reviews (project_id, updated_at);
 
--- Children carry no timestamps of their own; review_updated_at is the parent's, which orders replacements.
+-- Children carry no timestamps of their own. A review's children are replaced as a set, ordered by the parent's
+-- updatedAt (acc.reviews.*_synced_for); review_updated_at is the parent's updatedAt when the row was last written.
 CREATE TABLE IF NOT EXISTS acc.review_versions (
     project_id        text        NOT NULL,
     review_id         text        NOT NULL,

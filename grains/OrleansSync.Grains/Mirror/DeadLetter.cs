@@ -1,0 +1,14 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace OrleansSync.Mirror;
+
+/// <summary>A record that could not be mirrored, bound for <c>sync.dead_letters</c>.</summary>
+/// <param name="RecordKey">The record's identity when it has a usable one.</param>
+/// <param name="Raw">The record's text exactly as received.</param>
+/// <param name="Reason">Which fields were wrong and how.</param>
+internal sealed record class DeadLetter(string? RecordKey, string Raw, string Reason)
+{
+    /// <summary>The same bad record seen again is the same dead letter: the digest is its identity.</summary>
+    public string RawSha256 { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Raw)));
+}

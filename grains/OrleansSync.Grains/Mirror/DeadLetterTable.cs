@@ -1,0 +1,53 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace OrleansSync.Mirror;
+
+/// <summary><c>sync.dead_letters</c>: one row per distinct bad record of a project's stream.</summary>
+internal static class DeadLetterTable
+{
+    private const string UpsertSql = """
+        INSERT INTO sync.dead_letters AS t
+            (project_id, stream, task_id, record_key, raw, raw_sha256, reason, occurrences, first_seen_at, last_seen_at)
+        SELECT @project_id, @stream, @task_id, u.record_key, u.raw, u.raw_sha256, u.reason, u.occurrences, @now, @now
+        FROM unnest(@record_key, @raw, @raw_sha256, @reason, @occurrences) AS u (record_key, raw, raw_sha256, reason, occurrences)
+        ON CONFLICT (project_id, stream, raw_sha256) DO UPDATE SET
+            occurrences = t.occurrences + excluded.occurrences,
+            last_seen_at = excluded.last_seen_at,
+            task_id = excluded.task_id,
+            record_key = excluded.record_key,
+            reason = excluded.reason
+        """;
+
+    /// <summary>The upsert of a page's dead letters, or null when it has none.</summary>
+    public static NpgsqlBatchCommand? Upsert(string projectId, string stream, string taskId, IReadOnlyList<DeadLetter> deadLetters, DateTimeOffset now)
+    {
+        if (deadLetters.Count == 0)
+        {
+            return null;
+        }
+
+        // A page may hold the same bad record twice; one INSERT may not touch a row twice, so count them here.
+        // Ordered by identity, as mirror rows are, so concurrent pages lock common rows in the same order.
+        var distinct = deadLetters
+            .GroupBy(static d => d.RawSha256, StringComparer.Ordinal)
+            .OrderBy(static g => g.Key, StringComparer.Ordinal)
+            .Select(static g => (Letter: g.First(), Occurrences: g.Count()))
+            .ToList();
+        return new NpgsqlBatchCommand(UpsertSql)
+        {
+            Parameters =
+            {
+                SqlParameters.Text("project_id", projectId),
+                SqlParameters.Text("stream", stream),
+                SqlParameters.Text("task_id", taskId),
+                SqlParameters.Timestamp("now", now),
+                SqlParameters.TextArray("record_key", distinct, static d => d.Letter.RecordKey),
+                SqlParameters.TextArray("raw", distinct, static d => d.Letter.Raw),
+                SqlParameters.TextArray("raw_sha256", distinct, static d => d.Letter.RawSha256),
+                SqlParameters.TextArray("reason", distinct, static d => d.Letter.Reason),
+                SqlParameters.Array("occurrences", NpgsqlDbType.Integer, distinct, static d => d.Occurrences),
+            },
+        };
+    }
+}

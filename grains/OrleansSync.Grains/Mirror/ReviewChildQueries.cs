@@ -1,0 +1,49 @@
+using Npgsql;
+using OrleansSync.Pipeline;
+
+namespace OrleansSync.Mirror;
+
+/// <summary>Finds the reviews whose children (versions or progress) a run should fetch.</summary>
+internal static class ReviewChildQueries
+{
+    // {0} the stream's marker column on acc.reviews. A review without updatedAt is -infinity: once synced, it stays so.
+    private const string NeedingTemplate = """
+        SELECT review_id, updated_at FROM acc.reviews
+        WHERE project_id = @project_id
+            AND (@after_review_id IS NULL OR review_id > @after_review_id)
+            AND (@all OR {0} IS NULL OR {0} < COALESCE(updated_at, '-infinity'::timestamptz))
+        ORDER BY review_id
+        LIMIT @limit
+        """;
+
+    private static readonly string VersionsSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, NeedingTemplate, "versions_synced_for");
+
+    private static readonly string ProgressSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, NeedingTemplate, "progress_synced_for");
+
+    public static async Task<IReadOnlyList<ReviewStamp>> NeedingChildrenAsync(
+        NpgsqlDataSource dataSource, string projectId, string stream, bool all, string? afterReviewId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var sql = stream switch
+        {
+            StreamNames.ReviewVersions => VersionsSql,
+            StreamNames.ReviewProgress => ProgressSql,
+            _ => throw new ArgumentOutOfRangeException(nameof(stream), stream, "Children are review_versions or review_progress."),
+        };
+
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(SqlParameters.Text("project_id", projectId));
+        command.Parameters.Add(SqlParameters.Text("after_review_id", afterReviewId));
+        command.Parameters.Add(SqlParameters.Boolean("all", all));
+        command.Parameters.Add(SqlParameters.Integer("limit", limit));
+        var reviews = new List<ReviewStamp>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var updatedAt = await reader.IsDBNullAsync(1, cancellationToken) ? ReviewStamp.NoUpdatedAt : reader.GetFieldValue<DateTimeOffset>(1);
+            reviews.Add(new ReviewStamp(reader.GetString(0), updatedAt));
+        }
+
+        return reviews;
+    }
+}
