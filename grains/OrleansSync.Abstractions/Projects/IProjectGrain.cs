@@ -1,0 +1,32 @@
+using OrleansSync.Tasks;
+
+namespace OrleansSync.Projects;
+
+/// <summary>One upstream project (keyed by its id without <c>b.</c>): its settings, its runs and their tasks.</summary>
+[Alias("OrleansSync.Projects.IProjectGrain")]
+public interface IProjectGrain : IGrainWithStringKey
+{
+    /// <summary>Adds the project, or replaces its settings. Throws <see cref="InvalidRequestException"/> on bad settings.</summary>
+    [Alias("Configure")]
+    Task<ProjectView> ConfigureAsync(ProjectSpec spec, CancellationToken cancellationToken = default);
+
+    /// <summary>The project, or null when it was never added (or was removed).</summary>
+    [Alias("Get")]
+    Task<ProjectView?> GetAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the project's settings; mirrored rows stay. Refused while a run is in progress.</summary>
+    [Alias("Remove")]
+    Task RemoveAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Starts a run, or returns the one in progress: a project never runs two tasks of one stream at once.</summary>
+    [Alias("Sync")]
+    Task<SyncStarted> SyncAsync(SyncRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>A run of this project by id (the current one or the last one).</summary>
+    [Alias("GetRun")]
+    Task<RunView?> GetRunAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Called by a task when it reaches a terminal status; idempotent.</summary>
+    [Alias("TaskFinished")]
+    Task TaskFinishedAsync(string taskId, SyncTaskStatus status, CancellationToken cancellationToken = default);
+}

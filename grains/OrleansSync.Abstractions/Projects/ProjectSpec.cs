@@ -1,0 +1,24 @@
+namespace OrleansSync.Projects;
+
+/// <summary>What a user configures for one upstream project.</summary>
+/// <param name="ProjectId">The upstream project id, without the <c>b.</c> prefix.</param>
+/// <param name="Source">The source kind; <c>acc</c> for now.</param>
+/// <param name="BaseUrl">The upstream's base URL, e.g. <c>https://developer.api.autodesk.com</c>.</param>
+/// <param name="ClientId">The OAuth client id.</param>
+/// <param name="ClientSecretVariable">
+/// The name of the environment variable that holds the client secret on every silo. The secret itself is never
+/// stored, shown or sent through the cluster: each silo reads it from its own environment when a task runs.
+/// </param>
+/// <param name="UserId">Sent as <c>x-user-id</c> on reviews calls (2-legged tokens need it).</param>
+/// <param name="Streams">The streams to sync; see <c>StreamNames</c> in the grains.</param>
+/// <param name="Every">The schedule; null for manual syncs only.</param>
+[GenerateSerializer, Immutable, Alias("OrleansSync.Projects.ProjectSpec")]
+public sealed record class ProjectSpec(
+    [property: Id(0)] string ProjectId,
+    [property: Id(1)] string Source,
+    [property: Id(2)] string BaseUrl,
+    [property: Id(3)] string ClientId,
+    [property: Id(4)] string ClientSecretVariable,
+    [property: Id(5)] string? UserId,
+    [property: Id(6)] IReadOnlyList<string> Streams,
+    [property: Id(7)] TimeSpan? Every);

@@ -1,0 +1,24 @@
+using Orleans.Concurrency;
+
+namespace OrleansSync.Tasks;
+
+/// <summary>
+/// One run of one stream of one project (key: the task id). Holds its progress, retry counters and status,
+/// persisted; its checkpoint is in PostgreSQL beside the records. A task whose silo died resumes from that
+/// checkpoint when it re-activates (its watchdog reminder sees to that).
+/// </summary>
+[Alias("OrleansSync.Tasks.ISyncTaskGrain")]
+public interface ISyncTaskGrain : IGrainWithStringKey
+{
+    /// <summary>Starts the task (idempotent: a started task just reports itself).</summary>
+    [Alias("Start")]
+    Task<TaskView> StartAsync(SyncTaskSpec spec, CancellationToken cancellationToken = default);
+
+    /// <summary>The task, or null if it was never started. Read-only, so it interleaves: a project may ask while the task is notifying it.</summary>
+    [Alias("Get"), AlwaysInterleave]
+    Task<TaskView?> GetAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Stops a running task; it ends Cancelled with its checkpoint kept.</summary>
+    [Alias("Cancel")]
+    Task<TaskView?> CancelAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,12 @@
+namespace OrleansSync.Tasks;
+
+/// <summary>A task's (and a run's) lifecycle. Stored as lower-case text in <c>sync.progress.status</c>.</summary>
+[GenerateSerializer, Alias("OrleansSync.Tasks.SyncTaskStatus")]
+public enum SyncTaskStatus
+{
+    Pending = 0,
+    Running = 1,
+    Succeeded = 2,
+    Failed = 3,
+    Cancelled = 4,
+}

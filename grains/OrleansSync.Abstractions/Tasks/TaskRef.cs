@@ -1,0 +1,5 @@
+namespace OrleansSync.Tasks;
+
+/// <summary>A task of a run, by id and stream.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansSync.Tasks.TaskRef")]
+public sealed record class TaskRef([property: Id(0)] string TaskId, [property: Id(1)] string Stream);

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using OrleansSync.Tasks;
+
+namespace OrleansSync.Progress;
+
+/// <summary>Upserts task views into <c>sync.progress</c> in one statement; an older sequence never overwrites a newer.</summary>
+public sealed class ProgressTable(NpgsqlDataSource dataSource)
+{
+    public async Task UpsertAsync(IReadOnlyCollection<TaskView> views, CancellationToken cancellationToken)
+    {
+        if (views.Count == 0)
+        {
+            return;
+        }
+
+        var rows = views.Select(static v => new
+        {
+            task_id = v.Spec.TaskId,
+            project_id = v.Spec.ProjectId,
+            stream = v.Spec.Stream,
+            run_id = v.Spec.RunId,
+            status = v.Status.ToString().ToLowerInvariant(),
+            progress_seq = v.Sequence,
+            pages = v.Progress.Pages,
+            records_read = v.Progress.RecordsRead,
+            records_inserted = v.Progress.Inserted,
+            records_updated = v.Progress.Updated,
+            records_unchanged = v.Progress.Unchanged,
+            records_dead_lettered = v.Progress.DeadLettered,
+            total_records = v.Progress.TotalRecords,
+            upstream_calls = v.Progress.Calls,
+            attempts = v.Attempts,
+            last_error = v.Errors.LastOrDefault()?.Message,
+            silo = v.Silo,
+            started_at = v.StartedAt,
+            updated_at = v.UpdatedAt,
+            finished_at = v.FinishedAt,
+        });
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO sync.progress AS p (task_id, project_id, stream, run_id, status, progress_seq, pages, records_read,
+                records_inserted, records_updated, records_unchanged, records_dead_lettered, total_records, upstream_calls,
+                attempts, last_error, silo, started_at, updated_at, finished_at)
+            SELECT task_id, project_id, stream, run_id, status, progress_seq, pages, records_read,
+                   records_inserted, records_updated, records_unchanged, records_dead_lettered, total_records, upstream_calls,
+                   attempts, last_error, silo, started_at, updated_at, finished_at
+              FROM jsonb_to_recordset(@rows) AS r(task_id text, project_id text, stream text, run_id text, status text,
+                   progress_seq bigint, pages bigint, records_read bigint, records_inserted bigint, records_updated bigint,
+                   records_unchanged bigint, records_dead_lettered bigint, total_records bigint, upstream_calls bigint,
+                   attempts integer, last_error text, silo text, started_at timestamptz, updated_at timestamptz, finished_at timestamptz)
+            ON CONFLICT (task_id) DO UPDATE SET
+                status = excluded.status, progress_seq = excluded.progress_seq, pages = excluded.pages,
+                records_read = excluded.records_read, records_inserted = excluded.records_inserted,
+                records_updated = excluded.records_updated, records_unchanged = excluded.records_unchanged,
+                records_dead_lettered = excluded.records_dead_lettered, total_records = excluded.total_records,
+                upstream_calls = excluded.upstream_calls, attempts = excluded.attempts, last_error = excluded.last_error,
+                silo = excluded.silo, started_at = excluded.started_at, updated_at = excluded.updated_at,
+                finished_at = excluded.finished_at
+            WHERE p.progress_seq < excluded.progress_seq
+            """);
+        command.Parameters.Add(new NpgsqlParameter("rows", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(rows) });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,60 @@
+using OrleansSync.Pipeline;
+using OrleansSync.Secrets;
+
+namespace OrleansSync.Projects;
+
+/// <summary>Checks and normalises a project's settings; every refusal says what, where and how to fix it.</summary>
+public static class ProjectSpecValidator
+{
+    private static readonly TimeSpan MinimumEvery = TimeSpan.FromMinutes(1);
+
+    public static ProjectSpec Normalise(string grainKey, ProjectSpec spec)
+    {
+        var projectId = StripPrefix(spec.ProjectId);
+        if (projectId != grainKey)
+        {
+            throw new InvalidRequestException($"Project id '{spec.ProjectId}' does not match the project '{grainKey}' it was sent to.");
+        }
+
+        if (spec.Source != "acc")
+        {
+            throw new InvalidRequestException($"Unknown source '{spec.Source}': the only source so far is 'acc'.");
+        }
+
+        if (!Uri.TryCreate(spec.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(baseUrl.Query))
+        {
+            throw new InvalidRequestException($"--base-url '{spec.BaseUrl}' is not an absolute http(s) URL without a query, e.g. https://developer.api.autodesk.com.");
+        }
+
+        if (string.IsNullOrWhiteSpace(spec.ClientId))
+        {
+            throw new InvalidRequestException("--client-id is empty: give the OAuth client id of the upstream app.");
+        }
+
+        SecretVariables.ValidateName(spec.ClientSecretVariable);
+        var streams = spec.Streams.Count == 0 ? StreamNames.ProjectStreams : spec.Streams;
+        ValidateStreams(streams, "--streams");
+        if (spec.Every is { } every && every < MinimumEvery)
+        {
+            throw new InvalidRequestException($"--every {every} is shorter than the minimum schedule of {MinimumEvery.TotalMinutes:0} minute.");
+        }
+
+        var ordered = StreamNames.ProjectStreams.Where(streams.Contains).ToList();
+        return spec with { ProjectId = projectId, BaseUrl = baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/'), Streams = ordered };
+    }
+
+    public static void ValidateStreams(IEnumerable<string> streams, string where)
+    {
+        foreach (var stream in streams)
+        {
+            if (!StreamNames.ProjectStreams.Contains(stream))
+            {
+                throw new InvalidRequestException($"Unknown stream '{stream}' in {where}: choose from {string.Join(", ", StreamNames.ProjectStreams)}.");
+            }
+        }
+    }
+
+    /// <summary>ACC ids come with or without the <c>b.</c> prefix of its older APIs; we key on the bare id.</summary>
+    public static string StripPrefix(string projectId) =>
+        projectId.StartsWith("b.", StringComparison.Ordinal) ? projectId[2..] : projectId;
+}

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OrleansSync.Streams;
+
+/// <summary>
+/// Where a multi-list stream is (e.g. reviews: the active list, then the archived one). Stored as the checkpoint's
+/// cursor. A cursor of another run is not resumed, only consulted for where the last complete run got to.
+/// </summary>
+/// <param name="RunId">The run that wrote it.</param>
+/// <param name="Phase">Index of the list being read.</param>
+/// <param name="NextUrl">The page to read next in that list; null when the list is finished.</param>
+/// <param name="Done">The run read every list to the end.</param>
+/// <param name="Since">The updatedAt lower bound this run reads from (reviews), null for a full read.</param>
+/// <param name="HighWater">The newest updatedAt this run has seen (reviews).</param>
+/// <param name="CompletedTotal">Upstream totals of the lists finished so far, for progress percentages.</param>
+public sealed record class ListCursor(
+    string RunId, int Phase, string? NextUrl, bool Done, DateTimeOffset? Since, DateTimeOffset? HighWater, long CompletedTotal)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static ListCursor? FromJson(string? json) => json is null ? null : JsonSerializer.Deserialize<ListCursor>(json, Json);
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansSync.Acc;
+using OrleansSync.Mirror;
+using OrleansSync.Pipeline;
+using OrleansSync.Progress;
+using OrleansSync.Projects;
+using OrleansSync.Streams;
+using OrleansSync.Tasks;
+
+namespace OrleansSync;
+
+public static class SyncEngineServiceCollectionExtensions
+{
+    /// <summary>Everything the grains call: the ACC source, the mirror writer, the stream runners, progress and history tables.</summary>
+    public static IServiceCollection AddSyncEngine(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddAccSource();
+        services.AddMirrorWriter();
+        services.AddSingleton<ListPhaseReader>();
+        services.AddSingleton<IStreamRunner, WorkflowsRunner>();
+        services.AddSingleton<IStreamRunner, ReviewsRunner>();
+        foreach (var stream in new[] { StreamNames.ReviewVersions, StreamNames.ReviewProgress })
+        {
+            services.AddSingleton<IStreamRunner>(sp => ActivatorUtilities.CreateInstance<ReviewChildrenRunner>(sp, stream));
+        }
+
+        services.AddSingleton<RunHistory>();
+        services.AddSingleton<ProgressTable>();
+        services.AddOptions<SyncTaskOptions>().BindConfiguration(SyncTaskOptions.Section);
+        services.AddOptions<ProgressWriterOptions>().BindConfiguration(ProgressWriterOptions.Section);
+        services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section);
+        return services;
+    }
+}
