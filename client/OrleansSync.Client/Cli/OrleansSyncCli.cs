@@ -1,6 +1,9 @@
 using System.CommandLine;
 using OrleansSync.Client.Cluster;
 using OrleansSync.Client.Database;
+using OrleansSync.Client.Projects;
+using OrleansSync.Client.Syncing;
+using OrleansSync.Client.Tasks;
 
 namespace OrleansSync.Client.Cli;
 
@@ -13,6 +16,9 @@ public static class OrleansSyncCli
         {
             DbCommand.Create(),
             ClusterCommand.Create(),
+            ProjectCommand.Create(),
+            SyncCommand.Create(),
+            TaskCommand.Create(),
         };
         root.Options.Add(CliContext.JsonOption);
         root.Options.Add(CliContext.VerboseOption);
@@ -43,9 +49,21 @@ public static class OrleansSyncCli
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return e.ExitCode;
         }
+        catch (InvalidRequestException e)
+        {
+            // A grain refused the input; its message says what and how to fix it.
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await Console.Error.WriteLineAsync("cancelled");
+            return ExitCodes.SyncFailed;
+        }
+        catch (Exception e)
+        {
+            // Anything else is a bug or an outage we did not foresee: still one line, never a stack trace.
+            await Console.Error.WriteLineAsync($"error: {e.GetType().Name}: {e.Message.Split('\n')[0]} (run with --verbose for the client's log)");
             return ExitCodes.SyncFailed;
         }
     }

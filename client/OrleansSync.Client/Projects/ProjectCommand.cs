@@ -1,0 +1,157 @@
+using System.CommandLine;
+using OrleansSync.Client.Cli;
+using OrleansSync.Projects;
+using Spectre.Console;
+
+namespace OrleansSync.Client.Projects;
+
+/// <summary><c>orleanssync project add|list|show|remove</c>.</summary>
+public static class ProjectCommand
+{
+    private static readonly Argument<string> IdArgument = new("id") { Description = "The upstream project id (with or without 'b.')." };
+
+    public static Command Create() => new("project", "Configure the upstream projects the cluster mirrors.")
+    {
+        CreateAdd(),
+        CreateList(),
+        CreateShow(),
+        CreateRemove(),
+    };
+
+    private static Command CreateAdd()
+    {
+        var baseUrl = new Option<string>("--base-url") { Description = "The upstream's base URL, e.g. https://developer.api.autodesk.com.", Required = true };
+        var clientId = new Option<string>("--client-id") { Description = "The OAuth client id.", Required = true };
+        var secretEnv = new Option<string>("--client-secret-env")
+        {
+            Description = "The environment variable that holds the client secret on every silo (the secret itself is never stored).",
+            Required = true,
+        };
+        var userId = new Option<string?>("--user-id") { Description = "Sent as x-user-id on reviews calls." };
+        var streams = new Option<string?>("--streams") { Description = "Comma-separated streams (default: workflows,reviews,review_versions,review_progress)." };
+        var every = new Option<string?>("--every") { Description = "Sync on a schedule, e.g. 15m, 6h, 1d." };
+        var command = new Command("add", "Add a project, or change its settings.") { IdArgument, baseUrl, clientId, secretEnv, userId, streams, every };
+        command.SetAction(async (parse, ct) =>
+        {
+            var context = CliContext.From(parse);
+            var id = parse.GetValue(IdArgument)!;
+            var spec = new ProjectSpec(
+                id.StartsWith("b.", StringComparison.Ordinal) ? id[2..] : id,
+                "acc",
+                parse.GetValue(baseUrl)!,
+                parse.GetValue(clientId)!,
+                parse.GetValue(secretEnv)!,
+                parse.GetValue(userId),
+                SplitList(parse.GetValue(streams)),
+                parse.GetValue(every) is { } text ? Durations.Parse(text, "--every") : null);
+            await using var connection = await context.ConnectAsync(ct);
+            var view = await connection.Client.GetGrain<IProjectGrain>(spec.ProjectId).ConfigureAsync(spec, ct);
+            Write(context, view);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command CreateList()
+    {
+        var command = new Command("list", "List the configured projects.");
+        command.SetAction(async (parse, ct) =>
+        {
+            var context = CliContext.From(parse);
+            await using var connection = await context.ConnectAsync(ct);
+            var ids = await connection.Client.GetGrain<IProjectCatalogGrain>(IProjectCatalogGrain.Key).ListAsync(ct);
+            var views = new List<ProjectView>();
+            foreach (var id in ids)
+            {
+                if (await connection.Client.GetGrain<IProjectGrain>(id).GetAsync(ct) is { } view)
+                {
+                    views.Add(view);
+                }
+            }
+
+            if (context.Output.Json)
+            {
+                context.Output.WriteJson(new { projects = views });
+                return ExitCodes.Ok;
+            }
+
+            var table = new Table().AddColumns("Project", "Base URL", "Streams", "Every", "Last run", "Status");
+            foreach (var view in views)
+            {
+                table.AddRow(
+                    Markup.Escape(view.Spec.ProjectId), Markup.Escape(view.Spec.BaseUrl), Markup.Escape(string.Join(",", view.Spec.Streams)),
+                    view.Spec.Every?.ToString() ?? "-", view.LastRun?.RunId ?? "-",
+                    view.CurrentRun is not null ? "running" : view.LastRun?.Status.ToString().ToLowerInvariant() ?? "never run");
+            }
+
+            context.Output.Console.Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command CreateShow()
+    {
+        var command = new Command("show", "Show one project.") { IdArgument };
+        command.SetAction(async (parse, ct) =>
+        {
+            var context = CliContext.From(parse);
+            var id = parse.GetValue(IdArgument)!;
+            await using var connection = await context.ConnectAsync(ct);
+            var view = await connection.Client.GetGrain<IProjectGrain>(StripPrefix(id)).GetAsync(ct)
+                ?? throw CliException.BadInput($"No project '{id}': 'orleanssync project list' shows the configured ones.");
+            Write(context, view);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command CreateRemove()
+    {
+        var command = new Command("remove", "Remove a project's settings (mirrored rows stay).") { IdArgument };
+        command.SetAction(async (parse, ct) =>
+        {
+            var context = CliContext.From(parse);
+            var id = StripPrefix(parse.GetValue(IdArgument)!);
+            await using var connection = await context.ConnectAsync(ct);
+            await connection.Client.GetGrain<IProjectGrain>(id).RemoveAsync(ct);
+            if (context.Output.Json)
+            {
+                context.Output.WriteJson(new { removed = id });
+            }
+            else
+            {
+                context.Output.Console.MarkupLineInterpolated($"Removed project {id}.");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void Write(CliContext context, ProjectView view)
+    {
+        if (context.Output.Json)
+        {
+            context.Output.WriteJson(view);
+            return;
+        }
+
+        var grid = new Grid().AddColumns(2);
+        grid.AddRow("Project", Markup.Escape(view.Spec.ProjectId));
+        grid.AddRow("Base URL", Markup.Escape(view.Spec.BaseUrl));
+        grid.AddRow("Client id", Markup.Escape(view.Spec.ClientId));
+        grid.AddRow("Secret variable", Markup.Escape(view.Spec.ClientSecretVariable));
+        grid.AddRow("User id", Markup.Escape(view.Spec.UserId ?? "-"));
+        grid.AddRow("Streams", Markup.Escape(string.Join(", ", view.Spec.Streams)));
+        grid.AddRow("Every", view.Spec.Every?.ToString() ?? "manual");
+        grid.AddRow("Current run", view.CurrentRun?.RunId ?? "-");
+        grid.AddRow("Last run", view.LastRun is { } last ? $"{last.RunId} {last.Status.ToString().ToLowerInvariant()}" : "-");
+        context.Output.Console.Write(grid);
+    }
+
+    public static IReadOnlyList<string> SplitList(string? list) =>
+        list is null ? [] : [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    public static string StripPrefix(string id) => id.StartsWith("b.", StringComparison.Ordinal) ? id[2..] : id;
+}

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using OrleansSync.Client.Cli;
+using OrleansSync.Client.Projects;
+using OrleansSync.Projects;
+using OrleansSync.Tasks;
+using Spectre.Console;
+
+namespace OrleansSync.Client.Syncing;
+
+/// <summary><c>orleanssync sync &lt;project&gt; [--stream S] [--full] [--wait]</c>.</summary>
+public static class SyncCommand
+{
+    public static Command Create()
+    {
+        var id = new Argument<string>("project-id") { Description = "The project to sync." };
+        var stream = new Option<string[]>("--stream") { Description = "Only these streams (repeat, or comma-separate).", AllowMultipleArgumentsPerToken = true };
+        var full = new Option<bool>("--full") { Description = "Scan everything instead of from the high-water mark." };
+        var wait = new Option<bool>("--wait") { Description = "Show live progress and exit with the outcome (0 only when every task succeeded)." };
+        var command = new Command("sync", "Sync a project now.") { id, stream, full, wait };
+        command.SetAction(async (parse, ct) =>
+        {
+            var context = CliContext.From(parse);
+            var projectId = ProjectCommand.StripPrefix(parse.GetValue(id)!);
+            var streams = (parse.GetValue(stream) ?? []).SelectMany(static s => ProjectCommand.SplitList(s)).ToList();
+            await using var connection = await context.ConnectAsync(ct);
+            var started = await connection.Client.GetGrain<IProjectGrain>(projectId).SyncAsync(new SyncRequest(streams, parse.GetValue(full), "cli"), ct);
+            if (!parse.GetValue(wait))
+            {
+                WriteStarted(context, started);
+                return ExitCodes.Ok;
+            }
+
+            if (!context.Output.Json)
+            {
+                context.Output.Console.MarkupLineInterpolated($"{(started.AlreadyRunning ? "Watching run in progress" : "Started run")} {started.Run.RunId} of {projectId}");
+            }
+
+            var watcher = new RunWatcher(connection.Client, projectId, started.Run.RunId);
+            var display = new ProgressDisplay(context.Output);
+            var (run, tasks) = await display.RunAsync(watcher, ct);
+            if (context.Output.Json)
+            {
+                context.Output.WriteJson(new { run, tasks });
+            }
+            else
+            {
+                display.WriteSummary(run, tasks);
+            }
+
+            return run.Status == SyncTaskStatus.Succeeded ? ExitCodes.Ok : ExitCodes.SyncFailed;
+        });
+        return command;
+    }
+
+    private static void WriteStarted(CliContext context, SyncStarted started)
+    {
+        if (context.Output.Json)
+        {
+            context.Output.WriteJson(started);
+            return;
+        }
+
+        context.Output.Console.MarkupLineInterpolated(
+            $"{(started.AlreadyRunning ? "Already running" : "Started")}: run {started.Run.RunId} of {started.Run.ProjectId}, tasks:");
+        foreach (var task in started.Run.Tasks)
+        {
+            context.Output.Console.MarkupLineInterpolated($"  {task.Stream,-16} {task.TaskId}");
+        }
+    }
+}

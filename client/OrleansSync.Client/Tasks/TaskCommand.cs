@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Globalization;
+using OrleansSync.Client.Cli;
+using OrleansSync.Tasks;
+using Spectre.Console;
+
+namespace OrleansSync.Client.Tasks;
+
+/// <summary><c>orleanssync task list|show|cancel</c>. Lists read <c>sync.progress</c>; single tasks ask their grain.</summary>
+public static class TaskCommand
+{
+    private static readonly Argument<string> IdArgument = new("task-id") { Description = "A task id, as 'task list' or 'sync' print it." };
+
+    public static Command Create() => new("task", "Inspect and control sync tasks.")
+    {
+        CreateList(),
+        CreateShow(),
+        CreateCancel(),
+    };
+
+    private static Command CreateList()
+    {
+        var project = new Option<string?>("--project") { Description = "Only this project's tasks." };
+        var status = new Option<string?>("--status") { Description = "Only tasks in this status: pending, running, succeeded, failed, cancelled." };
+        var limit = new Option<int>("--limit") { Description = "At most this many, newest first.", DefaultValueFactory = static _ => 50 };
+        var command = new Command("list", "List tasks, newest first.") { project, status, limit };
+        command.SetAction(async (parse, ct) =>
+        {
+            var context = CliContext.From(parse);
+            var wanted = parse.GetValue(status)?.ToLowerInvariant();
+            if (wanted is not null && !Enum.GetNames<SyncTaskStatus>().Any(n => n.Equals(wanted, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw CliException.BadInput($"--status '{wanted}' is not a task status: pending, running, succeeded, failed or cancelled.");
+            }
+
+            var rows = await TaskListQuery.RunAsync(context.Settings(), parse.GetValue(project), wanted, parse.GetValue(limit), ct);
+            if (context.Output.Json)
+            {
+                context.Output.WriteJson(new { tasks = rows });
+                return ExitCodes.Ok;
+            }
+
+            var table = new Table().AddColumns("Task", "Status", "Read", "Inserted", "Updated", "Dead letters", "Attempts", "Silo", "Updated (UTC)");
+            foreach (var row in rows)
+            {
+                table.AddRow(
+                    Markup.Escape(row.TaskId), row.Status, Count(row.RecordsRead), Count(row.RecordsInserted), Count(row.RecordsUpdated),
+                    Count(row.RecordsDeadLettered), Count(row.Attempts), Markup.Escape(row.Silo ?? "-"), row.UpdatedAt.ToString("u", CultureInfo.InvariantCulture));
+            }
+
+            context.Output.Console.Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command CreateShow()
+    {
+        var command = new Command("show", "Show one task.") { IdArgument };
+        command.SetAction(async (parse, ct) =>
+        {
+            var context = CliContext.From(parse);
+            var id = parse.GetValue(IdArgument)!;
+            await using var connection = await context.ConnectAsync(ct);
+            var view = await connection.Client.GetGrain<ISyncTaskGrain>(id).GetAsync(ct)
+                ?? throw CliException.BadInput($"No task '{id}': 'orleanssync task list' shows the known ones.");
+            Write(context, view);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command CreateCancel()
+    {
+        var command = new Command("cancel", "Cancel a running task (its checkpoint is kept).") { IdArgument };
+        command.SetAction(async (parse, ct) =>
+        {
+            var context = CliContext.From(parse);
+            var id = parse.GetValue(IdArgument)!;
+            await using var connection = await context.ConnectAsync(ct);
+            var view = await connection.Client.GetGrain<ISyncTaskGrain>(id).CancelAsync(ct)
+                ?? throw CliException.BadInput($"No task '{id}': 'orleanssync task list' shows the known ones.");
+            Write(context, view);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void Write(CliContext context, TaskView view)
+    {
+        if (context.Output.Json)
+        {
+            context.Output.WriteJson(view);
+            return;
+        }
+
+        var p = view.Progress;
+        var grid = new Grid().AddColumns(2);
+        grid.AddRow("Task", Markup.Escape(view.Spec.TaskId));
+        grid.AddRow("Project / stream", Markup.Escape($"{view.Spec.ProjectId} / {view.Spec.Stream}"));
+        grid.AddRow("Status", view.Status.ToString().ToLowerInvariant());
+        grid.AddRow("Progress", Markup.Escape($"{p.Percent?.ToString("0", CultureInfo.InvariantCulture) ?? "?"}% read {p.RecordsRead} of {p.TotalRecords?.ToString(CultureInfo.InvariantCulture) ?? "?"}, pages {p.Pages}, calls {p.Calls}"));
+        grid.AddRow("Records", $"+{p.Inserted} updated {p.Updated} unchanged {p.Unchanged} dead-lettered {p.DeadLettered}");
+        grid.AddRow("Attempts", view.Attempts.ToString(CultureInfo.InvariantCulture));
+        grid.AddRow("Silo", Markup.Escape(view.Silo ?? "-"));
+        grid.AddRow("Started / finished", $"{view.StartedAt:u} / {view.FinishedAt?.ToString("u", CultureInfo.InvariantCulture) ?? "-"}");
+        foreach (var error in view.Errors)
+        {
+            grid.AddRow($"[red]error[/] {error.At:u}", Markup.Escape($"attempt {error.Attempt}: {error.Message}"));
+        }
+
+        context.Output.Console.Write(grid);
+    }
+
+    private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+}
