@@ -1,5 +1,9 @@
 using Npgsql;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+using OrleansSync.Tasks;
 
 namespace OrleansSync.Silo.Hosting;
 
@@ -15,26 +19,46 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder UsePostgres(this ISiloBuilder silo, string connectionString)
     {
         silo.Services.AddNpgsqlDataSource(connectionString);
+        silo.Services.AddSyncEngine();
         silo.UseAdoNetClustering(options => options.Configure<NpgsqlDataSource>(static (o, dataSource) =>
         {
             o.Invariant = Invariant;
             o.DataSource = dataSource;
         }));
-        silo.AddAdoNetGrainStorage(GrainStorage.Name, options => options.Configure<NpgsqlDataSource>(static (o, dataSource) =>
-        {
-            o.Invariant = Invariant;
-            o.DataSource = dataSource;
-        }));
-        silo.AddAdoNetGrainStorageAsDefault(options => options.Configure<NpgsqlDataSource>(static (o, dataSource) =>
-        {
-            o.Invariant = Invariant;
-            o.DataSource = dataSource;
-        }));
+        silo.AddAdoNetGrainStorage(GrainStorage.Name, ConfigureStorage);
+        silo.AddAdoNetGrainStorageAsDefault(ConfigureStorage);
         silo.UseAdoNetReminderService(options => options.Configure<NpgsqlDataSource>(static (o, dataSource) =>
         {
             o.Invariant = Invariant;
             o.DataSource = dataSource;
         }));
+        return silo;
+    }
+
+    /// <summary>
+    /// Grain state is written with Orleans' own serializer, not the provider's default JSON: our state types are
+    /// <c>[GenerateSerializer]</c> contracts with stable ids, so they stay readable as they evolve (and records with
+    /// constructor parameters round-trip, which Newtonsoft's JSON does not promise).
+    /// </summary>
+    private static void ConfigureStorage(OptionsBuilder<AdoNetGrainStorageOptions> options) =>
+        options.Configure<NpgsqlDataSource, Serializer>(static (o, dataSource, serializer) =>
+        {
+            o.Invariant = Invariant;
+            o.DataSource = dataSource;
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        });
+
+    /// <summary>
+    /// Lets reminders tick as often as <c>OrleansSync:Tasks:WatchdogPeriod</c> asks (Orleans' floor is one minute),
+    /// so a test cluster can resume a task of a killed silo in seconds. Production keeps the one-minute default.
+    /// </summary>
+    public static ISiloBuilder UseWatchdogPeriodFromConfiguration(this ISiloBuilder silo)
+    {
+        if (silo.Configuration.GetSection(SyncTaskOptions.Section).Get<SyncTaskOptions>() is { } tasks && tasks.WatchdogPeriod < TimeSpan.FromMinutes(1))
+        {
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = tasks.WatchdogPeriod);
+        }
+
         return silo;
     }
 

@@ -107,4 +107,39 @@ public sealed class CliTests(TwoSiloProcessFixture fixture)
         Assert.Equal(0, secondJson.RootElement.GetProperty("applied").GetArrayLength());
         Assert.Equal(OrleansSync.Schema.Migration.All.Count, secondJson.RootElement.GetProperty("alreadyApplied").GetArrayLength());
     }
+
+    [Theory]
+    [InlineData("project", "add", "p-bad-url", "--base-url", "not a url", "--client-id", "c", "--client-secret-env", "PATH")]
+    [InlineData("project", "add", "p-bad-var", "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", "NOT-A-VARIABLE")]
+    [InlineData("project", "add", "p-unset", "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", "ORLEANSSYNC_SURELY_UNSET_VARIABLE")]
+    [InlineData("project", "add", "p-stream", "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", "PATH", "--streams", "reviews,bogus")]
+    [InlineData("project", "add", "p-every", "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", "PATH", "--every", "soon")]
+    [InlineData("sync", "no-such-project")]
+    [InlineData("project", "show", "no-such-project")]
+    [InlineData("task", "show", "no-such-task")]
+    [InlineData("task", "list", "--status", "sleeping")]
+    public async Task Cli_BadInput_ExitsTwoWithAMessage(params string[] args)
+    {
+        var result = await Infrastructure.Cli.RunAsync(Environment, TestContext.Current.CancellationToken, args);
+
+        Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}: {result.StdErr}");
+        var line = Assert.Single(result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sync_StreamTheProjectDoesNotSync_ExitsTwo()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var add = await Infrastructure.Cli.RunAsync(
+            Environment, ct, "project", "add", "p-workflows-only", "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", "PATH", "--streams", "workflows", "--json");
+        Assert.True(add.ExitCode == 0, add.StdErr);
+        using var project = JsonDocument.Parse(add.StdOut);
+        Assert.Equal("PATH", project.RootElement.GetProperty("spec").GetProperty("clientSecretVariable").GetString());
+
+        var result = await Infrastructure.Cli.RunAsync(Environment, ct, "sync", "p-workflows-only", "--stream", "reviews");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("does not sync reviews", result.StdErr, StringComparison.Ordinal);
+    }
 }

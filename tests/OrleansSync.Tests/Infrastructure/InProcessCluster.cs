@@ -27,14 +27,16 @@ public sealed class InProcessCluster : IAsyncDisposable
 
     public string ClusterId => Cluster.Options.ClusterId;
 
-    public static async Task<InProcessCluster> StartAsync(short silos, CancellationToken cancellationToken)
+    public static async Task<InProcessCluster> StartAsync(short silos, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? configuration = null)
     {
         var database = await TestDatabase.CreateAsync(migrate: true, cancellationToken);
         var builder = new TestClusterBuilder(silos);
         builder.Options.UseTestClusterMembership = false;
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?> { [PostgresKey] = database.ConnectionString }));
+        builder.ConfigureHostConfiguration(c => c
+            .AddInMemoryCollection(new Dictionary<string, string?> { [PostgresKey] = database.ConnectionString })
+            .AddInMemoryCollection(configuration ?? new Dictionary<string, string?>()));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
 
@@ -67,6 +69,7 @@ public sealed class InProcessCluster : IAsyncDisposable
             siloBuilder.UseFastFailureDetection();
             // Production keeps Orleans' one-minute floor; tests tick every couple of seconds.
             siloBuilder.Configure<ReminderOptions>(static o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            siloBuilder.UseWatchdogPeriodFromConfiguration();
         }
     }
 

@@ -7,8 +7,11 @@ public sealed class ProcessCluster : IAsyncDisposable
 {
     private readonly List<SiloProcess> _silos = [];
 
-    private ProcessCluster(TestDatabase database, string clusterId, string logDirectory)
+    private readonly IReadOnlyDictionary<string, string?>? _environment;
+
+    private ProcessCluster(TestDatabase database, string clusterId, string logDirectory, IReadOnlyDictionary<string, string?>? environment)
     {
+        _environment = environment;
         Database = database;
         ClusterId = clusterId;
         LogDirectory = logDirectory;
@@ -22,11 +25,14 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     public IReadOnlyList<SiloProcess> Silos => _silos;
 
-    public static async Task<ProcessCluster> StartAsync(int silos, CancellationToken cancellationToken)
+    /// <param name="silos">How many silo processes to start.</param>
+    /// <param name="cancellationToken">The test's token.</param>
+    /// <param name="environment">Extra variables for every silo, e.g. <c>OrleansSync__Tasks__WatchdogPeriod</c> or a client secret.</param>
+    public static async Task<ProcessCluster> StartAsync(int silos, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var database = await TestDatabase.CreateAsync(migrate: true, cancellationToken);
         var logDirectory = Directory.CreateTempSubdirectory("orleanssync-silos-").FullName;
-        var cluster = new ProcessCluster(database, $"test-{Guid.NewGuid():N}"[..17], logDirectory);
+        var cluster = new ProcessCluster(database, $"test-{Guid.NewGuid():N}"[..17], logDirectory, environment);
         try
         {
             for (var i = 0; i < silos; i++)
@@ -46,7 +52,7 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     public SiloProcess StartSilo()
     {
-        var silo = SiloProcess.Start($"silo-{_silos.Count}", Database.ConnectionString, ClusterId, LogDirectory);
+        var silo = SiloProcess.Start($"silo-{_silos.Count}", Database.ConnectionString, ClusterId, LogDirectory, _environment);
         _silos.Add(silo);
         return silo;
     }

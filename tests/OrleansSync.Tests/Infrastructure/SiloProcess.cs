@@ -32,7 +32,7 @@ public sealed partial class SiloProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static SiloProcess Start(string name, string connectionString, string clusterId, string logDirectory)
+    public static SiloProcess Start(string name, string connectionString, string clusterId, string logDirectory, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var ports = FreePorts.Take(3);
         var logPath = Path.Combine(logDirectory, $"{name}.log");
@@ -48,6 +48,11 @@ public sealed partial class SiloProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.Environment["ORLEANSSYNC_PG"] = connectionString;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[key] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var log = new StreamWriter(logPath) { AutoFlush = true };
         var sync = new object();

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The README's main job: a local 2-silo cluster syncing the bundled ACC emulator into PostgreSQL.
+# Starts (or restarts) the silos with the demo's secret variable, runs the emulator, adds its projects, syncs them
+# with live progress, and prints what landed. Stop everything with deploy/local/down.sh.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+projects=${DEMO_PROJECTS:-3}
+reviews=${DEMO_REVIEWS:-200}
+port=${DEMO_EMULATOR_PORT:-18443}
+base_url="http://127.0.0.1:$port"
+# The silos read the client secret from this variable; the cluster stores only its name.
+export ORLEANSSYNC_DEMO_SECRET=demo-secret
+
+mkdir -p "$run_dir"
+if compgen -G "$run_dir/*.pid" >/dev/null; then
+  echo "[demo] restarting what up.sh started, so the silos see ORLEANSSYNC_DEMO_SECRET"
+  bash "$repo_root/deploy/local/down.sh"
+fi
+bash "$repo_root/deploy/local/up.sh" --silos 2
+
+echo "[demo] building and starting the ACC emulator ($projects projects x $reviews reviews)"
+dotnet build "$repo_root/tests/OrleansSync.Emulator" -c "$configuration" -v quiet -nologo -clp:ErrorsOnly
+# Quotas as ACC's (200 reviews calls per client per window) but per second, so the demo takes seconds, not minutes.
+setsid dotnet "$repo_root/tests/OrleansSync.Emulator/bin/$configuration/net10.0/OrleansSync.Emulator.dll" \
+  --port "$port" --seed 42 --projects "$projects" --reviews "$reviews" --rate-window 1 \
+  >"$run_dir/emulator.log" 2>&1 </dev/null &
+echo $! >"$run_dir/emulator.pid"
+for _ in $(seq 1 120); do
+  grep -q "ACC emulator ready" "$run_dir/emulator.log" 2>/dev/null && break
+  pid_alive "$run_dir/emulator.pid" || { cat "$run_dir/emulator.log" >&2; exit 1; }
+  sleep 0.5
+done
+grep "ACC emulator ready" "$run_dir/emulator.log"
+project_ids=$(curl -fsS "$base_url/__info" | grep -o '"projectIds":\[[^]]*\]' | grep -oE '[0-9a-fA-F-]{36}')
+
+for id in $project_ids; do
+  orleanssync project add "$id" --base-url "$base_url" --client-id demo-client --client-secret-env ORLEANSSYNC_DEMO_SECRET --user-id demo-user >/dev/null
+done
+orleanssync project list
+
+started=$(date +%s.%N)
+started_sql=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
+status=0
+for id in $project_ids; do
+  echo "[demo] project $id"
+  orleanssync sync "$id" --wait || status=1
+done
+elapsed=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')
+
+export PGPASSWORD=${ORLEANSSYNC_PG_PASSWORD:-orleanssync}
+echo
+echo "[demo] what landed in PostgreSQL:"
+psql -h 127.0.0.1 -U orleanssync -d orleanssync -P pager=off -c "
+  SELECT stream, count(*) AS tasks, sum(records_read) AS read, sum(records_inserted) AS inserted,
+         sum(records_updated) AS updated, sum(records_unchanged) AS unchanged,
+         sum(records_dead_lettered) AS dead_letters, sum(upstream_calls) AS calls
+    FROM sync.progress WHERE run_id IN (SELECT run_id FROM sync.runs WHERE started_at >= '$started_sql')
+   GROUP BY stream ORDER BY stream"
+records=$(psql -h 127.0.0.1 -U orleanssync -d orleanssync -Atc "SELECT coalesce(sum(records_read), 0) FROM sync.progress WHERE run_id IN (SELECT run_id FROM sync.runs WHERE started_at >= '$started_sql')")
+calls=$(curl -fsS "$base_url/__stats" | grep -oE '"total":[0-9]+' | head -n 1 | cut -d: -f2)
+awk -v r="$records" -v e="$elapsed" -v c="$calls" 'BEGIN { printf "[demo] %d records in %.1f s (%.0f records/s), %s upstream calls\n", r, e, r / e, c }'
+echo "[demo] dashboard: http://127.0.0.1:8080/dashboard   stop: deploy/local/down.sh"
+exit $status

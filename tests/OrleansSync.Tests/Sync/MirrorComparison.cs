@@ -1,0 +1,79 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using NpgsqlTypes;
+using OrleansSync.Emulator;
+using OrleansSync.Tests.Infrastructure;
+
+namespace OrleansSync.Tests.Sync;
+
+/// <summary>
+/// Compares a project's mirror with the emulator's dump, inside PostgreSQL (jsonb equality): every well-formed record
+/// present with its raw JSON, nothing extra. Malformed records are expected in sync.dead_letters instead.
+/// </summary>
+public static class MirrorComparison
+{
+    public sealed record class Differences(int Reviews, int Workflows, int Versions, int Progress, int ExpectedReviews, int ExpectedDeadLetters)
+    {
+        public bool None => Reviews == 0 && Workflows == 0 && Versions == 0 && Progress == 0;
+    }
+
+    public static async Task<Differences> CompareAsync(TestDatabase database, AccEmulator emulator, string projectId, CancellationToken ct)
+    {
+        var dump = JsonNode.Parse(await emulator.DumpAsync(projectId, ct))!;
+        var project = dump["projects"]!.AsArray().Single()!;
+        var malformed = dump["malformed"]!.AsArray().Select(static m => (string)m!["reviewId"]!).ToHashSet(StringComparer.Ordinal);
+        var reviews = new JsonArray();
+        var versions = new JsonArray();
+        var progress = new JsonArray();
+        foreach (var review in project["reviews"]!.AsArray())
+        {
+            var id = (string)review!["id"]!;
+            if (malformed.Contains(id))
+            {
+                continue;
+            }
+
+            reviews.Add(new JsonObject { ["id"] = id, ["record"] = review["record"]!.DeepClone() });
+            foreach (var version in review["versions"]!.AsArray())
+            {
+                versions.Add(new JsonObject { ["review"] = id, ["key"] = (string)version!["urn"]!, ["record"] = version.DeepClone() });
+            }
+
+            var position = 0;
+            foreach (var step in review["progress"]!.AsArray())
+            {
+                progress.Add(new JsonObject { ["review"] = id, ["key"] = (position++).ToString(System.Globalization.CultureInfo.InvariantCulture), ["record"] = step!.DeepClone() });
+            }
+        }
+
+        var workflows = new JsonArray([.. project["workflows"]!.AsArray().Select(static w => new JsonObject { ["id"] = (string)w!["id"]!, ["record"] = w.DeepClone() })]);
+        return new Differences(
+            await CountAsync(database, "acc.reviews", "m.review_id = e->>'id'", reviews, projectId, ct),
+            await CountAsync(database, "acc.workflows", "m.workflow_id = e->>'id'", workflows, projectId, ct),
+            await CountAsync(database, "acc.review_versions", "m.review_id = e->>'review' AND m.urn = e->>'key'", versions, projectId, ct),
+            await CountAsync(database, "acc.review_progress", "m.review_id = e->>'review' AND m.position = (e->>'key')::int", progress, projectId, ct),
+            reviews.Count,
+            malformed.Count);
+    }
+
+    /// <summary>Rows missing, extra, or whose raw differs from the expected record.</summary>
+    private static async Task<int> CountAsync(TestDatabase database, string table, string match, JsonArray expected, string projectId, CancellationToken ct)
+    {
+        // table and match are constants of this class, never input.
+        await using var command = database.DataSource.CreateCommand($"""
+            SELECT count(*)
+              FROM (SELECT * FROM {table} WHERE project_id = @project) m
+              FULL JOIN jsonb_array_elements(@expected) e ON {match}
+             WHERE m.raw IS DISTINCT FROM e->'record'
+            """);
+        command.Parameters.AddWithValue("project", projectId);
+        command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Jsonb) { Value = expected.ToJsonString() });
+        return (int)(long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    public static Task<long> DeadLettersAsync(TestDatabase database, string projectId, CancellationToken ct) =>
+        database.ScalarAsync<long>("SELECT count(*) FROM sync.dead_letters WHERE project_id = @p", ct, ("p", projectId));
+
+    public static string Describe(Differences d) => JsonSerializer.Serialize(d);
+}

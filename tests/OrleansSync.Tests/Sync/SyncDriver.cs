@@ -1,0 +1,66 @@
+using OrleansSync.Emulator;
+using OrleansSync.Projects;
+using OrleansSync.Tasks;
+using OrleansSync.Tests.Infrastructure;
+
+namespace OrleansSync.Tests.Sync;
+
+/// <summary>Adds emulator projects and runs syncs to the end, as the CLI does, through any cluster client.</summary>
+public static class SyncDriver
+{
+    /// <summary>The variable every test silo reads the emulator's client secret from (set in this process and passed to silo processes).</summary>
+    public const string SecretVariable = "ORLEANSSYNC_TEST_ACC_SECRET";
+
+    public static IReadOnlyDictionary<string, string?> FastTasks { get; } = new Dictionary<string, string?>
+    {
+        ["OrleansSync:Tasks:WatchdogPeriod"] = "00:00:03",
+        ["OrleansSync:Tasks:RetryBaseDelay"] = "00:00:00.200",
+        ["OrleansSync:Progress:FlushInterval"] = "00:00:00.500",
+    };
+
+    public static async Task<ProjectView> AddProjectAsync(IClusterClient client, AccEmulator emulator, string projectId, CancellationToken ct)
+    {
+        Environment.SetEnvironmentVariable(SecretVariable, emulator.DefaultClient.ClientSecret);
+        var spec = new ProjectSpec(projectId, "acc", emulator.BaseUrl.AbsoluteUri, emulator.DefaultClient.ClientId, SecretVariable, "test-user", [], null);
+        return await client.GetGrain<IProjectGrain>(projectId).ConfigureAsync(spec, ct);
+    }
+
+    public static async Task<(RunView Run, List<TaskView> Tasks)> SyncToEndAsync(
+        IClusterClient client, string projectId, bool full, CancellationToken ct, TimeSpan? timeout = null)
+    {
+        var started = await client.GetGrain<IProjectGrain>(projectId).SyncAsync(new SyncRequest(null, full, "test"), ct);
+        return await WaitForRunAsync(client, projectId, started.Run.RunId, ct, timeout);
+    }
+
+    public static async Task<(RunView Run, List<TaskView> Tasks)> WaitForRunAsync(
+        IClusterClient client, string projectId, string runId, CancellationToken ct, TimeSpan? timeout = null)
+    {
+        var run = await Eventually.ValueAsync(
+            async () =>
+            {
+                try
+                {
+                    var view = await client.GetGrain<IProjectGrain>(projectId).GetRunAsync(runId, ct);
+                    return view?.FinishedAt is null ? null : view;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A silo going away mid-test: the next poll reaches the project on a survivor.
+                    return null;
+                }
+            },
+            timeout ?? TimeSpan.FromMinutes(3),
+            $"run {runId} of {projectId} to finish",
+            ct);
+        var tasks = new List<TaskView>();
+        foreach (var task in run.Tasks)
+        {
+            tasks.Add((await client.GetGrain<ISyncTaskGrain>(task.TaskId).GetAsync(ct))!);
+        }
+
+        return (run, tasks);
+    }
+
+    public static string Describe(IEnumerable<TaskView> tasks) =>
+        string.Join("; ", tasks.Select(static t => $"{t.Spec.Stream}={t.Status} read {t.Progress.RecordsRead} errors [{string.Join(" | ", t.Errors.Select(static e => e.Message))}]"));
+}
