@@ -31,6 +31,7 @@ public static class SyncEngineServiceCollectionExtensions
         services.AddOptions<SyncTaskOptions>().BindConfiguration(SyncTaskOptions.Section);
         services.AddOptions<ProgressWriterOptions>().BindConfiguration(ProgressWriterOptions.Section);
         services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section);
+        services.AddOptions<ProjectOptions>().BindConfiguration(ProjectOptions.Section);
         return services;
     }
 }

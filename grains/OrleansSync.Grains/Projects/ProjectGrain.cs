@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OrleansSync.Pipeline;
 using OrleansSync.Secrets;
 using OrleansSync.Tasks;
@@ -7,22 +8,26 @@ namespace OrleansSync.Projects;
 
 /// <summary>
 /// A project: its settings and its runs. A run starts one task per stream; review children wait for the run's
-/// reviews task, because they are fetched only for the reviews it changed.
+/// reviews task, because they are fetched only for the reviews it changed. A schedule (<c>--every</c>) is a reminder,
+/// so it survives the loss of any silo and a full cluster restart.
 /// </summary>
 public sealed partial class ProjectGrain(
     [PersistentState("project", GrainStorage.Name)] IPersistentState<ProjectState> state,
     RunHistory runs,
     ILocalSiloDetails silo,
     TimeProvider time,
-    ILogger<ProjectGrain> logger) : Grain, IProjectGrain
+    IOptions<ProjectOptions> options,
+    ILogger<ProjectGrain> logger) : Grain, IProjectGrain, IRemindable
 {
+    private const string ScheduleReminder = "schedule";
+
     private static readonly HashSet<string> ChildStreams = [StreamNames.ReviewVersions, StreamNames.ReviewProgress];
 
     private string ProjectId => this.GetPrimaryKeyString();
 
     public async Task<ProjectView> ConfigureAsync(ProjectSpec spec, CancellationToken cancellationToken = default)
     {
-        var normalised = ProjectSpecValidator.Normalise(ProjectId, spec);
+        var normalised = ProjectSpecValidator.Normalise(ProjectId, spec, options.Value.MinimumEvery);
         // Checked on this silo only; every silo needs it, and a task on a silo without it fails naming both.
         _ = SecretVariables.Resolve(normalised.ClientSecretVariable, silo.Name);
         if (state.State.Spec is null)
@@ -33,7 +38,45 @@ public sealed partial class ProjectGrain(
         state.State.Spec = normalised;
         await state.WriteStateAsync(cancellationToken);
         await GrainFactory.GetGrain<IProjectCatalogGrain>(IProjectCatalogGrain.Key).AddAsync(ProjectId, cancellationToken);
+        if (normalised.Every is { } every)
+        {
+            await this.RegisterOrUpdateReminder(ScheduleReminder, every, every, cancellationToken);
+        }
+        else
+        {
+            await UnregisterScheduleAsync(cancellationToken);
+        }
+
         return View();
+    }
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.CurrentRun is not null)
+        {
+            // A silo may have died between recording a task as started and starting it. StartAsync is idempotent, so
+            // start them all again; from a timer that interleaves, because a task may be calling us right now.
+            this.RegisterGrainTimer(
+                static (grain, ct) => grain.RestartRunTasksAsync(ct),
+                this,
+                new GrainTimerCreationOptions { DueTime = TimeSpan.FromSeconds(1), Period = Timeout.InfiniteTimeSpan, Interleave = true, KeepAlive = false });
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (state.State.Spec is not { Every: not null })
+        {
+            await UnregisterScheduleAsync(CancellationToken.None);
+            return;
+        }
+
+        if (state.State.CurrentRun is null && !state.State.Paused)
+        {
+            await SyncAsync(new SyncRequest(null, Full: false, Trigger: "schedule"));
+        }
     }
 
     public Task<ProjectView?> GetAsync(CancellationToken cancellationToken = default) =>
@@ -47,6 +90,7 @@ public sealed partial class ProjectGrain(
             throw new InvalidRequestException($"Project {ProjectId} has run {run.RunId} in progress: wait for it (or cancel its tasks) before removing the project.");
         }
 
+        await UnregisterScheduleAsync(cancellationToken);
         await GrainFactory.GetGrain<IProjectCatalogGrain>(IProjectCatalogGrain.Key).RemoveAsync(ProjectId, cancellationToken);
         await state.ClearStateAsync(cancellationToken);
     }
@@ -134,12 +178,36 @@ public sealed partial class ProjectGrain(
         }
     }
 
+    private async Task RestartRunTasksAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.CurrentRun is not { } run || state.State.Spec is not { } spec)
+        {
+            return;
+        }
+
+        foreach (var task in run.Tasks.Where(static t => t.Started && !t.IsTerminal))
+        {
+            await GrainFactory.GetGrain<ISyncTaskGrain>(task.TaskId).StartAsync(TaskSpec(spec, run, task), cancellationToken);
+        }
+    }
+
+    private async Task UnregisterScheduleAsync(CancellationToken cancellationToken)
+    {
+        if (await this.GetReminder(ScheduleReminder, cancellationToken) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder, cancellationToken);
+        }
+    }
+
+    private SyncTaskSpec TaskSpec(ProjectSpec spec, RunState run, RunTaskState task) =>
+        new(task.TaskId, ProjectId, task.Stream, run.RunId, run.Full, spec.BaseUrl, spec.ClientId, spec.ClientSecretVariable, spec.UserId);
+
     private async Task StartTasksAsync(RunState run, Func<RunTaskState, bool> which, CancellationToken cancellationToken)
     {
         var spec = RequireSpec();
         foreach (var task in run.Tasks.Where(which).Where(static t => !t.Started))
         {
-            var taskSpec = new SyncTaskSpec(task.TaskId, ProjectId, task.Stream, run.RunId, run.Full, spec.BaseUrl, spec.ClientId, spec.ClientSecretVariable, spec.UserId);
+            var taskSpec = TaskSpec(spec, run, task);
             task.Started = true;
             task.Status = SyncTaskStatus.Running;
             await state.WriteStateAsync(cancellationToken);

@@ -6,9 +6,7 @@ namespace OrleansSync.Projects;
 /// <summary>Checks and normalises a project's settings; every refusal says what, where and how to fix it.</summary>
 public static class ProjectSpecValidator
 {
-    private static readonly TimeSpan MinimumEvery = TimeSpan.FromMinutes(1);
-
-    public static ProjectSpec Normalise(string grainKey, ProjectSpec spec)
+    public static ProjectSpec Normalise(string grainKey, ProjectSpec spec, TimeSpan minimumEvery)
     {
         var projectId = StripPrefix(spec.ProjectId);
         if (projectId != grainKey)
@@ -34,9 +32,9 @@ public static class ProjectSpecValidator
         SecretVariables.ValidateName(spec.ClientSecretVariable);
         var streams = spec.Streams.Count == 0 ? StreamNames.ProjectStreams : spec.Streams;
         ValidateStreams(streams, "--streams");
-        if (spec.Every is { } every && every < MinimumEvery)
+        if (spec.Every is { } every && every < minimumEvery)
         {
-            throw new InvalidRequestException($"--every {every} is shorter than the minimum schedule of {MinimumEvery.TotalMinutes:0} minute.");
+            throw new InvalidRequestException($"--every {every} is shorter than the shortest schedule, {minimumEvery}.");
         }
 
         var ordered = StreamNames.ProjectStreams.Where(streams.Contains).ToList();

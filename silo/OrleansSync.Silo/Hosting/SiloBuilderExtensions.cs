@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
+using OrleansSync.Projects;
 using OrleansSync.Tasks;
 
 namespace OrleansSync.Silo.Hosting;
@@ -49,14 +50,18 @@ public static class SiloBuilderExtensions
         });
 
     /// <summary>
-    /// Lets reminders tick as often as <c>OrleansSync:Tasks:WatchdogPeriod</c> asks (Orleans' floor is one minute),
-    /// so a test cluster can resume a task of a killed silo in seconds. Production keeps the one-minute default.
+    /// Lets reminders tick as often as <c>OrleansSync:Tasks:WatchdogPeriod</c> and <c>OrleansSync:Projects:MinimumEvery</c>
+    /// ask (Orleans' floor is one minute), so a test cluster can resume a task of a killed silo, or run a schedule, in
+    /// seconds. It only ever lowers the floor; production keeps the one-minute defaults.
     /// </summary>
-    public static ISiloBuilder UseWatchdogPeriodFromConfiguration(this ISiloBuilder silo)
+    public static ISiloBuilder UseReminderFloorFromConfiguration(this ISiloBuilder silo)
     {
-        if (silo.Configuration.GetSection(SyncTaskOptions.Section).Get<SyncTaskOptions>() is { } tasks && tasks.WatchdogPeriod < TimeSpan.FromMinutes(1))
+        var watchdog = silo.Configuration.GetSection(SyncTaskOptions.Section).Get<SyncTaskOptions>()?.WatchdogPeriod;
+        var every = silo.Configuration.GetSection(ProjectOptions.Section).Get<ProjectOptions>()?.MinimumEvery;
+        var floor = new[] { watchdog, every }.OfType<TimeSpan>().DefaultIfEmpty(TimeSpan.MaxValue).Min();
+        if (floor < TimeSpan.FromMinutes(1))
         {
-            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = tasks.WatchdogPeriod);
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = floor < o.MinimumReminderPeriod ? floor : o.MinimumReminderPeriod);
         }
 
         return silo;

@@ -36,7 +36,7 @@ public static class WebApplicationBuilderExtensions
             });
             silo.UsePostgres(settings.Postgres);
             silo.UseFastFailureDetection();
-            silo.UseWatchdogPeriodFromConfiguration();
+            silo.UseReminderFloorFromConfiguration();
             silo.AddDashboard();
         });
 

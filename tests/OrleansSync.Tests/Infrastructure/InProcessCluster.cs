@@ -69,7 +69,7 @@ public sealed class InProcessCluster : IAsyncDisposable
             siloBuilder.UseFastFailureDetection();
             // Production keeps Orleans' one-minute floor; tests tick every couple of seconds.
             siloBuilder.Configure<ReminderOptions>(static o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
-            siloBuilder.UseWatchdogPeriodFromConfiguration();
+            siloBuilder.UseReminderFloorFromConfiguration();
         }
     }
 
