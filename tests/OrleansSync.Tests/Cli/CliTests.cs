@@ -6,12 +6,7 @@ namespace OrleansSync.Tests.Cli;
 [Collection(TwoSiloProcessCollection.Name)]
 public sealed class CliTests(TwoSiloProcessFixture fixture)
 {
-    private Dictionary<string, string> Environment => new()
-    {
-        ["ORLEANSSYNC_PG"] = fixture.Cluster.Database.ConnectionString,
-        ["ORLEANSSYNC_CLUSTER_ID"] = fixture.Cluster.ClusterId,
-        ["ORLEANSSYNC_SERVICE_ID"] = fixture.Cluster.ClusterId,
-    };
+    private Dictionary<string, string> Environment => fixture.Cluster.CliEnvironment();
 
     [Fact]
     public async Task Cluster_Json_ListsBothSilosActive()

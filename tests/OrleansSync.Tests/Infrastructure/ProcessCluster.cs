@@ -95,6 +95,14 @@ public sealed class ProcessCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>What the CLI needs to reach this cluster.</summary>
+    public Dictionary<string, string> CliEnvironment() => new()
+    {
+        ["ORLEANSSYNC_PG"] = Database.ConnectionString,
+        ["ORLEANSSYNC_CLUSTER_ID"] = ClusterId,
+        ["ORLEANSSYNC_SERVICE_ID"] = ClusterId,
+    };
+
     public ClientSettings ClientSettings(TimeSpan? connectTimeout = null) =>
         new(Database.ConnectionString, ClusterId, ClusterId, connectTimeout ?? TimeSpan.FromSeconds(30));
 

@@ -35,12 +35,7 @@ public sealed class SecretHandlingTests
             Assert.True(run.Status == SyncTaskStatus.Succeeded, SyncDriver.Describe(tasks));
         }
 
-        var environment = new Dictionary<string, string>
-        {
-            ["ORLEANSSYNC_PG"] = cluster.Database.ConnectionString,
-            ["ORLEANSSYNC_CLUSTER_ID"] = cluster.ClusterId,
-            ["ORLEANSSYNC_SERVICE_ID"] = cluster.ClusterId,
-        };
+        var environment = cluster.CliEnvironment();
         var show = await Infrastructure.Cli.RunAsync(environment, ct, "project", "show", projectId, "--json");
         var list = await Infrastructure.Cli.RunAsync(environment, ct, "task", "list", "--json");
 

@@ -15,15 +15,15 @@ public sealed class SiloKillDuringSyncTests(ITestOutputHelper output)
     private const string ReviewsApi = "GET /construction/reviews/v1/projects/{projectId}";
 
     [Fact]
-    public async Task Sync_SiloRunningTaskKilled_TaskFinishesOnSurvivorWithExactMirror()
+    public async Task Sync_SiloRunningTasksAndGatewayKilled_TasksAndCliFinishOnSurvivorWithExactMirror()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var emulator = await AccEmulator.StartAsync(
             new EmulatorOptions
             {
-                Dataset = { Seed = 21, Projects = 1, ReviewsPerProject = 160, WorkflowsPerProject = 5, VersionsPerReview = 2, ProgressStepsPerReview = 2, ArchivedShare = 0.1 },
+                Dataset = { Seed = 21, Projects = 1, ReviewsPerProject = 400, WorkflowsPerProject = 5, VersionsPerReview = 2, ProgressStepsPerReview = 2, ArchivedShare = 0.1 },
                 RateLimits = RateLimitOptions.Unlimited,
-                // Slow enough that the children tasks are mid-stream when the silo dies.
+                // Slow enough that the children tasks are mid-stream when their silo dies.
                 Faults = new FaultSettings { LatencyMs = 40 },
             },
             ct);
@@ -33,38 +33,25 @@ public sealed class SiloKillDuringSyncTests(ITestOutputHelper output)
             ["OrleansSync__Tasks__WatchdogPeriod"] = "00:00:03",
             ["OrleansSync__Tasks__RetryBaseDelay"] = "00:00:00.200",
         };
-        await using var cluster = await ProcessCluster.StartAsync(silos: 2, ct, environment);
-        await using var connection = await cluster.ConnectAsync(ct);
+        // One silo first: the CLI's only gateway, and the home of every grain of the run.
+        await using var cluster = await ProcessCluster.StartAsync(silos: 1, ct, environment);
+        var first = cluster.Silos[0];
         var projectId = emulator.ProjectIds[0];
-        await SyncDriver.AddProjectAsync(connection.Client, emulator, projectId, ct);
-        var cliEnvironment = new Dictionary<string, string>
+        await using (var setup = await cluster.ConnectAsync(ct))
         {
-            ["ORLEANSSYNC_PG"] = cluster.Database.ConnectionString,
-            ["ORLEANSSYNC_CLUSTER_ID"] = cluster.ClusterId,
-            ["ORLEANSSYNC_SERVICE_ID"] = cluster.ClusterId,
-        };
+            await SyncDriver.AddProjectAsync(setup.Client, emulator, projectId, ct);
+        }
 
-        var cli = Infrastructure.Cli.RunAsync(cliEnvironment, ct, "sync", projectId, "--wait", "--json");
-        var victimTask = await Eventually.ValueAsync(
-            async () =>
-            {
-                var run = (await connection.Client.GetGrain<Projects.IProjectGrain>(projectId).GetAsync(ct))?.CurrentRun;
-                foreach (var task in run?.Tasks ?? [])
-                {
-                    if (task.Stream == "review_versions" && await connection.Client.GetGrain<ISyncTaskGrain>(task.TaskId).GetAsync(ct) is { Progress.Pages: >= 20 } view)
-                    {
-                        return view;
-                    }
-                }
-
-                return null;
-            },
-            TimeSpan.FromMinutes(2),
-            "the review_versions task to land 20 pages",
-            ct);
-        var victim = cluster.Silos.Single(s => s.Name == victimTask.Silo);
-        await victim.KillAsync();
-        output.WriteLine($"killed {victim.Name} while {victimTask.Spec.TaskId} had {victimTask.Progress.Pages} pages");
+        var cli = Infrastructure.Cli.RunAsync(cluster.CliEnvironment(), ct, "sync", projectId, "--wait", "--json");
+        await using var connection = await cluster.ConnectAsync(ct);
+        var children = await Eventually.ValueAsync(() => ChildTasksAsync(connection.Client, projectId, minimumPages: 5, ct), TimeSpan.FromMinutes(2), "the children tasks to land 5 pages", ct);
+        Assert.All(children, t => Assert.Equal(first.Name, t.Silo));
+        var survivor = cluster.StartSilo();
+        await cluster.WaitForActiveAsync(2, ct);
+        var before = await ChildTasksAsync(connection.Client, projectId, minimumPages: 0, ct);
+        await first.KillAsync();
+        output.WriteLine($"killed {first.Name} (the CLI's gateway) while {SyncDriver.Describe(before!)}");
+        Assert.All(before!, t => Assert.Equal(SyncTaskStatus.Running, t.Status));
 
         var result = await cli;
         Assert.True(result.ExitCode == 0, $"sync --wait exited {result.ExitCode}: {result.StdErr}");
@@ -72,8 +59,7 @@ public sealed class SiloKillDuringSyncTests(ITestOutputHelper output)
         Assert.Equal("Succeeded", document.RootElement.GetProperty("run").GetProperty("status").GetString());
         var runId = document.RootElement.GetProperty("run").GetProperty("runId").GetString()!;
         var (_, tasks) = await SyncDriver.WaitForRunAsync(connection.Client, projectId, runId, ct);
-        var resumed = tasks.Single(t => t.Spec.TaskId == victimTask.Spec.TaskId);
-        Assert.NotEqual(victim.Name, resumed.Silo);
+        Assert.All(tasks.Where(static t => t.Spec.Stream is "review_versions" or "review_progress"), t => Assert.Equal(survivor.Name, t.Silo));
 
         var differences = await MirrorComparison.CompareAsync(cluster.Database, emulator, projectId, ct);
         Assert.True(differences.None, MirrorComparison.Describe(differences));
@@ -84,5 +70,20 @@ public sealed class SiloKillDuringSyncTests(ITestOutputHelper output)
         // One call per review, plus at most the one page each task had in flight when its silo died.
         Assert.InRange(versionCalls, differences.ExpectedReviews, differences.ExpectedReviews + 1);
         Assert.InRange(progressCalls, differences.ExpectedReviews, differences.ExpectedReviews + 1);
+    }
+
+    private static async Task<List<TaskView>?> ChildTasksAsync(IClusterClient client, string projectId, int minimumPages, CancellationToken ct)
+    {
+        var run = (await client.GetGrain<Projects.IProjectGrain>(projectId).GetAsync(ct))?.CurrentRun;
+        var views = new List<TaskView>();
+        foreach (var task in run?.Tasks.Where(static t => t.Stream is "review_versions" or "review_progress") ?? [])
+        {
+            if (await client.GetGrain<ISyncTaskGrain>(task.TaskId).GetAsync(ct) is { } view && view.Progress.Pages >= minimumPages)
+            {
+                views.Add(view);
+            }
+        }
+
+        return views.Count == 2 ? views : null;
     }
 }
