@@ -54,8 +54,14 @@ public sealed class ProgressDisplay(CliOutput output)
     public void WriteSummary(RunView run, IReadOnlyList<TaskView> tasks)
     {
         var table = new Table().AddColumns("Stream", "Status", "Read", "Inserted", "Updated", "Unchanged", "Dead letters", "Calls", "Seconds");
-        foreach (var task in tasks)
+        foreach (var taskRef in run.Tasks)
         {
+            if (tasks.FirstOrDefault(t => t.Spec.TaskId == taskRef.TaskId) is not { } task)
+            {
+                table.AddRow(taskRef.Stream, $"{taskRef.Status.ToString().ToLowerInvariant()} (not started)", "-", "-", "-", "-", "-", "-", "-");
+                continue;
+            }
+
             var p = task.Progress;
             var seconds = ((task.FinishedAt ?? task.UpdatedAt) - (task.StartedAt ?? task.UpdatedAt)).TotalSeconds;
             table.AddRow(

@@ -42,7 +42,7 @@ public sealed class RunState
     public bool AllTerminal => Tasks.All(static t => t.IsTerminal);
 
     public RunView ToView(string projectId, SyncTaskStatus status, DateTimeOffset? finishedAt) =>
-        new(RunId, projectId, Full, Trigger, StartedAt, finishedAt, status, [.. Tasks.Select(static t => new TaskRef(t.TaskId, t.Stream))]);
+        new(RunId, projectId, Full, Trigger, StartedAt, finishedAt, status, [.. Tasks.Select(static t => new TaskRef(t.TaskId, t.Stream, t.Status))]);
 }
 
 [GenerateSerializer, Alias("OrleansSync.Projects.RunTaskState")]

@@ -28,6 +28,7 @@ public sealed partial class SyncTaskGrain(
     private CancellationTokenSource? _running;
     private Task? _loop;
     private bool _cancelRequested;
+    private bool _retryPending;
     private IGrainTimer? _retryTimer;
     private IGrainTimer? _keepAlive;
 
@@ -50,7 +51,14 @@ public sealed partial class SyncTaskGrain(
         _running?.Cancel();
         if (_loop is { } loop)
         {
-            await loop.WaitAsync(cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Current);
+            try
+            {
+                await loop.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Deactivation's own deadline passed; the checkpoint holds what landed.
+            }
         }
     }
 
@@ -93,6 +101,7 @@ public sealed partial class SyncTaskGrain(
         else
         {
             _retryTimer?.Dispose();
+            _retryPending = false;
             await FinishAsync(SyncTaskStatus.Cancelled, "Cancelled while waiting to retry.");
         }
 
@@ -109,7 +118,12 @@ public sealed partial class SyncTaskGrain(
 
         if (state.State.Status != SyncTaskStatus.Running)
         {
-            await NotifyProjectAsync();
+            await PublishTerminalAsync();
+        }
+        else if (!_retryPending && _loop is null or { IsCompleted: true })
+        {
+            // The run stopped without reaching a status (its final writes failed, e.g. PostgreSQL was away): go again.
+            StartLoop();
         }
     }
 
@@ -126,10 +140,12 @@ public sealed partial class SyncTaskGrain(
         }
 
         _retryTimer?.Dispose();
+        _retryPending = true;
         _retryTimer = this.RegisterGrainTimer(
             static (grain, _) =>
             {
                 grain._retryTimer?.Dispose();
+                grain._retryPending = false;
                 grain.StartLoop();
                 return Task.CompletedTask;
             },
@@ -180,6 +196,7 @@ public sealed partial class SyncTaskGrain(
 
     private async Task OnPageLandedAsync(PageLanded page)
     {
+        state.State.ConsecutiveFailures = 0;
         var p = state.State.Progress;
         state.State.Progress = new TaskProgress(
             p.Pages + 1,
@@ -196,15 +213,16 @@ public sealed partial class SyncTaskGrain(
     private async Task AttemptFailedAsync(Exception error)
     {
         var attempt = state.State.Attempts;
+        var failures = ++state.State.ConsecutiveFailures;
         LogWarningAttemptFailed(logger, error, state.State.Spec!.TaskId, attempt);
         AddError(attempt, $"{error.GetType().Name}: {error.Message}");
-        if (attempt >= Options.MaxAttempts)
+        if (failures >= Options.MaxAttempts)
         {
             await FinishAsync(SyncTaskStatus.Failed, null);
             return;
         }
 
-        var delay = Options.RetryDelay(attempt);
+        var delay = Options.RetryDelay(failures);
         state.State.Attempts = attempt + 1;
         state.State.RetryAt = time.GetUtcNow() + delay;
         await PersistAndReportAsync(CancellationToken.None);
@@ -223,16 +241,22 @@ public sealed partial class SyncTaskGrain(
         state.State.RetryAt = null;
         _keepAlive?.Dispose();
         _keepAlive = null;
-        await PersistAndReportAsync(CancellationToken.None);
+        Touch();
+        await PersistAsync(CancellationToken.None);
         LogInformationFinished(logger, state.State.Spec!.TaskId, status, state.State.Progress.RecordsRead);
-        await NotifyProjectAsync();
+        await PublishTerminalAsync();
     }
 
-    private async Task NotifyProjectAsync()
+    /// <summary>
+    /// Writes the terminal progress row and tells the project. Until both have happened the watchdog keeps calling
+    /// this, so terminal progress is never lost and the run always learns how its task ended.
+    /// </summary>
+    private async Task PublishTerminalAsync()
     {
         var spec = state.State.Spec!;
         try
         {
+            await GrainFactory.GetGrain<IProgressWriterGrain>(ProgressBuckets.For(spec.TaskId)).ReportAsync(View());
             await GrainFactory.GetGrain<IProjectGrain>(spec.ProjectId).TaskFinishedAsync(spec.TaskId, state.State.Status);
             state.State.ProjectNotified = true;
             await PersistAsync(CancellationToken.None);
@@ -241,7 +265,7 @@ public sealed partial class SyncTaskGrain(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The watchdog reminder tries again on its next tick.
-            LogWarningNotifyFailed(logger, e, spec.TaskId);
+            LogWarningPublishFailed(logger, e, spec.TaskId);
         }
     }
 
@@ -264,11 +288,17 @@ public sealed partial class SyncTaskGrain(
 
     private async Task PersistAndReportAsync(CancellationToken cancellationToken)
     {
-        state.State.Sequence++;
-        state.State.UpdatedAt = time.GetUtcNow();
+        Touch();
         await PersistAsync(cancellationToken);
         var view = View();
         await GrainFactory.GetGrain<IProgressWriterGrain>(ProgressBuckets.For(view.Spec.TaskId)).ReportAsync(view, cancellationToken);
+    }
+
+    /// <summary>Every change of what the task reports gets a new sequence, so its progress row never goes back.</summary>
+    private void Touch()
+    {
+        state.State.Sequence++;
+        state.State.UpdatedAt = time.GetUtcNow();
     }
 
     private async Task PersistAsync(CancellationToken cancellationToken)
@@ -295,16 +325,4 @@ public sealed partial class SyncTaskGrain(
         [.. state.State.Errors],
         state.State.Silo,
         state.State.Sequence);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} resumes on {Silo}")]
-    private static partial void LogInformationResuming(ILogger logger, string taskId, string silo);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} finished {Status} after {Records} record(s)")]
-    private static partial void LogInformationFinished(ILogger logger, string taskId, SyncTaskStatus status, long records);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} attempt {Attempt} failed")]
-    private static partial void LogWarningAttemptFailed(ILogger logger, Exception error, string taskId, int attempt);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} could not notify its project; the watchdog will retry")]
-    private static partial void LogWarningNotifyFailed(ILogger logger, Exception error, string taskId);
 }

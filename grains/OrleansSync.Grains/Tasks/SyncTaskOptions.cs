@@ -5,7 +5,7 @@ public sealed class SyncTaskOptions
 {
     public const string Section = "OrleansSync:Tasks";
 
-    /// <summary>Runs of a stream before its task fails (the first included). Each run resumes from the checkpoint.</summary>
+    /// <summary>Consecutive failed runs (without a landed page between them) before a task fails. Each run resumes from the checkpoint.</summary>
     public int MaxAttempts { get; set; } = 5;
 
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);

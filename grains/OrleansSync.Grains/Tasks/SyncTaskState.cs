@@ -21,7 +21,7 @@ public sealed class SyncTaskState
     [Id(5)]
     public DateTimeOffset? FinishedAt { get; set; }
 
-    /// <summary>Runs of the stream so far, the first included; bounded by <see cref="SyncTaskOptions.MaxAttempts"/>.</summary>
+    /// <summary>Runs of the stream so far, the first included.</summary>
     [Id(6)]
     public int Attempts { get; set; }
 
@@ -42,4 +42,12 @@ public sealed class SyncTaskState
     /// <summary>When the retry after a failure is due (UTC), while the task waits for it.</summary>
     [Id(11)]
     public DateTimeOffset? RetryAt { get; set; }
+
+    /// <summary>
+    /// Failed runs since the last landed page: what trips the task (at <see cref="SyncTaskOptions.MaxAttempts"/>) and
+    /// sets its backoff. A run that lands pages before failing resets it, so a long stream through a flaky upstream
+    /// keeps going while an upstream that refuses everything fails the task quickly.
+    /// </summary>
+    [Id(12)]
+    public int ConsecutiveFailures { get; set; }
 }

@@ -55,7 +55,11 @@ public static class SyncDriver
         var tasks = new List<TaskView>();
         foreach (var task in run.Tasks)
         {
-            tasks.Add((await client.GetGrain<ISyncTaskGrain>(task.TaskId).GetAsync(ct))!);
+            // Tasks the run never started (children of a failed reviews task) have no grain state.
+            if (await client.GetGrain<ISyncTaskGrain>(task.TaskId).GetAsync(ct) is { } view)
+            {
+                tasks.Add(view);
+            }
         }
 
         return (run, tasks);

@@ -1,0 +1,61 @@
+using OrleansSync.Emulator;
+using OrleansSync.Projects;
+using OrleansSync.Tasks;
+using OrleansSync.Tests.Infrastructure;
+
+namespace OrleansSync.Tests.Sync;
+
+/// <summary>Tasks retry failed runs from their checkpoint, and give up on an upstream that refuses everything.</summary>
+public sealed class SyncFailureTests
+{
+    [Fact]
+    public async Task Sync_FlakyUpstreamWithoutClientRetries_TasksRetryFromCheckpointAndMirrorExactly()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var emulator = await AccEmulator.StartAsync(
+            new EmulatorOptions
+            {
+                Dataset = { Seed = 51, Projects = 1, ReviewsPerProject = 60, WorkflowsPerProject = 4 },
+                RateLimits = RateLimitOptions.Unlimited,
+                Faults = new FaultSettings { ServerErrorRate = 0.15 },
+            },
+            ct);
+        // No retries in the HTTP client: every 5xx fails the task's run, which must resume from its checkpoint.
+        var configuration = new Dictionary<string, string?>(SyncDriver.FastTasks) { ["OrleansSync:Acc:MaxRetries"] = "0" };
+        await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct, configuration);
+        var projectId = emulator.ProjectIds[0];
+        await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
+
+        var (run, tasks) = await SyncDriver.SyncToEndAsync(cluster.Client, projectId, full: false, ct);
+
+        Assert.True(run.Status == SyncTaskStatus.Succeeded, SyncDriver.Describe(tasks));
+        Assert.Contains(tasks, static t => t.Attempts > 1);
+        Assert.All(tasks.Where(static t => t.Attempts > 1), static t => Assert.Contains(t.Errors, static e => e.Message.Contains("AccApiException", StringComparison.Ordinal)));
+        var differences = await MirrorComparison.CompareAsync(cluster.Database, emulator, projectId, ct);
+        Assert.True(differences.None, MirrorComparison.Describe(differences));
+    }
+
+    [Fact]
+    public async Task Sync_WrongClientSecret_TasksFailWithTheReasonAndRunFails()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var emulator = await AccEmulator.StartAsync(
+            new EmulatorOptions { Dataset = { Seed = 52, Projects = 1, ReviewsPerProject = 5 }, RateLimits = RateLimitOptions.Unlimited }, ct);
+        await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct, SyncDriver.FastTasks);
+        var projectId = emulator.ProjectIds[0];
+        Environment.SetEnvironmentVariable("ORLEANSSYNC_TEST_WRONG_SECRET", "not-the-secret");
+        await cluster.Client.GetGrain<IProjectGrain>(projectId).ConfigureAsync(
+            new ProjectSpec(projectId, "acc", emulator.BaseUrl.AbsoluteUri, emulator.DefaultClient.ClientId, "ORLEANSSYNC_TEST_WRONG_SECRET", "u", [], null), ct);
+
+        var (run, tasks) = await SyncDriver.SyncToEndAsync(cluster.Client, projectId, full: false, ct);
+
+        Assert.Equal(SyncTaskStatus.Failed, run.Status);
+        var reviews = tasks.Single(static t => t.Spec.Stream == "reviews");
+        Assert.Equal(SyncTaskStatus.Failed, reviews.Status);
+        Assert.Contains(emulator.DefaultClient.ClientId, reviews.Errors[^1].Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-secret", string.Join(" ", reviews.Errors.Select(static e => e.Message)), StringComparison.Ordinal);
+        Assert.All(run.Tasks.Where(static t => t.Stream is "review_versions" or "review_progress"), static t => Assert.Equal(SyncTaskStatus.Cancelled, t.Status));
+        var recorded = await cluster.Database.ScalarAsync<string>("SELECT status FROM sync.runs WHERE run_id = @r", ct, ("r", run.RunId));
+        Assert.Equal("failed", recorded);
+    }
+}
