@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Diagnostics;
 using OrleansSync.Client.Cli;
+using OrleansSync.Client.Tasks;
 using OrleansSync.Diagnostics;
 using Spectre.Console;
 
 namespace OrleansSync.Client.Cluster;
 
-/// <summary><c>orleanssync cluster</c>: the silos membership knows of, and optionally a probe through each.</summary>
+/// <summary><c>orleanssync cluster</c>: the silos membership knows of, their running tasks, and optionally a probe through each.</summary>
 public static class ClusterCommand
 {
     private const int ProbeKeys = 12;
@@ -29,11 +30,12 @@ public static class ClusterCommand
     {
         await using var connection = await context.ConnectAsync(cancellationToken);
         var hosts = await connection.Client.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false, cancellationToken);
+        var running = await RunningTasksQuery.RunAsync(context.Settings(), cancellationToken);
         var silos = hosts
             .Where(h => context.Parse.GetValue(AllOption) || h.Status != SiloStatus.Dead)
             .OrderBy(static h => h.SiloAddress.Endpoint.Port)
             .ThenBy(static h => h.StartTime)
-            .Select(static h => new SiloView(
+            .Select(h => new SiloView(
                 h.SiloAddress.Endpoint.ToString(),
                 h.SiloAddress.ToParsableString(),
                 h.SiloName,
@@ -41,7 +43,8 @@ public static class ClusterCommand
                 h.Status.ToString(),
                 h.ProxyPort,
                 new DateTimeOffset(h.StartTime, TimeSpan.Zero),
-                new DateTimeOffset(h.IAmAliveTime, TimeSpan.Zero)))
+                new DateTimeOffset(h.IAmAliveTime, TimeSpan.Zero),
+                h.Status == SiloStatus.Active ? running.GetValueOrDefault(h.SiloName) : 0))
             .ToList();
 
         var probes = context.Parse.GetValue(CheckOption) ? await ProbeAsync(connection.Client, cancellationToken) : null;
@@ -80,12 +83,13 @@ public static class ClusterCommand
 
     private static void Render(IAnsiConsole console, List<SiloView> silos, List<ProbeView>? probes)
     {
-        var table = new Table().AddColumns("Silo", "Name", "Status", "Gateway", "Started (UTC)", "Alive (UTC)");
+        var table = new Table().AddColumns("Silo", "Name", "Status", "Gateway", "Tasks", "Started (UTC)", "Alive (UTC)");
         foreach (var silo in silos)
         {
             var status = silo.Status == "Active" ? $"[green]{silo.Status}[/]" : $"[yellow]{silo.Status}[/]";
             table.AddRow(
                 Markup.Escape(silo.Address), Markup.Escape(silo.Name), status, silo.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                silo.RunningTasks.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 silo.StartTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture), silo.IAmAliveTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture));
         }
 
@@ -103,7 +107,7 @@ public static class ClusterCommand
     }
 
     private sealed record class SiloView(
-        string Address, string SiloAddress, string Name, string HostName, string Status, int GatewayPort, DateTimeOffset StartTime, DateTimeOffset IAmAliveTime);
+        string Address, string SiloAddress, string Name, string HostName, string Status, int GatewayPort, DateTimeOffset StartTime, DateTimeOffset IAmAliveTime, long RunningTasks);
 
     private sealed record class ProbeView(string Key, bool Ok, string? Silo, string? SiloName, long? Writes, double Milliseconds, string? Error);
 }

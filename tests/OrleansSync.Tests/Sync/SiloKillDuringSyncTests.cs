@@ -46,6 +46,16 @@ public sealed class SiloKillDuringSyncTests(ITestOutputHelper output)
         await using var connection = await cluster.ConnectAsync(ct);
         var children = await Eventually.ValueAsync(() => ChildTasksAsync(connection.Client, projectId, minimumPages: 5, ct), TimeSpan.FromMinutes(2), "the children tasks to land 5 pages", ct);
         Assert.All(children, t => Assert.Equal(first.Name, t.Silo));
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                var shown = await Infrastructure.Cli.RunAsync(cluster.CliEnvironment(), ct, "cluster", "--json");
+                using var json = JsonDocument.Parse(shown.StdOut);
+                return json.RootElement.GetProperty("silos").EnumerateArray().Single().GetProperty("runningTasks").GetInt64() == 2;
+            },
+            TimeSpan.FromSeconds(30),
+            "orleanssync cluster to show the two children tasks running on the only silo",
+            ct);
         var survivor = cluster.StartSilo();
         await cluster.WaitForActiveAsync(2, ct);
         var before = await ChildTasksAsync(connection.Client, projectId, minimumPages: 0, ct);

@@ -1,0 +1,30 @@
+using Npgsql;
+using OrleansSync.Client.Cli;
+using OrleansSync.Client.Connection;
+
+namespace OrleansSync.Client.Tasks;
+
+/// <summary>Running tasks per silo name, from <c>sync.progress</c> (at most a flush interval stale).</summary>
+public static class RunningTasksQuery
+{
+    public static async Task<Dictionary<string, long>> RunAsync(ClientSettings settings, CancellationToken cancellationToken)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(settings.Postgres);
+        await using var command = dataSource.CreateCommand("SELECT silo, count(*) FROM sync.progress WHERE status = 'running' AND silo IS NOT NULL GROUP BY silo");
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                counts[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+        catch (NpgsqlException e) when (e is not PostgresException)
+        {
+            throw CliException.Unreachable($"Cannot reach PostgreSQL at {settings.DescribeDatabase()}: {e.InnerException?.Message ?? e.Message} Check ORLEANSSYNC_PG.", e);
+        }
+
+        return counts;
+    }
+}
