@@ -7,6 +7,7 @@ using OrleansSync.Progress;
 using OrleansSync.Projects;
 using OrleansSync.Streams;
 using OrleansSync.Tasks;
+using OrleansSync.Telemetry;
 
 namespace OrleansSync;
 
@@ -26,6 +27,8 @@ public static class SyncEngineServiceCollectionExtensions
             services.AddSingleton<IStreamRunner>(sp => ActivatorUtilities.CreateInstance<ReviewChildrenRunner>(sp, stream));
         }
 
+        services.AddMetrics();
+        services.AddSingleton<SyncMetrics>();
         services.AddSingleton<RunHistory>();
         services.AddSingleton<ProgressTable>();
         services.AddOptions<SyncTaskOptions>().BindConfiguration(SyncTaskOptions.Section);

@@ -25,6 +25,7 @@ builder.AddOrleansSyncSilo(settings);
 var app = builder.Build();
 app.MapHealthEndpoints();
 app.MapOrleansDashboard(routePrefix: "/dashboard");
+app.MapPrometheusScrapingEndpoint("/metrics");
 
 if (settings.MigrateOnStart)
 {

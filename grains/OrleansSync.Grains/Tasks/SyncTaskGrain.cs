@@ -5,6 +5,7 @@ using OrleansSync.Progress;
 using OrleansSync.Projects;
 using OrleansSync.Secrets;
 using OrleansSync.Streams;
+using OrleansSync.Telemetry;
 
 namespace OrleansSync.Tasks;
 
@@ -16,6 +17,7 @@ namespace OrleansSync.Tasks;
 public sealed partial class SyncTaskGrain(
     [PersistentState("task", GrainStorage.Name)] IPersistentState<SyncTaskState> state,
     IEnumerable<IStreamRunner> runners,
+    SyncMetrics metrics,
     ILocalSiloDetails silo,
     TimeProvider time,
     IOptions<SyncTaskOptions> options,
@@ -196,6 +198,7 @@ public sealed partial class SyncTaskGrain(
 
     private async Task OnPageLandedAsync(PageLanded page)
     {
+        metrics.PageLanded(state.State.Spec!.Stream, page);
         state.State.ConsecutiveFailures = 0;
         var p = state.State.Progress;
         state.State.Progress = new TaskProgress(
@@ -214,6 +217,7 @@ public sealed partial class SyncTaskGrain(
     {
         var attempt = state.State.Attempts;
         var failures = ++state.State.ConsecutiveFailures;
+        metrics.AttemptFailed(state.State.Spec!.Stream);
         LogWarningAttemptFailed(logger, error, state.State.Spec!.TaskId, attempt);
         AddError(attempt, $"{error.GetType().Name}: {error.Message}");
         if (failures >= Options.MaxAttempts)
@@ -244,6 +248,7 @@ public sealed partial class SyncTaskGrain(
         Touch();
         await PersistAsync(CancellationToken.None);
         LogInformationFinished(logger, state.State.Spec!.TaskId, status, state.State.Progress.RecordsRead);
+        metrics.TaskFinished(state.State.Spec.Stream, status);
         await PublishTerminalAsync();
     }
 

@@ -1,7 +1,9 @@
 using System.Net;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using OpenTelemetry.Metrics;
 using OrleansSync.Schema;
+using OrleansSync.Telemetry;
 using OrleansSync.Silo.Health;
 
 namespace OrleansSync.Silo.Hosting;
@@ -40,6 +42,9 @@ public static class WebApplicationBuilderExtensions
             silo.AddDashboard();
         });
 
+        builder.Services.AddOpenTelemetry().WithMetrics(static metrics => metrics
+            .AddMeter(SyncMetrics.MeterName, "Microsoft.Orleans")
+            .AddPrometheusExporter());
         builder.Services.AddHealthChecks()
             .AddNpgSql(name: "postgres", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<SiloActiveHealthCheck>("silo-active", tags: [HealthEndpoints.ReadyTag]);
