@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace OrleansSync.Client.Projects;
 
-/// <summary><c>orleanssync project add|list|show|remove</c>.</summary>
+/// <summary><c>orleanssync project add|list|show|remove|pause|resume</c>.</summary>
 public static class ProjectCommand
 {
     private static readonly Argument<string> IdArgument = new("id") { Description = "The upstream project id (with or without 'b.')." };
@@ -16,6 +16,8 @@ public static class ProjectCommand
         CreateList(),
         CreateShow(),
         CreateRemove(),
+        CreatePause("pause", paused: true, "Pause a project: no run starts, scheduled or asked for, until it is resumed."),
+        CreatePause("resume", paused: false, "Resume a paused project."),
     };
 
     private static Command CreateAdd()
@@ -129,6 +131,20 @@ public static class ProjectCommand
         return command;
     }
 
+    private static Command CreatePause(string name, bool paused, string description)
+    {
+        var command = new Command(name, description) { IdArgument };
+        command.SetAction(async (parse, ct) =>
+        {
+            var context = CliContext.From(parse);
+            await using var connection = await context.ConnectAsync(ct);
+            var view = await connection.Client.GetGrain<IProjectGrain>(StripPrefix(parse.GetValue(IdArgument)!)).SetPausedAsync(paused, ct);
+            Write(context, view);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
     private static void Write(CliContext context, ProjectView view)
     {
         if (context.Output.Json)
@@ -145,6 +161,7 @@ public static class ProjectCommand
         grid.AddRow("User id", Markup.Escape(view.Spec.UserId ?? "-"));
         grid.AddRow("Streams", Markup.Escape(string.Join(", ", view.Spec.Streams)));
         grid.AddRow("Every", view.Spec.Every?.ToString() ?? "manual");
+        grid.AddRow("Paused", view.Paused ? "yes" : "no");
         grid.AddRow("Current run", view.CurrentRun?.RunId ?? "-");
         grid.AddRow("Last run", view.LastRun is { } last ? $"{last.RunId} {last.Status.ToString().ToLowerInvariant()}" : "-");
         context.Output.Console.Write(grid);

@@ -18,6 +18,10 @@ public interface IProjectGrain : IGrainWithStringKey
     [Alias("Remove")]
     Task RemoveAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Pauses (no run starts, scheduled or asked for) or resumes the project; a run in progress finishes.</summary>
+    [Alias("SetPaused")]
+    Task<ProjectView> SetPausedAsync(bool paused, CancellationToken cancellationToken = default);
+
     /// <summary>Starts a run, or returns the one in progress: a project never runs two tasks of one stream at once.</summary>
     [Alias("Sync")]
     Task<SyncStarted> SyncAsync(SyncRequest request, CancellationToken cancellationToken = default);

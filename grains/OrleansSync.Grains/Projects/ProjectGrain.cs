@@ -95,12 +95,29 @@ public sealed partial class ProjectGrain(
         await state.ClearStateAsync(cancellationToken);
     }
 
+    public async Task<ProjectView> SetPausedAsync(bool paused, CancellationToken cancellationToken = default)
+    {
+        RequireSpec();
+        if (state.State.Paused != paused)
+        {
+            state.State.Paused = paused;
+            await state.WriteStateAsync(cancellationToken);
+        }
+
+        return View();
+    }
+
     public async Task<SyncStarted> SyncAsync(SyncRequest request, CancellationToken cancellationToken = default)
     {
         var spec = RequireSpec();
         if (state.State.CurrentRun is { } current)
         {
             return new SyncStarted(current.ToView(ProjectId, SyncTaskStatus.Running, null), AlreadyRunning: true);
+        }
+
+        if (state.State.Paused)
+        {
+            throw new InvalidRequestException($"Project {ProjectId} is paused: resume it with 'orleanssync project resume {ProjectId}'.");
         }
 
         var streams = request.Streams is { Count: > 0 } asked ? asked : spec.Streams;

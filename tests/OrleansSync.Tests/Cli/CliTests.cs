@@ -137,4 +137,28 @@ public sealed class CliTests(TwoSiloProcessFixture fixture)
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("does not sync reviews", result.StdErr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Sync_PausedProject_RefusedUntilResumed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var add = await Infrastructure.Cli.RunAsync(
+            Environment, ct, "project", "add", "p-paused", "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", "PATH");
+        Assert.True(add.ExitCode == 0, add.StdErr);
+
+        var pause = await Infrastructure.Cli.RunAsync(Environment, ct, "project", "pause", "p-paused", "--json");
+        var refused = await Infrastructure.Cli.RunAsync(Environment, ct, "sync", "p-paused");
+        var resume = await Infrastructure.Cli.RunAsync(Environment, ct, "project", "resume", "p-paused", "--json");
+
+        Assert.True(pause.ExitCode == 0, pause.StdErr);
+        using (var paused = JsonDocument.Parse(pause.StdOut))
+        {
+            Assert.True(paused.RootElement.GetProperty("paused").GetBoolean());
+        }
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("project resume p-paused", refused.StdErr, StringComparison.Ordinal);
+        using var resumed = JsonDocument.Parse(resume.StdOut);
+        Assert.False(resumed.RootElement.GetProperty("paused").GetBoolean());
+    }
 }
