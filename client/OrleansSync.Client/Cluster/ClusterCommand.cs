@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using OrleansSync.Client.Cli;
 using OrleansSync.Client.Tasks;
+using Orleans.Runtime.Placement;
 using OrleansSync.Diagnostics;
 using Spectre.Console;
 
@@ -10,13 +11,11 @@ namespace OrleansSync.Client.Cluster;
 /// <summary><c>orleanssync cluster</c>: the silos membership knows of, their running tasks, and optionally a probe through each.</summary>
 public static class ClusterCommand
 {
-    private const int ProbeKeys = 12;
-
     private static readonly Option<bool> AllOption = new("--all") { Description = "Include silos declared dead." };
 
     private static readonly Option<bool> CheckOption = new("--check")
     {
-        Description = "Also activate probe grains, persist their state, and report which silos answered.",
+        Description = "Also place a probe grain on every Active silo, persist its state, and report each silo's answer.",
     };
 
     public static Command Create()
@@ -47,7 +46,7 @@ public static class ClusterCommand
                 h.Status == SiloStatus.Active ? running.GetValueOrDefault(h.SiloName) : 0))
             .ToList();
 
-        var probes = context.Parse.GetValue(CheckOption) ? await ProbeAsync(connection.Client, cancellationToken) : null;
+        var probes = context.Parse.GetValue(CheckOption) ? await ProbeAsync(connection.Client, hosts, cancellationToken) : null;
         if (context.Output.Json)
         {
             context.Output.WriteJson(new { silos, probes });
@@ -60,21 +59,32 @@ public static class ClusterCommand
         return probes is null || probes.All(static p => p.Ok) ? ExitCodes.Ok : ExitCodes.SyncFailed;
     }
 
-    private static async Task<List<ProbeView>> ProbeAsync(IClusterClient client, CancellationToken cancellationToken)
+    /// <summary>
+    /// One probe per Active silo, placed on it with a placement hint (a fresh key per silo incarnation, so the hint
+    /// decides where it activates): each silo must activate a grain, persist its state and answer.
+    /// </summary>
+    private static async Task<List<ProbeView>> ProbeAsync(IClusterClient client, IEnumerable<MembershipEntry> hosts, CancellationToken cancellationToken)
     {
         var probes = new List<ProbeView>();
-        for (var i = 0; i < ProbeKeys; i++)
+        foreach (var host in hosts.Where(static h => h.Status == SiloStatus.Active))
         {
-            var key = $"cluster-check-{i}";
+            var key = $"cluster-check/{host.SiloAddress.ToParsableString()}";
             var clock = Stopwatch.StartNew();
             try
             {
+                RequestContext.Set(IPlacementDirector.PlacementHintKey, host.SiloAddress);
                 var result = await client.GetGrain<IClusterProbeGrain>(key).ProbeAsync(cancellationToken);
-                probes.Add(new ProbeView(key, true, result.Silo, result.SiloName, result.Writes, clock.Elapsed.TotalMilliseconds, null));
+                var onTarget = result.Silo == host.SiloAddress.ToParsableString();
+                probes.Add(new ProbeView(key, onTarget, host.SiloName, result.SiloName, result.Writes, clock.Elapsed.TotalMilliseconds,
+                    onTarget ? null : $"placed on {result.SiloName} instead"));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                probes.Add(new ProbeView(key, false, null, null, null, clock.Elapsed.TotalMilliseconds, e.Message.Split('\n')[0]));
+                probes.Add(new ProbeView(key, false, host.SiloName, null, null, clock.Elapsed.TotalMilliseconds, e.Message.Split('\n')[0]));
+            }
+            finally
+            {
+                RequestContext.Clear();
             }
         }
 
@@ -99,15 +109,16 @@ public static class ClusterCommand
             return;
         }
 
-        foreach (var group in probes.GroupBy(static p => p.SiloName ?? "(failed)"))
+        foreach (var probe in probes)
         {
-            var failed = group.Count(static p => !p.Ok);
-            console.MarkupLineInterpolated($"probe via {group.Key}: {group.Count() - failed} ok, {failed} failed, {group.Average(static p => p.Milliseconds):0.0} ms avg");
+            var outcome = probe.Ok ? "[green]ok[/]" : "[red]failed[/]";
+            var detail = probe.Error is null ? "" : Markup.Escape($" ({probe.Error})");
+            console.MarkupLine($"probe on {Markup.Escape(probe.TargetSilo)}: {outcome} in {probe.Milliseconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} ms{detail}");
         }
     }
 
     private sealed record class SiloView(
         string Address, string SiloAddress, string Name, string HostName, string Status, int GatewayPort, DateTimeOffset StartTime, DateTimeOffset IAmAliveTime, long RunningTasks);
 
-    private sealed record class ProbeView(string Key, bool Ok, string? Silo, string? SiloName, long? Writes, double Milliseconds, string? Error);
+    private sealed record class ProbeView(string Key, bool Ok, string TargetSilo, string? SiloName, long? Writes, double Milliseconds, string? Error);
 }

@@ -37,10 +37,12 @@ public sealed class CliTests(TwoSiloProcessFixture fixture)
         Assert.True(result.ExitCode == 0, result.StdErr);
         using var document = JsonDocument.Parse(result.StdOut);
         var probes = document.RootElement.GetProperty("probes").EnumerateArray().ToList();
-        Assert.NotEmpty(probes);
-        Assert.All(probes, static p => Assert.True(p.GetProperty("ok").GetBoolean()));
+        Assert.All(probes, static p => Assert.True(p.GetProperty("ok").GetBoolean(), p.ToString()));
         Assert.All(probes, static p => Assert.True(p.GetProperty("writes").GetInt64() >= 1));
-        Assert.Equal(2, probes.Select(static p => p.GetProperty("siloName").GetString()).Distinct().Count());
+        Assert.All(probes, static p => Assert.Equal(p.GetProperty("targetSilo").GetString(), p.GetProperty("siloName").GetString()));
+        Assert.Equal(
+            fixture.Cluster.Silos.Select(static s => s.Name).Order(),
+            probes.Select(static p => p.GetProperty("siloName").GetString()).Order());
     }
 
     [Fact]

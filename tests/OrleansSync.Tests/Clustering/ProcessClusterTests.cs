@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Orleans.Runtime.Placement;
 using OrleansSync.Diagnostics;
 using OrleansSync.Tests.Infrastructure;
 
@@ -100,19 +101,25 @@ public sealed class ProcessClusterTests(ITestOutputHelper output)
         Assert.Contains("text/html", dashboard.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
     }
 
-    /// <summary>Placement is random: probe fresh keys until one lands on the wanted silo.</summary>
+    /// <summary>
+    /// Places a probe grain on the wanted silo with a placement hint (early in a cluster's life Orleans places new
+    /// activations on the gateway silo, so fresh keys alone would not spread).
+    /// </summary>
     private static async Task<(string Key, ProbeResult Result)> ProbeUntilHostedOnAsync(IClusterClient client, string siloName, CancellationToken ct)
     {
-        for (var i = 0; i < 64; i++)
+        var hosts = await client.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: true, ct);
+        var target = hosts.Single(h => h.SiloName == siloName).SiloAddress;
+        var key = $"kill-{Guid.NewGuid():N}";
+        try
         {
-            var key = $"kill-{i}";
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
             var result = await client.GetGrain<IClusterProbeGrain>(key).ProbeAsync(ct);
-            if (result.SiloName == siloName)
-            {
-                return (key, result);
-            }
+            Assert.Equal(siloName, result.SiloName);
+            return (key, result);
         }
-
-        throw new InvalidOperationException($"No probe grain was placed on {siloName} in 64 tries.");
+        finally
+        {
+            RequestContext.Clear();
+        }
     }
 }
