@@ -38,7 +38,7 @@ public static class ProjectCommand
             var context = CliContext.From(parse);
             var id = parse.GetValue(IdArgument)!;
             var spec = new ProjectSpec(
-                id.StartsWith("b.", StringComparison.Ordinal) ? id[2..] : id,
+                ProjectIds.Normalize(id),
                 "acc",
                 parse.GetValue(baseUrl)!,
                 parse.GetValue(clientId)!,
@@ -100,7 +100,7 @@ public static class ProjectCommand
             var context = CliContext.From(parse);
             var id = parse.GetValue(IdArgument)!;
             await using var connection = await context.ConnectAsync(ct);
-            var view = await connection.Client.GetGrain<IProjectGrain>(StripPrefix(id)).GetAsync(ct)
+            var view = await connection.Client.GetGrain<IProjectGrain>(ProjectIds.Normalize(id)).GetAsync(ct)
                 ?? throw CliException.BadInput($"No project '{id}': 'orleanssync project list' shows the configured ones.");
             Write(context, view);
             return ExitCodes.Ok;
@@ -114,7 +114,7 @@ public static class ProjectCommand
         command.SetAction(async (parse, ct) =>
         {
             var context = CliContext.From(parse);
-            var id = StripPrefix(parse.GetValue(IdArgument)!);
+            var id = ProjectIds.Normalize(parse.GetValue(IdArgument)!);
             await using var connection = await context.ConnectAsync(ct);
             await connection.Client.GetGrain<IProjectGrain>(id).RemoveAsync(ct);
             if (context.Output.Json)
@@ -138,7 +138,7 @@ public static class ProjectCommand
         {
             var context = CliContext.From(parse);
             await using var connection = await context.ConnectAsync(ct);
-            var view = await connection.Client.GetGrain<IProjectGrain>(StripPrefix(parse.GetValue(IdArgument)!)).SetPausedAsync(paused, ct);
+            var view = await connection.Client.GetGrain<IProjectGrain>(ProjectIds.Normalize(parse.GetValue(IdArgument)!)).SetPausedAsync(paused, ct);
             Write(context, view);
             return ExitCodes.Ok;
         });
@@ -169,6 +169,4 @@ public static class ProjectCommand
 
     public static IReadOnlyList<string> SplitList(string? list) =>
         list is null ? [] : [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-
-    public static string StripPrefix(string id) => id.StartsWith("b.", StringComparison.Ordinal) ? id[2..] : id;
 }

@@ -20,7 +20,7 @@ public static class SyncCommand
         command.SetAction(async (parse, ct) =>
         {
             var context = CliContext.From(parse);
-            var projectId = ProjectCommand.StripPrefix(parse.GetValue(id)!);
+            var projectId = ProjectIds.Normalize(parse.GetValue(id)!);
             var streams = (parse.GetValue(stream) ?? []).SelectMany(static s => ProjectCommand.SplitList(s)).ToList();
             await using var connection = await context.ConnectAsync(ct);
             var started = await connection.Client.GetGrain<IProjectGrain>(projectId).SyncAsync(new SyncRequest(streams, parse.GetValue(full), "cli"), ct);

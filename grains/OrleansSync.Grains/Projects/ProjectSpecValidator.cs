@@ -8,7 +8,12 @@ public static class ProjectSpecValidator
 {
     public static ProjectSpec Normalise(string grainKey, ProjectSpec spec, TimeSpan minimumEvery)
     {
-        var projectId = StripPrefix(spec.ProjectId);
+        if (string.IsNullOrWhiteSpace(spec.ProjectId))
+        {
+            throw new InvalidRequestException("The project id is empty: give the upstream project id (with or without 'b.').");
+        }
+
+        var projectId = ProjectIds.Normalize(spec.ProjectId);
         if (projectId != grainKey)
         {
             throw new InvalidRequestException($"Project id '{spec.ProjectId}' does not match the project '{grainKey}' it was sent to.");
@@ -51,8 +56,4 @@ public static class ProjectSpecValidator
             }
         }
     }
-
-    /// <summary>ACC ids come with or without the <c>b.</c> prefix of its older APIs; we key on the bare id.</summary>
-    public static string StripPrefix(string projectId) =>
-        projectId.StartsWith("b.", StringComparison.Ordinal) ? projectId[2..] : projectId;
 }

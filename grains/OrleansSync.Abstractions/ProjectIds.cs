@@ -1,6 +1,9 @@
-namespace OrleansSync.Mirror;
+namespace OrleansSync;
 
-/// <summary>ACC accepts project and account ids with or without the <c>b.</c> prefix; mirrors key them without it.</summary>
+/// <summary>
+/// ACC accepts project and account ids with or without the <c>b.</c> prefix of its older APIs; grains, mirrors and
+/// the CLI key them without it.
+/// </summary>
 public static class ProjectIds
 {
     private const string Prefix = "b.";
