@@ -30,7 +30,7 @@ public static class DbCommand
         }
         catch (NpgsqlException e) when (e is not PostgresException)
         {
-            throw CliException.Unreachable($"Cannot reach PostgreSQL at {settings.DescribeDatabase()}: {e.InnerException?.Message ?? e.Message} Check ORLEANSSYNC_PG.", e);
+            throw settings.PostgresUnreachable(e);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {

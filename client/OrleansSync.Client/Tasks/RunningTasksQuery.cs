@@ -1,5 +1,4 @@
 using Npgsql;
-using OrleansSync.Client.Cli;
 using OrleansSync.Client.Connection;
 
 namespace OrleansSync.Client.Tasks;
@@ -22,7 +21,7 @@ public static class RunningTasksQuery
         }
         catch (NpgsqlException e) when (e is not PostgresException)
         {
-            throw CliException.Unreachable($"Cannot reach PostgreSQL at {settings.DescribeDatabase()}: {e.InnerException?.Message ?? e.Message} Check ORLEANSSYNC_PG.", e);
+            throw settings.PostgresUnreachable(e);
         }
 
         return counts;

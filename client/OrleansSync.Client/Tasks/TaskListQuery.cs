@@ -48,7 +48,7 @@ public static class TaskListQuery
         }
         catch (NpgsqlException e) when (e is not PostgresException)
         {
-            throw CliException.Unreachable($"Cannot reach PostgreSQL at {settings.DescribeDatabase()}: {e.InnerException?.Message ?? e.Message} Check ORLEANSSYNC_PG.", e);
+            throw settings.PostgresUnreachable(e);
         }
 
         return rows;

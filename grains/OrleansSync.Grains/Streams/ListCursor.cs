@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OrleansSync.Mirror;
 
 namespace OrleansSync.Streams;
 
@@ -20,6 +21,13 @@ public sealed record class ListCursor(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>The stream's saved cursor (of whichever run wrote it), or null when none was written.</summary>
+    public static async Task<ListCursor?> ReadAsync(IMirrorWriter mirror, StreamRun run, CancellationToken cancellationToken) =>
+        FromJson((await mirror.ReadCheckpointAsync(run.Spec.ProjectId, run.Spec.Stream, "", cancellationToken))?.CursorJson);
+
+    /// <summary>This run wrote the cursor and did not finish: continue from it.</summary>
+    public bool IsUnfinishedRunOf(StreamRun run) => !Done && RunId == run.RunId;
 
     public static ListCursor? FromJson(string? json) => json is null ? null : JsonSerializer.Deserialize<ListCursor>(json, Json);
 }

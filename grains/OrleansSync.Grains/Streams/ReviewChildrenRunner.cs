@@ -18,9 +18,9 @@ public sealed class ReviewChildrenRunner(string stream, AccClient acc, IMirrorWr
     public async Task RunAsync(StreamRun run, CancellationToken cancellationToken)
     {
         var spec = run.Spec;
-        var saved = ListCursor.FromJson((await mirror.ReadCheckpointAsync(spec.ProjectId, Stream, "", cancellationToken))?.CursorJson);
+        var saved = await ListCursor.ReadAsync(mirror, run, cancellationToken);
         // For children the cursor's NextUrl holds the last review done (keyset), so a full walk resumes after it.
-        var after = saved is { Done: false } && saved.RunId == run.RunId ? saved.NextUrl : null;
+        var after = saved?.IsUnfinishedRunOf(run) == true ? saved.NextUrl : null;
         while (true)
         {
             var batch = await mirror.ReviewsNeedingChildrenAsync(spec.ProjectId, Stream, spec.Full, after, options.Value.ChildrenBatch, cancellationToken);

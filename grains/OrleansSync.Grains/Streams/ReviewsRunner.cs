@@ -18,8 +18,8 @@ public sealed class ReviewsRunner(AccClient acc, IMirrorWriter mirror, ListPhase
     public async Task RunAsync(StreamRun run, CancellationToken cancellationToken)
     {
         var spec = run.Spec;
-        var saved = ListCursor.FromJson((await mirror.ReadCheckpointAsync(spec.ProjectId, Stream, "", cancellationToken))?.CursorJson);
-        var start = saved is { Done: false } && saved.RunId == run.RunId
+        var saved = await ListCursor.ReadAsync(mirror, run, cancellationToken);
+        var start = saved?.IsUnfinishedRunOf(run) == true
             ? saved
             : new ListCursor(run.RunId, 0, null, false, spec.Full ? null : Since(saved), saved?.Done == true ? saved.HighWater : null, 0);
         Uri[] lists =

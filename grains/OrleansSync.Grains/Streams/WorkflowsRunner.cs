@@ -12,8 +12,8 @@ public sealed class WorkflowsRunner(AccClient acc, IMirrorWriter mirror, ListPha
     public async Task RunAsync(StreamRun run, CancellationToken cancellationToken)
     {
         var spec = run.Spec;
-        var saved = ListCursor.FromJson((await mirror.ReadCheckpointAsync(spec.ProjectId, Stream, "", cancellationToken))?.CursorJson);
-        var start = saved is { Done: false } && saved.RunId == run.RunId ? saved : new ListCursor(run.RunId, 0, null, false, null, null, 0);
+        var saved = await ListCursor.ReadAsync(mirror, run, cancellationToken);
+        var start = saved?.IsUnfinishedRunOf(run) == true ? saved : new ListCursor(run.RunId, 0, null, false, null, null, 0);
         Uri[] lists = [acc.WorkflowsUrl(run.Connection, spec.ProjectId, "ACTIVE"), acc.WorkflowsUrl(run.Connection, spec.ProjectId, "INACTIVE")];
         await reader.ReadAsync(
             run,
