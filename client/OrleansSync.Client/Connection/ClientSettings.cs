@@ -29,7 +29,7 @@ public sealed record class ClientSettings(string Postgres, string ClusterId, str
 
     /// <summary>The CLI's error for a database it could not reach (exit code 3); names host, port and database only.</summary>
     public CliException PostgresUnreachable(NpgsqlException error) =>
-        CliException.Unreachable($"Cannot reach PostgreSQL at {DescribeDatabase()}: {error.InnerException?.Message ?? error.Message} Check ORLEANSSYNC_PG.", error);
+        CliException.Unreachable($"Cannot reach PostgreSQL at {DescribeDatabase()}: {(error.InnerException?.Message ?? error.Message).TrimEnd('.')}. Check ORLEANSSYNC_PG.", error);
 
     /// <summary>Host, port and database, for messages: never the password.</summary>
     public string DescribeDatabase()
