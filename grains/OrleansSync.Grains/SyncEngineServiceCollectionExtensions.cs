@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OrleansSync.Acc;
 using OrleansSync.Mirror;
 using OrleansSync.Pipeline;
@@ -31,10 +32,15 @@ public static class SyncEngineServiceCollectionExtensions
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<RunHistory>();
         services.AddSingleton<ProgressTable>();
-        services.AddOptions<SyncTaskOptions>().BindConfiguration(SyncTaskOptions.Section);
-        services.AddOptions<ProgressWriterOptions>().BindConfiguration(ProgressWriterOptions.Section);
-        services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section);
-        services.AddOptions<ProjectOptions>().BindConfiguration(ProjectOptions.Section);
+        // Validated at start: a bad value stops the silo naming the setting, instead of surfacing in the first task.
+        services.AddOptions<SyncTaskOptions>().BindConfiguration(SyncTaskOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncTaskOptions>, SyncTaskOptionsValidator>());
+        services.AddOptions<ProjectOptions>().BindConfiguration(ProjectOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProjectOptions>, ProjectOptionsValidator>());
+        services.AddOptions<ProgressWriterOptions>().BindConfiguration(ProgressWriterOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProgressWriterOptions>, ProgressWriterOptionsValidator>());
+        services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StreamOptions>, StreamOptionsValidator>());
         return services;
     }
 }

@@ -30,7 +30,10 @@ public interface IProjectGrain : IGrainWithStringKey
     [Alias("GetRun")]
     Task<RunView?> GetRunAsync(string runId, CancellationToken cancellationToken = default);
 
-    /// <summary>Called by a task when it reaches a terminal status; idempotent.</summary>
+    /// <summary>
+    /// Called by a task when it reaches a terminal status, with its final view (the run's totals come from these);
+    /// idempotent. A task keeps calling until this returns.
+    /// </summary>
     [Alias("TaskFinished")]
-    Task TaskFinishedAsync(string taskId, SyncTaskStatus status, CancellationToken cancellationToken = default);
+    Task TaskFinishedAsync(TaskView final, CancellationToken cancellationToken = default);
 }

@@ -9,4 +9,7 @@ public enum SyncTaskStatus
     Succeeded = 2,
     Failed = 3,
     Cancelled = 4,
+
+    /// <summary>Not calling upstream: a retry is due, or the task's circuit breaker is open until its next probe.</summary>
+    Waiting = 5,
 }

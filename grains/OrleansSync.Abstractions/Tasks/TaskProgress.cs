@@ -1,6 +1,15 @@
 namespace OrleansSync.Tasks;
 
 /// <summary>A task's counters. <see cref="TotalRecords"/> is upstream's total where it says one.</summary>
+/// <param name="Pages">Pages landed, each in one transaction with its checkpoint.</param>
+/// <param name="RecordsRead">Records received.</param>
+/// <param name="Inserted">Records new to the mirror.</param>
+/// <param name="Updated">Records that changed a mirror row.</param>
+/// <param name="Unchanged">Records equal to (or older than) the mirror's row.</param>
+/// <param name="DeadLettered">Records (or whole child lists) sent to <c>sync.dead_letters</c>.</param>
+/// <param name="TotalRecords">Upstream's total, where it says.</param>
+/// <param name="Calls">HTTP calls to upstream, every retry and token request included.</param>
+/// <param name="Throttled">429 answers among <paramref name="Calls"/>: waits upstream asked for, not failures.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSync.Tasks.TaskProgress")]
 public sealed record class TaskProgress(
     [property: Id(0)] long Pages,
@@ -10,7 +19,8 @@ public sealed record class TaskProgress(
     [property: Id(4)] long Unchanged,
     [property: Id(5)] long DeadLettered,
     [property: Id(6)] long? TotalRecords,
-    [property: Id(7)] long Calls)
+    [property: Id(7)] long Calls,
+    [property: Id(8)] long Throttled = 0)
 {
     public static TaskProgress Zero { get; } = new(0, 0, 0, 0, 0, 0, null, 0);
 

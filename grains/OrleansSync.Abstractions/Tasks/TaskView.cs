@@ -1,6 +1,21 @@
+using OrleansSync.Resilience;
+
 namespace OrleansSync.Tasks;
 
 /// <summary>A task as the CLI, the HTTP API and <c>sync.progress</c> show it.</summary>
+/// <param name="Spec">What the task does.</param>
+/// <param name="Status">Where it is in its lifecycle.</param>
+/// <param name="Progress">Its counters.</param>
+/// <param name="StartedAt">When it started.</param>
+/// <param name="UpdatedAt">When it last changed.</param>
+/// <param name="FinishedAt">When it ended.</param>
+/// <param name="Attempts">Runs of the stream so far, the first included; each resumes from the checkpoint.</param>
+/// <param name="Errors">The last errors it met (it may have recovered).</param>
+/// <param name="Silo">The silo running it.</param>
+/// <param name="Sequence">Rises with every change, so a late progress write never overwrites a newer one.</param>
+/// <param name="Breaker">Its circuit breaker.</param>
+/// <param name="NextAttemptAt">While <see cref="SyncTaskStatus.Waiting"/>: when it calls upstream again.</param>
+/// <param name="HungRestarts">Times the watchdog found it without progress and restarted it from its checkpoint.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSync.Tasks.TaskView")]
 public sealed record class TaskView(
     [property: Id(0)] SyncTaskSpec Spec,
@@ -12,7 +27,10 @@ public sealed record class TaskView(
     [property: Id(6)] int Attempts,
     [property: Id(7)] IReadOnlyList<TaskError> Errors,
     [property: Id(8)] string? Silo,
-    [property: Id(9)] long Sequence)
+    [property: Id(9)] long Sequence,
+    [property: Id(10)] BreakerView? Breaker = null,
+    [property: Id(11)] DateTimeOffset? NextAttemptAt = null,
+    [property: Id(12)] int HungRestarts = 0)
 {
-    public bool IsTerminal => Status is SyncTaskStatus.Succeeded or SyncTaskStatus.Failed or SyncTaskStatus.Cancelled;
+    public bool IsTerminal => Status.IsTerminal();
 }

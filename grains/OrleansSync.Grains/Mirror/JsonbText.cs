@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OrleansSync.Pipeline;
 
 namespace OrleansSync.Mirror;
 
@@ -31,32 +32,9 @@ internal static class JsonbText
 
     private static bool Walk(JsonElement element) => element.ValueKind switch
     {
-        JsonValueKind.Object => element.EnumerateObject().All(static p => Fits(p.Name) && Walk(p.Value)),
+        JsonValueKind.Object => element.EnumerateObject().All(static p => StorableText.IsStorable(p.Name) && Walk(p.Value)),
         JsonValueKind.Array => element.EnumerateArray().All(Walk),
-        JsonValueKind.String => Fits(element.GetString()!),
+        JsonValueKind.String => StorableText.IsStorable(element.GetString()!),
         _ => true,
     };
-
-    private static bool Fits(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c == '\0')
-            {
-                return false;
-            }
-
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

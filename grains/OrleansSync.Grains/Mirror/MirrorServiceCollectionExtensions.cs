@@ -5,11 +5,11 @@ namespace OrleansSync.Mirror;
 
 public static class MirrorServiceCollectionExtensions
 {
-    /// <summary>Registers <see cref="IMirrorWriter"/>; the host registers the <c>NpgsqlDataSource</c> it writes to.</summary>
+    /// <summary>Registers <see cref="MirrorWriter"/>; the host registers the <c>NpgsqlDataSource</c> it writes to.</summary>
     public static IServiceCollection AddMirrorWriter(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IMirrorWriter, MirrorWriter>();
+        services.TryAddSingleton<MirrorWriter>();
         return services;
     }
 }

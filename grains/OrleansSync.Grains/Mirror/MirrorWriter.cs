@@ -6,12 +6,16 @@ using OrleansSync.Pipeline;
 namespace OrleansSync.Mirror;
 
 /// <summary>
-/// The PostgreSQL sink: validates a page (the stream's <c>*Records</c> mapper), then writes it with one set-based
-/// statement per table (the <c>*Table</c> classes) in one transaction (<see cref="PageTransaction"/>).
-/// <c>synced_at</c>, checkpoint and dead-letter times come from the injected <see cref="TimeProvider"/>.
+/// Lands upstream pages in the <c>acc</c> mirror tables. Each write is one transaction holding the page's records, its
+/// dead letters and the optional checkpoint: all of it commits, or none. Records arrive exactly as received; bad ones
+/// go to <c>sync.dead_letters</c> with their reason while the rest of the page lands. An older record never overwrites a
+/// newer one, and a record equal to the stored one leaves its row untouched (counted unchanged). Project ids may carry the <c>b.</c> prefix; mirrors store them without it.
+/// The writes go through one set-based statement per table (the <c>*Table</c> classes) in one transaction
+/// (<see cref="PageTransaction"/>); <c>synced_at</c>, checkpoint and dead-letter times come from the injected <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeProvider, ILogger<MirrorWriter> logger) : IMirrorWriter
+public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeProvider, ILogger<MirrorWriter> logger)
 {
+    /// <summary>Upserts a page of workflows into <c>acc.workflows</c>.</summary>
     public async Task<PageWriteResult> WriteWorkflowsAsync(
         string projectId, IReadOnlyList<JsonElement> records, Checkpoint? checkpoint, string taskId, CancellationToken cancellationToken)
     {
@@ -23,6 +27,7 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         return Report(StreamNames.Workflows, projectId, taskId, written.ToResult(page.Valid, page.DeadLetters.Count));
     }
 
+    /// <summary>Upserts a page of reviews into <c>acc.reviews</c>; also returns the reviews it inserted or updated.</summary>
     public async Task<ReviewPageWriteResult> WriteReviewsAsync(
         string projectId, IReadOnlyList<JsonElement> records, Checkpoint? checkpoint, string taskId, CancellationToken cancellationToken)
     {
@@ -35,18 +40,14 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         return new ReviewPageWriteResult(result, written.Changed);
     }
 
-    public async Task<PageWriteResult> WriteProjectsAsync(
-        string accountId, IReadOnlyList<JsonElement> records, Checkpoint? checkpoint, string taskId, CancellationToken cancellationToken)
-    {
-        // The projects stream belongs to an account: its checkpoints and dead letters are keyed by the account id.
-        accountId = Prepare(accountId, StreamNames.Projects, checkpoint, taskId);
-        var page = ProjectRecords.Map(records);
-        var now = timeProvider.GetUtcNow();
-        var upsert = page.Rows.Count == 0 ? null : ProjectTable.Upsert(accountId, page.Rows, now);
-        var written = await UpsertPageAsync(accountId, StreamNames.Projects, taskId, upsert, page.DeadLetters, checkpoint, now, cancellationToken);
-        return Report(StreamNames.Projects, accountId, taskId, written.ToResult(page.Valid, page.DeadLetters.Count));
-    }
-
+    /// <summary>
+    /// Replaces all children of one review in <paramref name="stream"/> (<see cref="StreamNames.ReviewVersions"/>, keyed by
+    /// urn, or <see cref="StreamNames.ReviewProgress"/>, keyed by position, 0 the newest) with <paramref name="records"/>,
+    /// the review's whole list, and records on <c>acc.reviews</c> that they are synced for <paramref name="reviewUpdatedAt"/>.
+    /// Nothing is replaced when the stored children are from a newer review updatedAt; the page then counts as unchanged.
+    /// Counts are relative to the stored set: a new key is inserted, a key whose record differs is updated, the rest are
+    /// unchanged (an identical set is all unchanged); stored keys missing from the new set are deleted and not counted.
+    /// </summary>
     public async Task<PageWriteResult> ReplaceReviewChildrenAsync(
         string projectId,
         string stream,
@@ -70,8 +71,8 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         };
 
         List<NpgsqlBatchCommand> commands = [ReviewChildTables.Lock(stream, projectId, reviewId), replace];
-        AddBookkeeping(commands, projectId, stream, taskId, deadLetters, checkpoint, now);
-        var (applied, inserted, updated, removed) = await PageTransaction.RunAsync(dataSource, commands, static async (reader, ct) =>
+        var guard = AddBookkeeping(commands, projectId, stream, taskId, deadLetters, checkpoint, now);
+        var (applied, inserted, updated, removed) = await PageTransaction.RunAsync(dataSource, commands, guard, static async (reader, ct) =>
         {
             await reader.NextResultAsync(ct); // past the lock's result
             return await ReviewChildTables.ReadAsync(reader, ct);
@@ -89,24 +90,49 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         return Report(stream, projectId, taskId, new PageWriteResult(inserted, updated, valid - inserted - updated, deadLetters.Count));
     }
 
+    /// <summary>
+    /// Records that a review's children could not be read (its endpoint kept answering garbage): one dead letter
+    /// naming the review, the endpoint and the reason, committed with the checkpoint so the task goes on with the next
+    /// review. The review's stored children and its marker are left alone, so the next run asks for them again.
+    /// </summary>
+    public async Task<PageWriteResult> DeadLetterReviewChildrenAsync(
+        string projectId, string stream, string reviewId, string endpoint, string reason, Checkpoint? checkpoint, string taskId, CancellationToken cancellationToken)
+    {
+        projectId = Prepare(projectId, stream, checkpoint, taskId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reviewId);
+        // The dead letter's identity is its raw text: naming the review and endpoint keeps two reviews' failures apart.
+        var raw = JsonSerializer.Serialize(new { reviewId, endpoint, reason = StorableText.Clean(reason) });
+        var deadLetter = new DeadLetter(reviewId, raw, $"review {reviewId}: {reason}");
+        await UpsertPageAsync(projectId, stream, taskId, null, [deadLetter], checkpoint, timeProvider.GetUtcNow(), cancellationToken);
+        return Report(stream, projectId, taskId, new PageWriteResult(0, 0, 0, 1));
+    }
+
+    /// <summary>
+    /// Reviews of a project ordered by id after <paramref name="afterReviewId"/> (keyset paging), at most
+    /// <paramref name="limit"/>: all of them when <paramref name="all"/>, else those whose children in
+    /// <paramref name="stream"/> were never synced or were synced for an older updatedAt.
+    /// </summary>
     public Task<IReadOnlyList<ReviewStamp>> ReviewsNeedingChildrenAsync(
         string projectId, string stream, bool all, string? afterReviewId, int limit, CancellationToken cancellationToken) =>
         ReviewChildQueries.NeedingChildrenAsync(dataSource, ProjectIds.Normalize(projectId), stream, all, afterReviewId, limit, cancellationToken);
 
-    public Task<Checkpoint?> ReadCheckpointAsync(string projectId, string stream, string scope, CancellationToken cancellationToken)
+    /// <summary>The checkpoint of a project's stream, or null when none was written.</summary>
+    public Task<Checkpoint?> ReadCheckpointAsync(string projectId, string stream, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(stream);
-        ArgumentNullException.ThrowIfNull(scope);
-        return CheckpointTable.ReadAsync(dataSource, ProjectIds.Normalize(projectId), stream, scope, cancellationToken);
+        return CheckpointTable.ReadAsync(dataSource, ProjectIds.Normalize(projectId), stream, cancellationToken);
     }
 
+    /// <summary>
+    /// Writes a checkpoint alone, for a cursor that moves without records. Like every checkpoint, refused with
+    /// <see cref="StaleCheckpointException"/> when the stored one of the same run is at or past it.
+    /// </summary>
     public async Task WriteCheckpointAsync(Checkpoint checkpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpoint.Stream);
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(CheckpointTable.Upsert(checkpoint, timeProvider.GetUtcNow()));
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        var upsert = CheckpointTable.Upsert(checkpoint, timeProvider.GetUtcNow());
+        await PageTransaction.RunAsync(dataSource, [upsert], (checkpoint, upsert), static (_, _) => Task.FromResult(true), cancellationToken);
     }
 
     /// <summary>Checks the arguments every page write shares; returns the project id without its <c>b.</c> prefix.</summary>
@@ -123,33 +149,38 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         return normalized;
     }
 
-    private static void AddBookkeeping(
-        List<NpgsqlBatchCommand> commands, string projectId, string stream, string taskId, List<DeadLetter> deadLetters, Checkpoint? checkpoint, DateTimeOffset now)
+    /// <summary>Adds the page's dead letters and checkpoint; returns the checkpoint's upsert for the stale-page guard.</summary>
+    private static (Checkpoint, NpgsqlBatchCommand)? AddBookkeeping(
+        List<NpgsqlBatchCommand> commands, string projectId, string stream, string taskId, IReadOnlyList<DeadLetter> deadLetters, Checkpoint? checkpoint, DateTimeOffset now)
     {
         if (DeadLetterTable.Upsert(projectId, stream, taskId, deadLetters, now) is { } deadLetterUpsert)
         {
             commands.Add(deadLetterUpsert);
         }
 
-        if (checkpoint is not null)
+        if (checkpoint is null)
         {
-            commands.Add(CheckpointTable.Upsert(checkpoint, now));
+            return null;
         }
+
+        var upsert = CheckpointTable.Upsert(checkpoint, now);
+        commands.Add(upsert);
+        return (checkpoint, upsert);
     }
 
     private async Task<UpsertedRows> UpsertPageAsync(
-        string projectId, string stream, string taskId, NpgsqlBatchCommand? upsert, List<DeadLetter> deadLetters, Checkpoint? checkpoint, DateTimeOffset now, CancellationToken cancellationToken)
+        string projectId, string stream, string taskId, NpgsqlBatchCommand? upsert, IReadOnlyList<DeadLetter> deadLetters, Checkpoint? checkpoint, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // The upsert goes first: its RETURNING rows are the first result the reader sees.
         List<NpgsqlBatchCommand> commands = upsert is null ? [] : [upsert];
-        AddBookkeeping(commands, projectId, stream, taskId, deadLetters, checkpoint, now);
+        var guard = AddBookkeeping(commands, projectId, stream, taskId, deadLetters, checkpoint, now);
         if (commands.Count == 0)
         {
             return UpsertedRows.None;
         }
 
         return await PageTransaction.RunAsync<UpsertedRows>(
-            dataSource, commands, upsert is null ? static (_, _) => Task.FromResult(UpsertedRows.None) : UpsertedRows.ReadAsync, cancellationToken);
+            dataSource, commands, guard, upsert is null ? static (_, _) => Task.FromResult(UpsertedRows.None) : UpsertedRows.ReadAsync, cancellationToken);
     }
 
     private PageWriteResult Report(string stream, string projectId, string taskId, PageWriteResult result)

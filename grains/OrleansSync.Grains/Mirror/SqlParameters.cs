@@ -13,6 +13,8 @@ internal static class SqlParameters
 
     public static NpgsqlParameter Integer(string name, int value) => new NpgsqlParameter<int>(name, NpgsqlDbType.Integer) { TypedValue = value };
 
+    public static NpgsqlParameter Bigint(string name, long value) => new NpgsqlParameter<long>(name, NpgsqlDbType.Bigint) { TypedValue = value };
+
     public static NpgsqlParameter Boolean(string name, bool value) => new NpgsqlParameter<bool>(name, NpgsqlDbType.Boolean) { TypedValue = value };
 
     /// <summary>A timestamptz; Npgsql writes only UTC DateTimeOffsets to it.</summary>

@@ -6,7 +6,8 @@ namespace OrleansSync.Pipeline;
 /// </summary>
 /// <param name="ProjectId">Upstream project id, without the <c>b.</c> prefix.</param>
 /// <param name="Stream">One of <see cref="StreamNames"/>.</param>
-/// <param name="Scope">Distinguishes checkpoints of one stream (e.g. a backfill day); empty for the stream itself.</param>
 /// <param name="TaskId">The task that wrote it.</param>
+/// <param name="RunId">The run that wrote it.</param>
+/// <param name="Position">Pages landed by this run so far, this one included: a write at or before the stored position of the same run is stale.</param>
 /// <param name="CursorJson">The cursor, a JSON document whose shape the stream's reader owns.</param>
-public sealed record class Checkpoint(string ProjectId, string Stream, string Scope, string TaskId, string CursorJson);
+public sealed record class Checkpoint(string ProjectId, string Stream, string TaskId, string RunId, long Position, string CursorJson);

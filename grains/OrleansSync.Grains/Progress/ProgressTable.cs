@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using OrleansSync.Pipeline;
+using OrleansSync.Resilience;
 using OrleansSync.Tasks;
 
 namespace OrleansSync.Progress;
@@ -21,7 +23,7 @@ public sealed class ProgressTable(NpgsqlDataSource dataSource)
             project_id = v.Spec.ProjectId,
             stream = v.Spec.Stream,
             run_id = v.Spec.RunId,
-            status = v.Status.ToString().ToLowerInvariant(),
+            status = v.Status.ToText(),
             progress_seq = v.Sequence,
             pages = v.Progress.Pages,
             records_read = v.Progress.RecordsRead,
@@ -32,7 +34,12 @@ public sealed class ProgressTable(NpgsqlDataSource dataSource)
             total_records = v.Progress.TotalRecords,
             upstream_calls = v.Progress.Calls,
             attempts = v.Attempts,
-            last_error = v.Errors.LastOrDefault()?.Message,
+            last_error = StorableText.CleanOrNull(v.Errors.LastOrDefault()?.Message),
+            throttled = v.Progress.Throttled,
+            breaker = (v.Breaker?.Phase ?? BreakerPhase.Closed).ToString().ToLowerInvariant(),
+            consecutive_failures = v.Breaker?.ConsecutiveFailures ?? 0,
+            next_attempt_at = v.NextAttemptAt,
+            hung_restarts = v.HungRestarts,
             silo = v.Silo,
             started_at = v.StartedAt,
             updated_at = v.UpdatedAt,
@@ -41,14 +48,17 @@ public sealed class ProgressTable(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand("""
             INSERT INTO sync.progress AS p (task_id, project_id, stream, run_id, status, progress_seq, pages, records_read,
                 records_inserted, records_updated, records_unchanged, records_dead_lettered, total_records, upstream_calls,
-                attempts, last_error, silo, started_at, updated_at, finished_at)
+                attempts, last_error, silo, started_at, updated_at, finished_at,
+                throttled, breaker, consecutive_failures, next_attempt_at, hung_restarts)
             SELECT task_id, project_id, stream, run_id, status, progress_seq, pages, records_read,
                    records_inserted, records_updated, records_unchanged, records_dead_lettered, total_records, upstream_calls,
-                   attempts, last_error, silo, started_at, updated_at, finished_at
+                   attempts, last_error, silo, started_at, updated_at, finished_at,
+                   throttled, breaker, consecutive_failures, next_attempt_at, hung_restarts
               FROM jsonb_to_recordset(@rows) AS r(task_id text, project_id text, stream text, run_id text, status text,
                    progress_seq bigint, pages bigint, records_read bigint, records_inserted bigint, records_updated bigint,
                    records_unchanged bigint, records_dead_lettered bigint, total_records bigint, upstream_calls bigint,
-                   attempts integer, last_error text, silo text, started_at timestamptz, updated_at timestamptz, finished_at timestamptz)
+                   attempts integer, last_error text, silo text, started_at timestamptz, updated_at timestamptz, finished_at timestamptz,
+                   throttled bigint, breaker text, consecutive_failures integer, next_attempt_at timestamptz, hung_restarts integer)
             ON CONFLICT (task_id) DO UPDATE SET
                 status = excluded.status, progress_seq = excluded.progress_seq, pages = excluded.pages,
                 records_read = excluded.records_read, records_inserted = excluded.records_inserted,
@@ -56,7 +66,9 @@ public sealed class ProgressTable(NpgsqlDataSource dataSource)
                 records_dead_lettered = excluded.records_dead_lettered, total_records = excluded.total_records,
                 upstream_calls = excluded.upstream_calls, attempts = excluded.attempts, last_error = excluded.last_error,
                 silo = excluded.silo, started_at = excluded.started_at, updated_at = excluded.updated_at,
-                finished_at = excluded.finished_at
+                finished_at = excluded.finished_at, throttled = excluded.throttled, breaker = excluded.breaker,
+                consecutive_failures = excluded.consecutive_failures, next_attempt_at = excluded.next_attempt_at,
+                hung_restarts = excluded.hung_restarts
             WHERE p.progress_seq < excluded.progress_seq
             """);
         command.Parameters.Add(new NpgsqlParameter("rows", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(rows) });

@@ -1,9 +1,11 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OrleansSync.Tasks;
 
 namespace OrleansSync.Progress;
 
-public sealed class ProgressWriterGrain(ProgressTable table, IOptions<ProgressWriterOptions> options) : Grain, IProgressWriterGrain
+public sealed partial class ProgressWriterGrain(ProgressTable table, IOptions<ProgressWriterOptions> options, ILogger<ProgressWriterGrain> logger) : Grain, IProgressWriterGrain
 {
     private readonly Dictionary<string, TaskView> _pending = new(StringComparer.Ordinal);
     private int _reportsSinceFlush;
@@ -47,7 +49,28 @@ public sealed class ProgressWriterGrain(ProgressTable table, IOptions<ProgressWr
         }
 
         var batch = _pending.Values.ToList();
-        await table.UpsertAsync(batch, cancellationToken);
+        try
+        {
+            await table.UpsertAsync(batch, cancellationToken);
+        }
+        catch (PostgresException e) when (!e.IsTransient)
+        {
+            // One row PostgreSQL refuses must not keep every other task's progress out: write them one by one and
+            // drop (loudly) the ones it still refuses. A PostgreSQL outage is transient and keeps the whole batch.
+            LogWarningBatchRefused(logger, e, batch.Count);
+            foreach (var view in batch)
+            {
+                try
+                {
+                    await table.UpsertAsync([view], cancellationToken);
+                }
+                catch (PostgresException refused) when (!refused.IsTransient)
+                {
+                    LogErrorRowDropped(logger, refused, view.Spec.TaskId, view.Sequence);
+                }
+            }
+        }
+
         foreach (var view in batch)
         {
             // A newer report may have arrived while writing (timer turns interleave with nothing, but be exact).
@@ -59,4 +82,10 @@ public sealed class ProgressWriterGrain(ProgressTable table, IOptions<ProgressWr
 
         _reportsSinceFlush = 0;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL refused a progress batch of {Rows} row(s); writing them one by one")]
+    private static partial void LogWarningBatchRefused(ILogger logger, Exception error, int rows);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "PostgreSQL refused the progress row of task {TaskId} (sequence {Sequence}); it is dropped, the task's next report replaces it")]
+    private static partial void LogErrorRowDropped(ILogger logger, Exception error, string taskId, long sequence);
 }

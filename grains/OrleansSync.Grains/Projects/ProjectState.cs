@@ -1,3 +1,4 @@
+using OrleansSync.Resilience;
 using OrleansSync.Tasks;
 
 namespace OrleansSync.Projects;
@@ -19,6 +20,13 @@ public sealed class ProjectState
 
     [Id(4)]
     public RunView? LastRun { get; set; }
+
+    /// <summary>Fed by runs: consecutive failed runs open it, and while open scheduled ticks are skipped.</summary>
+    [Id(5)]
+    public BreakerState Breaker { get; set; } = new();
+
+    [Id(6)]
+    public SkippedRun? LastSkip { get; set; }
 }
 
 [GenerateSerializer, Alias("OrleansSync.Projects.RunState")]
@@ -39,6 +47,10 @@ public sealed class RunState
     [Id(4)]
     public List<RunTaskState> Tasks { get; set; } = [];
 
+    /// <summary>The run's <c>sync.runs</c> row exists. Each bookkeeping step is recorded once done, and retried until it is.</summary>
+    [Id(5)]
+    public bool HistoryOpened { get; set; }
+
     public bool AllTerminal => Tasks.All(static t => t.IsTerminal);
 
     public RunView ToView(string projectId, SyncTaskStatus status, DateTimeOffset? finishedAt) =>
@@ -57,9 +69,13 @@ public sealed class RunTaskState
     [Id(2)]
     public SyncTaskStatus Status { get; set; }
 
-    /// <summary>Children tasks wait for their run's reviews task; they are created Pending and started later.</summary>
+    /// <summary>The task grain confirmed its start. Children wait for their run's reviews task and start later.</summary>
     [Id(3)]
     public bool Started { get; set; }
 
-    public bool IsTerminal => Status is SyncTaskStatus.Succeeded or SyncTaskStatus.Failed or SyncTaskStatus.Cancelled;
+    /// <summary>What the task reported when it ended: the run's totals are summed from these.</summary>
+    [Id(4)]
+    public TaskView? Final { get; set; }
+
+    public bool IsTerminal => Status.IsTerminal();
 }

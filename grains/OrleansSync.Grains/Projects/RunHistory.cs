@@ -1,9 +1,13 @@
 using Npgsql;
+using OrleansSync.Pipeline;
 using OrleansSync.Tasks;
 
 namespace OrleansSync.Projects;
 
-/// <summary>Writes <c>sync.runs</c>: one row per run, opened when it starts and closed with its totals.</summary>
+/// <summary>
+/// Writes <c>sync.runs</c>: one row per run, opened when it starts and closed with its totals, and one per run that
+/// did not start (a skipped tick) with its reason. Every write is idempotent, so the project may retry it until done.
+/// </summary>
 public sealed class RunHistory(NpgsqlDataSource dataSource)
 {
     public async Task StartedAsync(string projectId, RunState run, CancellationToken cancellationToken)
@@ -32,7 +36,7 @@ public sealed class RunHistory(NpgsqlDataSource dataSource)
              WHERE run_id = @run_id
             """);
         command.Parameters.AddWithValue("run_id", runId);
-        command.Parameters.AddWithValue("status", status.ToString().ToLowerInvariant());
+        command.Parameters.AddWithValue("status", status.ToText());
         command.Parameters.AddWithValue("finished_at", finishedAt);
         command.Parameters.AddWithValue("read", tasks.Sum(static t => t.Progress.RecordsRead));
         command.Parameters.AddWithValue("inserted", tasks.Sum(static t => t.Progress.Inserted));
@@ -41,7 +45,23 @@ public sealed class RunHistory(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("dead", tasks.Sum(static t => t.Progress.DeadLettered));
         command.Parameters.AddWithValue("calls", tasks.Sum(static t => t.Progress.Calls));
         var error = tasks.Where(static t => t.Status == SyncTaskStatus.Failed).Select(static t => $"{t.Spec.Stream}: {t.Errors.LastOrDefault()?.Message}").FirstOrDefault();
-        command.Parameters.AddWithValue("error", (object?)error ?? DBNull.Value);
+        command.Parameters.AddWithValue("error", (object?)StorableText.CleanOrNull(error) ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>A run that did not start: the tick (or request) that asked for it, and why not.</summary>
+    public async Task SkippedAsync(string projectId, string runId, SkippedRun skip, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO sync.runs (run_id, project_id, kind, trigger, status, reason, started_at, finished_at)
+            VALUES (@run_id, @project_id, 'sync', @trigger, 'skipped', @reason, @at, @at)
+            ON CONFLICT (run_id) DO NOTHING
+            """);
+        command.Parameters.AddWithValue("run_id", runId);
+        command.Parameters.AddWithValue("project_id", projectId);
+        command.Parameters.AddWithValue("trigger", skip.Trigger);
+        command.Parameters.AddWithValue("reason", StorableText.Clean(skip.Reason));
+        command.Parameters.AddWithValue("at", skip.At);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansSync.Acc;
@@ -9,18 +10,26 @@ namespace OrleansSync.Streams;
 
 /// <summary>
 /// Versions or progress steps, fetched only for reviews whose children are older than the review (all reviews with
-/// <c>--full</c>). Each review's whole list replaces its stored children in one transaction with the cursor.
+/// <c>--full</c>). Each review's whole list replaces its stored children in one transaction with the cursor. A review
+/// whose endpoint keeps answering garbage is dead-lettered, naming it, and the task goes on with the next review.
 /// </summary>
-public sealed class ReviewChildrenRunner(string stream, AccClient acc, IMirrorWriter mirror, IOptions<StreamOptions> options) : IStreamRunner
+public sealed class ReviewChildrenRunner(string stream, AccClient acc, MirrorWriter mirror, IOptions<StreamOptions> options) : IStreamRunner
 {
     public string Stream => stream;
 
-    public async Task RunAsync(StreamRun run, CancellationToken cancellationToken)
+    public async IAsyncEnumerable<PageLanded> RunAsync(StreamRun run, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var spec = run.Spec;
         var saved = await ListCursor.ReadAsync(mirror, run, cancellationToken);
+        if (saved?.IsFinishedRunOf(run) == true)
+        {
+            yield break;
+        }
+
         // For children the cursor's NextUrl holds the last review done (keyset), so a full walk resumes after it.
-        var after = saved?.IsUnfinishedRunOf(run) == true ? saved.NextUrl : null;
+        var resumed = saved?.IsUnfinishedRunOf(run) == true ? saved : null;
+        var after = resumed?.NextUrl;
+        var position = resumed?.Position ?? 0;
         while (true)
         {
             var batch = await mirror.ReviewsNeedingChildrenAsync(spec.ProjectId, Stream, spec.Full, after, options.Value.ChildrenBatch, cancellationToken);
@@ -31,23 +40,23 @@ public sealed class ReviewChildrenRunner(string stream, AccClient acc, IMirrorWr
 
             foreach (var review in batch)
             {
-                var (records, calls) = await ReadChildrenAsync(run, review.ReviewId, cancellationToken);
-                var cursor = new ListCursor(run.RunId, 0, review.ReviewId, false, null, null, 0);
-                var result = await mirror.ReplaceReviewChildrenAsync(
-                    spec.ProjectId, Stream, review.ReviewId, review.UpdatedAt, records, run.Checkpoint(cursor.ToJson()), spec.TaskId, cancellationToken);
-                await run.PageLandedAsync(new PageLanded(records.Count, calls, null, result));
+                position++;
+                var checkpoint = run.Checkpoint(position, new ListCursor(run.RunId, 0, review.ReviewId, false, null, null, 0, position).ToJson());
+                yield return await LandChildrenAsync(run, review, checkpoint, cancellationToken);
                 after = review.ReviewId;
             }
         }
 
-        await mirror.WriteCheckpointAsync(run.Checkpoint(new ListCursor(run.RunId, 0, after, true, null, null, 0).ToJson()), cancellationToken);
+        position++;
+        await mirror.WriteCheckpointAsync(run.Checkpoint(position, new ListCursor(run.RunId, 0, after, true, null, null, 0, position).ToJson()), cancellationToken);
     }
 
-    private async Task<(List<JsonElement> Records, int Calls)> ReadChildrenAsync(StreamRun run, string reviewId, CancellationToken cancellationToken)
+    private async Task<PageLanded> LandChildrenAsync(StreamRun run, ReviewStamp review, Checkpoint checkpoint, CancellationToken cancellationToken)
     {
+        var spec = run.Spec;
         var url = Stream == StreamNames.ReviewVersions
-            ? acc.ReviewVersionsUrl(run.Connection, run.Spec.ProjectId, reviewId)
-            : acc.ReviewProgressUrl(run.Connection, run.Spec.ProjectId, reviewId);
+            ? acc.ReviewVersionsUrl(run.Connection, spec.ProjectId, review.ReviewId)
+            : acc.ReviewProgressUrl(run.Connection, spec.ProjectId, review.ReviewId);
         var records = new List<JsonElement>();
         var calls = 0;
         try
@@ -64,7 +73,26 @@ public sealed class ReviewChildrenRunner(string stream, AccClient acc, IMirrorWr
             records.Clear();
             calls++;
         }
+        catch (AccMalformedResponseException e)
+        {
+            // The endpoint answered, but nothing usable, after the client's retries: one dead letter names the review.
+            return await DeadLetterAsync(run, review, checkpoint, e.Endpoint, e.Message, calls, cancellationToken);
+        }
+        catch (AccPaginationException e)
+        {
+            return await DeadLetterAsync(run, review, checkpoint, e.Endpoint, e.Message, calls, cancellationToken);
+        }
 
-        return (records, calls);
+        var written = await mirror.ReplaceReviewChildrenAsync(
+            spec.ProjectId, Stream, review.ReviewId, review.UpdatedAt, records, checkpoint, spec.TaskId, cancellationToken);
+        return new PageLanded(records.Count, calls, null, written);
+    }
+
+    private async Task<PageLanded> DeadLetterAsync(
+        StreamRun run, ReviewStamp review, Checkpoint checkpoint, string endpoint, string reason, int calls, CancellationToken cancellationToken)
+    {
+        var spec = run.Spec;
+        var result = await mirror.DeadLetterReviewChildrenAsync(spec.ProjectId, Stream, review.ReviewId, endpoint, reason, checkpoint, spec.TaskId, cancellationToken);
+        return new PageLanded(0, calls, null, result);
     }
 }

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using OrleansSync.Acc;
 using OrleansSync.Mirror;
@@ -8,36 +7,41 @@ using OrleansSync.Pipeline;
 namespace OrleansSync.Streams;
 
 /// <summary>
-/// Reviews, active then archived (the API hides archived ones unless asked). Incremental runs read from the last
-/// complete run's high-water mark minus an overlap; <c>--full</c> and first runs read everything.
+/// Reviews, active then archived (the API hides archived ones unless asked). Incremental runs read from when the last
+/// complete run began listing, minus an overlap; <c>--full</c> and first runs read everything.
 /// </summary>
-public sealed class ReviewsRunner(AccClient acc, IMirrorWriter mirror, ListPhaseReader reader, IOptions<StreamOptions> options) : IStreamRunner
+public sealed class ReviewsRunner(AccClient acc, MirrorWriter mirror, ListPhaseReader reader, IOptions<StreamOptions> options) : IStreamRunner
 {
     public string Stream => StreamNames.Reviews;
 
-    public async Task RunAsync(StreamRun run, CancellationToken cancellationToken)
+    public async IAsyncEnumerable<PageLanded> RunAsync(StreamRun run, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var spec = run.Spec;
         var saved = await ListCursor.ReadAsync(mirror, run, cancellationToken);
-        var start = saved?.IsUnfinishedRunOf(run) == true
-            ? saved
-            : new ListCursor(run.RunId, 0, null, false, spec.Full ? null : Since(saved), saved?.Done == true ? saved.HighWater : null, 0);
+        if (saved?.IsFinishedRunOf(run) == true)
+        {
+            yield break;
+        }
+
+        var start = saved?.IsUnfinishedRunOf(run) == true ? saved : ListCursor.Start(run, spec.Full ? null : Since(saved));
         Uri[] lists =
         [
             acc.ReviewsUrl(run.Connection, spec.ProjectId, archived: false, start.Since),
             acc.ReviewsUrl(run.Connection, spec.ProjectId, archived: true, start.Since),
         ];
-        await reader.ReadAsync(
+        await foreach (var page in reader.ReadAsync(
             run,
             start,
             lists,
             async (page, checkpoint) => (await mirror.WriteReviewsAsync(spec.ProjectId, page.Records, checkpoint, spec.TaskId, cancellationToken)).Page,
-            NewestUpdatedAt,
-            cancellationToken);
+            cancellationToken))
+        {
+            yield return page;
+        }
     }
 
     /// <summary>
-    /// Where an incremental read starts: the last complete run's high-water mark minus the overlap; an unfinished
+    /// Where an incremental read starts: when the last complete run began listing, minus the overlap; an unfinished
     /// earlier run's own start (it may have stopped anywhere); nothing when no run got anywhere.
     /// </summary>
     private DateTimeOffset? Since(ListCursor? saved) => saved switch
@@ -46,22 +50,4 @@ public sealed class ReviewsRunner(AccClient acc, IMirrorWriter mirror, ListPhase
         { Done: false } => saved.Since,
         _ => null,
     };
-
-    private static DateTimeOffset? NewestUpdatedAt(IReadOnlyList<JsonElement> records)
-    {
-        DateTimeOffset? newest = null;
-        foreach (var record in records)
-        {
-            if (record.ValueKind == JsonValueKind.Object
-                && record.TryGetProperty("updatedAt", out var value)
-                && value.ValueKind == JsonValueKind.String
-                && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-                && (newest is null || at > newest))
-            {
-                newest = at;
-            }
-        }
-
-        return newest;
-    }
 }

@@ -1,16 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace OrleansSync.Streams;
 
-/// <summary>Section <c>OrleansSync:Streams</c>: how the ACC streams read incrementally.</summary>
+/// <summary>Section <c>OrleansSync:Streams</c>: how the ACC streams read incrementally. Validated at start.</summary>
 public sealed class StreamOptions
 {
     public const string Section = "OrleansSync:Streams";
 
     /// <summary>
-    /// Incremental review reads start this long before the last run's high-water mark, so a review written upstream
-    /// while the last run read (with an updatedAt just under the mark) is not missed.
+    /// Incremental review reads start this long before the last complete run began listing (on upstream's clock), so
+    /// clock skew and a review written just as the listing began cannot slip between two runs.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan ReviewOverlap { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Reviews fetched per query when walking the reviews whose children are stale.</summary>
+    [Range(1, 10_000)]
     public int ChildrenBatch { get; set; } = 50;
 }
+
+[OptionsValidator]
+public sealed partial class StreamOptionsValidator : IValidateOptions<StreamOptions>;

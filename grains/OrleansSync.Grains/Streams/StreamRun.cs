@@ -4,8 +4,8 @@ using OrleansSync.Tasks;
 
 namespace OrleansSync.Streams;
 
-/// <summary>What a runner works for: the task's spec, the upstream connection, and where to report landed pages.</summary>
-public sealed class StreamRun(SyncTaskSpec spec, AccConnection connection, Func<PageLanded, Task> onPageLanded)
+/// <summary>What a runner works for: the task's spec and the upstream connection.</summary>
+public sealed class StreamRun(SyncTaskSpec spec, AccConnection connection)
 {
     public SyncTaskSpec Spec { get; } = spec;
 
@@ -14,9 +14,7 @@ public sealed class StreamRun(SyncTaskSpec spec, AccConnection connection, Func<
     /// <summary>Checkpoints of this run carry its id, so a cursor left by an earlier run is never resumed.</summary>
     public string RunId => Spec.RunId;
 
-    public Task PageLandedAsync(PageLanded page) => onPageLanded(page);
-
-    public Checkpoint Checkpoint(string cursorJson, string scope = "") => new(Spec.ProjectId, Spec.Stream, scope, Spec.TaskId, cursorJson);
+    public Checkpoint Checkpoint(long position, string cursorJson) => new(Spec.ProjectId, Spec.Stream, Spec.TaskId, Spec.RunId, position, cursorJson);
 }
 
 /// <summary>One page committed: what was read, what it cost, and what it did to the mirror.</summary>

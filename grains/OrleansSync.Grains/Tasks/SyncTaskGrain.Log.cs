@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OrleansSync.Resilience;
 
 namespace OrleansSync.Tasks;
 
@@ -10,9 +11,21 @@ public sealed partial class SyncTaskGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} finished {Status} after {Records} record(s)")]
     private static partial void LogInformationFinished(ILogger logger, string taskId, SyncTaskStatus status, long records);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} attempt {Attempt} failed")]
-    private static partial void LogWarningAttemptFailed(ILogger logger, Exception error, string taskId, int attempt);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} attempt {Attempt} failed ({Kind})")]
+    private static partial void LogWarningAttemptFailed(ILogger logger, Exception error, string taskId, int attempt, FailureKind kind);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} could not publish how it ended (progress row, project); the watchdog will retry")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} could not publish how it ended (progress row, project); the heartbeat will retry")]
     private static partial void LogWarningPublishFailed(ILogger logger, Exception error, string taskId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} waits {DelayMs} ms for PostgreSQL; no upstream attempt is spent")]
+    private static partial void LogWarningWaitingForDatabase(ILogger logger, string taskId, long delayMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} is hung (nothing landed since {LastProgress:u}): restarting it from its checkpoint")]
+    private static partial void LogWarningHung(ILogger logger, string taskId, DateTimeOffset lastProgress);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} on {Silo} is stale (another activation wrote its state or checkpoint): this activation stops and re-reads")]
+    private static partial void LogWarningStale(ILogger logger, Exception error, string taskId, string silo);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} breaker {Transition}; next probe {NextProbe:u}")]
+    private static partial void LogInformationBreaker(ILogger logger, string taskId, BreakerTransition transition, DateTimeOffset? nextProbe);
 }

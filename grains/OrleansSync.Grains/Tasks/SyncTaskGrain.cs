@@ -1,18 +1,19 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OrleansSync.Acc;
 using OrleansSync.Progress;
 using OrleansSync.Projects;
-using OrleansSync.Secrets;
+using OrleansSync.Resilience;
 using OrleansSync.Streams;
 using OrleansSync.Telemetry;
 
 namespace OrleansSync.Tasks;
 
 /// <summary>
-/// Runs one stream of one project in the background of its activation, persisting progress after every landed page.
-/// A reminder (the watchdog) re-activates it on another silo if its silo dies; activation resumes a running task
-/// from the stream's checkpoint. Failed runs are retried with backoff and jitter up to a bound, then the task fails.
+/// Runs one stream of one project in the background of its activation (<see cref="RunAsync"/>), persisting progress
+/// after every landed page. Failed runs are retried from the checkpoint; consecutive failures open the task's circuit
+/// breaker, and while it is open the task waits and calls nothing. A reminder (the watchdog) re-activates the task
+/// on another silo if its silo dies; a heartbeat restarts it when it hangs and publishes how it ended until the
+/// project has heard.
 /// </summary>
 public sealed partial class SyncTaskGrain(
     [PersistentState("task", GrainStorage.Name)] IPersistentState<SyncTaskState> state,
@@ -29,19 +30,27 @@ public sealed partial class SyncTaskGrain(
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private CancellationTokenSource? _running;
     private Task? _loop;
-    private bool _cancelRequested;
-    private bool _retryPending;
-    private IGrainTimer? _retryTimer;
-    private IGrainTimer? _keepAlive;
+    private IGrainTimer? _nextRun;
+    private IGrainTimer? _heartbeat;
 
     private SyncTaskOptions Options => options.Value;
 
+    private bool _inLoop;
+
+    // Set by the loop itself from its first line: RunAsync runs synchronously before StartLoop has its Task.
+    private bool LoopRunning => _inLoop;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State is { Status: SyncTaskStatus.Running, Spec: not null })
+        if (state.State is { Spec: not null } s && !s.Status.IsTerminal())
         {
-            LogInformationResuming(logger, state.State.Spec.TaskId, silo.Name);
-            ScheduleRun(state.State.RetryAt is { } due ? due - time.GetUtcNow() : TimeSpan.Zero);
+            LogInformationResuming(logger, s.Spec.TaskId, silo.Name);
+            metrics.BreakerObserved(s.Spec.TaskId, s.Breaker.Phase);
+            ScheduleRun(s.NextAttemptAt is { } due ? due - time.GetUtcNow() : TimeSpan.Zero);
+        }
+        else if (state.State is { Spec: not null, ProjectNotified: false })
+        {
+            StartHeartbeat();
         }
 
         return Task.CompletedTask;
@@ -49,7 +58,8 @@ public sealed partial class SyncTaskGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // Leave the task Running: the watchdog re-activates it and the stream resumes from its checkpoint.
+        // Leave the task as it is: the watchdog re-activates it and the stream resumes from its checkpoint.
+        metrics.BreakerForgotten(this.GetPrimaryKeyString());
         _running?.Cancel();
         if (_loop is { } loop)
         {
@@ -89,22 +99,25 @@ public sealed partial class SyncTaskGrain(
 
     public async Task<TaskView?> CancelAsync(CancellationToken cancellationToken = default)
     {
-        if (state.State.Spec is null || state.State.Status != SyncTaskStatus.Running)
+        if (state.State.Spec is null || state.State.Status.IsTerminal())
         {
             return state.State.Spec is null ? null : View();
         }
 
-        _cancelRequested = true;
-        if (_loop is { IsCompleted: false } loop)
+        // Set before anything awaits: a failed attempt being recorded right now sees it and arms no retry.
+        state.State.CancelRequested = true;
+        while (LoopRunning && _loop is { } loop)
         {
             _running?.Cancel();
             await loop;
         }
-        else
+
+        if (!state.State.Status.IsTerminal())
         {
-            _retryTimer?.Dispose();
-            _retryPending = false;
-            await FinishAsync(SyncTaskStatus.Cancelled, "Cancelled while waiting to retry.");
+            // Waiting for a retry or a probe, or the run stopped short: cancel wins over whatever was due.
+            _nextRun?.Dispose();
+            _nextRun = null;
+            await FinishAsync(SyncTaskStatus.Cancelled, "Cancelled by request.");
         }
 
         return View();
@@ -112,47 +125,58 @@ public sealed partial class SyncTaskGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (state.State.Spec is null || (state.State.Status != SyncTaskStatus.Running && state.State.ProjectNotified))
+        if (state.State.Spec is null || (state.State.Status.IsTerminal() && state.State.ProjectNotified))
         {
             await UnregisterWatchdogAsync();
             return;
         }
 
-        if (state.State.Status != SyncTaskStatus.Running)
+        if (state.State.Status.IsTerminal())
         {
             await PublishTerminalAsync();
         }
-        else if (!_retryPending && _loop is null or { IsCompleted: true })
+        else if (!LoopRunning && _nextRun is null)
         {
-            // The run stopped without reaching a status (its final writes failed, e.g. PostgreSQL was away): go again.
-            StartLoop();
+            // The run stopped without reaching a status (e.g. PostgreSQL was away while it recorded one): go again.
+            ScheduleRun(state.State.NextAttemptAt is { } due ? due - time.GetUtcNow() : TimeSpan.Zero);
         }
     }
 
+    /// <summary>
+    /// Starts the run now, or arms a timer for it (always a timer when called from the run itself, which must end
+    /// first). A requested cancel wins: while a canceller waits for the run, nothing is armed.
+    /// </summary>
     private void ScheduleRun(TimeSpan delay)
     {
-        _keepAlive ??= this.RegisterGrainTimer(
-            static (_, _) => Task.CompletedTask,
-            this,
-            new GrainTimerCreationOptions { DueTime = TimeSpan.FromMinutes(1), Period = TimeSpan.FromMinutes(1), Interleave = true, KeepAlive = true });
-        if (delay <= TimeSpan.Zero)
+        StartHeartbeat();
+        _nextRun?.Dispose();
+        _nextRun = null;
+        if (state.State.CancelRequested)
+        {
+            if (!LoopRunning)
+            {
+                StartLoop();
+            }
+
+            return;
+        }
+
+        if (delay <= TimeSpan.Zero && !LoopRunning)
         {
             StartLoop();
             return;
         }
 
-        _retryTimer?.Dispose();
-        _retryPending = true;
-        _retryTimer = this.RegisterGrainTimer(
+        _nextRun = this.RegisterGrainTimer(
             static (grain, _) =>
             {
-                grain._retryTimer?.Dispose();
-                grain._retryPending = false;
-                grain.StartLoop();
+                grain._nextRun?.Dispose();
+                grain._nextRun = null;
+                grain.ScheduleRun(grain.LoopRunning ? TimeSpan.FromMilliseconds(50) : TimeSpan.Zero);
                 return Task.CompletedTask;
             },
             this,
-            new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, Interleave = true, KeepAlive = true });
+            new GrainTimerCreationOptions { DueTime = delay > TimeSpan.Zero ? delay : TimeSpan.FromMilliseconds(1), Period = Timeout.InfiniteTimeSpan, Interleave = true, KeepAlive = true });
     }
 
     private void StartLoop()
@@ -161,115 +185,38 @@ public sealed partial class SyncTaskGrain(
         _loop = RunAsync(_running.Token);
     }
 
-    private async Task RunAsync(CancellationToken cancellationToken)
+    private void StartHeartbeat() =>
+        _heartbeat ??= this.RegisterGrainTimer(
+            static (grain, _) => grain.HeartbeatAsync(),
+            this,
+            new GrainTimerCreationOptions { DueTime = Options.HeartbeatPeriod, Period = Options.HeartbeatPeriod, Interleave = true, KeepAlive = true });
+
+    private void StopHeartbeat()
     {
-        var spec = state.State.Spec!;
-        try
-        {
-            var runner = runners.SingleOrDefault(r => r.Stream == spec.Stream)
-                ?? throw new InvalidRequestException($"No runner for stream '{spec.Stream}'.");
-            var connection = new AccConnection(new Uri(spec.BaseUrl), spec.ClientId, SecretVariables.Resolve(spec.ClientSecretVariable, silo.Name), spec.UserId);
-            if (state.State.RetryAt is not null || state.State.Silo != silo.Name)
-            {
-                state.State.RetryAt = null;
-                state.State.Silo = silo.Name;
-                await PersistAndReportAsync(cancellationToken);
-            }
-
-            await runner.RunAsync(new StreamRun(spec, connection, OnPageLandedAsync), cancellationToken);
-            await FinishAsync(SyncTaskStatus.Succeeded, null);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            if (_cancelRequested)
-            {
-                await FinishAsync(SyncTaskStatus.Cancelled, "Cancelled by request.");
-            }
-        }
-        catch (InvalidRequestException e)
-        {
-            await FinishAsync(SyncTaskStatus.Failed, e.Message);
-        }
-        catch (Exception e)
-        {
-            await AttemptFailedAsync(e);
-        }
-    }
-
-    private async Task OnPageLandedAsync(PageLanded page)
-    {
-        metrics.PageLanded(state.State.Spec!.Stream, page);
-        state.State.ConsecutiveFailures = 0;
-        var p = state.State.Progress;
-        state.State.Progress = new TaskProgress(
-            p.Pages + 1,
-            p.RecordsRead + page.RecordsRead,
-            p.Inserted + page.Result.Inserted,
-            p.Updated + page.Result.Updated,
-            p.Unchanged + page.Result.Unchanged,
-            p.DeadLettered + page.Result.DeadLettered,
-            page.TotalRecords ?? p.TotalRecords,
-            p.Calls + page.Calls);
-        await PersistAndReportAsync(CancellationToken.None);
-    }
-
-    private async Task AttemptFailedAsync(Exception error)
-    {
-        var attempt = state.State.Attempts;
-        var failures = ++state.State.ConsecutiveFailures;
-        metrics.AttemptFailed(state.State.Spec!.Stream);
-        LogWarningAttemptFailed(logger, error, state.State.Spec!.TaskId, attempt);
-        AddError(attempt, $"{error.GetType().Name}: {error.Message}");
-        if (failures >= Options.MaxAttempts)
-        {
-            await FinishAsync(SyncTaskStatus.Failed, null);
-            return;
-        }
-
-        var delay = Options.RetryDelay(failures);
-        state.State.Attempts = attempt + 1;
-        state.State.RetryAt = time.GetUtcNow() + delay;
-        await PersistAndReportAsync(CancellationToken.None);
-        ScheduleRun(delay);
-    }
-
-    private async Task FinishAsync(SyncTaskStatus status, string? error)
-    {
-        if (error is not null)
-        {
-            AddError(state.State.Attempts, error);
-        }
-
-        state.State.Status = status;
-        state.State.FinishedAt = time.GetUtcNow();
-        state.State.RetryAt = null;
-        _keepAlive?.Dispose();
-        _keepAlive = null;
-        Touch();
-        await PersistAsync(CancellationToken.None);
-        LogInformationFinished(logger, state.State.Spec!.TaskId, status, state.State.Progress.RecordsRead);
-        metrics.TaskFinished(state.State.Spec.Stream, status);
-        await PublishTerminalAsync();
+        _heartbeat?.Dispose();
+        _heartbeat = null;
     }
 
     /// <summary>
-    /// Writes the terminal progress row and tells the project. Until both have happened the watchdog keeps calling
-    /// this, so terminal progress is never lost and the run always learns how its task ended.
+    /// Writes the terminal progress row and tells the project, handing it the final view. Until both have happened
+    /// the heartbeat and the watchdog keep calling this, so terminal progress is never lost and the run always
+    /// learns how its task ended.
     /// </summary>
     private async Task PublishTerminalAsync()
     {
         var spec = state.State.Spec!;
         try
         {
-            await GrainFactory.GetGrain<IProgressWriterGrain>(ProgressBuckets.For(spec.TaskId)).ReportAsync(View());
-            await GrainFactory.GetGrain<IProjectGrain>(spec.ProjectId).TaskFinishedAsync(spec.TaskId, state.State.Status);
+            var view = View();
+            await GrainFactory.GetGrain<IProgressWriterGrain>(ProgressBuckets.For(spec.TaskId)).ReportAsync(view);
+            await GrainFactory.GetGrain<IProjectGrain>(spec.ProjectId).TaskFinishedAsync(view);
             state.State.ProjectNotified = true;
             await PersistAsync(CancellationToken.None);
+            StopHeartbeat();
             await UnregisterWatchdogAsync();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The watchdog reminder tries again on its next tick.
             LogWarningPublishFailed(logger, e, spec.TaskId);
         }
     }
@@ -279,43 +226,6 @@ public sealed partial class SyncTaskGrain(
         if (await this.GetReminder(WatchdogReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
-        }
-    }
-
-    private void AddError(int attempt, string message)
-    {
-        state.State.Errors.Add(new TaskError(time.GetUtcNow(), attempt, message));
-        if (state.State.Errors.Count > Options.KeptErrors)
-        {
-            state.State.Errors.RemoveRange(0, state.State.Errors.Count - Options.KeptErrors);
-        }
-    }
-
-    private async Task PersistAndReportAsync(CancellationToken cancellationToken)
-    {
-        Touch();
-        await PersistAsync(cancellationToken);
-        var view = View();
-        await GrainFactory.GetGrain<IProgressWriterGrain>(ProgressBuckets.For(view.Spec.TaskId)).ReportAsync(view, cancellationToken);
-    }
-
-    /// <summary>Every change of what the task reports gets a new sequence, so its progress row never goes back.</summary>
-    private void Touch()
-    {
-        state.State.Sequence++;
-        state.State.UpdatedAt = time.GetUtcNow();
-    }
-
-    private async Task PersistAsync(CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            await state.WriteStateAsync(cancellationToken);
-        }
-        finally
-        {
-            _writeLock.Release();
         }
     }
 
@@ -329,5 +239,8 @@ public sealed partial class SyncTaskGrain(
         state.State.Attempts,
         [.. state.State.Errors],
         state.State.Silo,
-        state.State.Sequence);
+        state.State.Sequence,
+        CircuitBreaker.View(state.State.Breaker, Options.Breaker),
+        state.State.NextAttemptAt,
+        state.State.HungRestarts);
 }

@@ -1,3 +1,5 @@
+using OrleansSync.Resilience;
+
 namespace OrleansSync.Tasks;
 
 [GenerateSerializer, Alias("OrleansSync.Tasks.SyncTaskState")]
@@ -32,22 +34,26 @@ public sealed class SyncTaskState
     [Id(8)]
     public long Sequence { get; set; }
 
-    /// <summary>The project has acknowledged the terminal status; until then the watchdog keeps telling it.</summary>
+    /// <summary>The project has acknowledged the terminal status; until then the task keeps telling it.</summary>
     [Id(9)]
     public bool ProjectNotified { get; set; }
 
     [Id(10)]
     public string? Silo { get; set; }
 
-    /// <summary>When the retry after a failure is due (UTC), while the task waits for it.</summary>
+    /// <summary>While <see cref="SyncTaskStatus.Waiting"/>: when the next run is due (a retry, or the breaker's probe).</summary>
     [Id(11)]
-    public DateTimeOffset? RetryAt { get; set; }
+    public DateTimeOffset? NextAttemptAt { get; set; }
 
-    /// <summary>
-    /// Failed runs since the last landed page: what trips the task (at <see cref="SyncTaskOptions.MaxAttempts"/>) and
-    /// sets its backoff. A run that lands pages before failing resets it, so a long stream through a flaky upstream
-    /// keeps going while an upstream that refuses everything fails the task quickly.
-    /// </summary>
-    [Id(12)]
-    public int ConsecutiveFailures { get; set; }
+    /// <summary>Consecutive failed runs (a landed page resets them) open it; while open the task waits and calls nothing.</summary>
+    [Id(13)]
+    public BreakerState Breaker { get; set; } = new();
+
+    /// <summary>A cancel was asked for: it wins over any retry or probe that is due.</summary>
+    [Id(14)]
+    public bool CancelRequested { get; set; }
+
+    /// <summary>Times the watchdog found the task without progress and restarted it from its checkpoint.</summary>
+    [Id(15)]
+    public int HungRestarts { get; set; }
 }

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using OrleansSync.Resilience;
 using OrleansSync.Streams;
 using OrleansSync.Tasks;
 
@@ -6,7 +8,7 @@ namespace OrleansSync.Telemetry;
 
 /// <summary>
 /// The sync engine's own instruments (meter <see cref="MeterName"/>), exported by each silo on /metrics beside
-/// Orleans' runtime metrics. Tags are streams and outcomes only: never project secrets, never record contents.
+/// Orleans' runtime metrics. Tags are streams, outcomes and phases only: never project secrets, never record contents.
 /// </summary>
 public sealed class SyncMetrics
 {
@@ -17,6 +19,12 @@ public sealed class SyncMetrics
     private readonly Counter<long> _calls;
     private readonly Counter<long> _failedAttempts;
     private readonly Counter<long> _tasksFinished;
+    private readonly Counter<long> _hung;
+    private readonly Counter<long> _stale;
+    private readonly Counter<long> _breakerTransitions;
+
+    // The breaker phase of every live task activation on this silo, for the gauge.
+    private readonly ConcurrentDictionary<string, BreakerPhase> _taskBreakers = new(StringComparer.Ordinal);
 
     public SyncMetrics(IMeterFactory meterFactory)
     {
@@ -24,8 +32,12 @@ public sealed class SyncMetrics
         _records = meter.CreateCounter<long>("orleanssync.records", "{record}", "Records landed in mirror tables, by stream and outcome.");
         _pages = meter.CreateCounter<long>("orleanssync.pages", "{page}", "Pages landed, each in one transaction with its checkpoint.");
         _calls = meter.CreateCounter<long>("orleanssync.upstream.calls", "{call}", "Upstream HTTP calls, retries and token requests included.");
-        _failedAttempts = meter.CreateCounter<long>("orleanssync.task.failed_attempts", "{attempt}", "Task runs that failed and were retried or tripped the task.");
+        _failedAttempts = meter.CreateCounter<long>("orleanssync.task.failed_attempts", "{attempt}", "Task runs that failed and will be retried, by stream and kind (transient, throttled).");
         _tasksFinished = meter.CreateCounter<long>("orleanssync.tasks.finished", "{task}", "Tasks that reached a terminal status.");
+        _hung = meter.CreateCounter<long>("orleanssync.tasks.hung", "{task}", "Running tasks the watchdog found without progress and restarted from their checkpoint.");
+        _stale = meter.CreateCounter<long>("orleanssync.tasks.stale_activations", "{activation}", "Task activations that found their state or checkpoint written by another activation, and stopped.");
+        _breakerTransitions = meter.CreateCounter<long>("orleanssync.breaker.transitions", "{transition}", "Circuit breaker transitions, by owner (task, project) and transition.");
+        meter.CreateObservableGauge("orleanssync.breakers", ObserveBreakers, "{task}", "Live task activations on this silo by breaker phase.");
     }
 
     public void PageLanded(string stream, PageLanded page)
@@ -39,10 +51,35 @@ public sealed class SyncMetrics
         Add(stream, "dead_lettered", page.Result.DeadLettered);
     }
 
-    public void AttemptFailed(string stream) => _failedAttempts.Add(1, new KeyValuePair<string, object?>("stream", stream));
+    public void AttemptFailed(string stream, FailureKind kind) =>
+        _failedAttempts.Add(1, new("stream", stream), new("kind", kind.ToString().ToLowerInvariant()));
 
     public void TaskFinished(string stream, SyncTaskStatus status) =>
-        _tasksFinished.Add(1, new("stream", stream), new("status", status.ToString().ToLowerInvariant()));
+        _tasksFinished.Add(1, new("stream", stream), new("status", status.ToText()));
+
+    public void TaskHung(string stream) => _hung.Add(1, new KeyValuePair<string, object?>("stream", stream));
+
+    public void StaleActivation() => _stale.Add(1);
+
+    public void BreakerTransition(string owner, BreakerTransition transition) =>
+        _breakerTransitions.Add(1, new("owner", owner), new("transition", transition.ToString().ToLowerInvariant()));
+
+    public void BreakerObserved(string taskId, BreakerPhase phase) => _taskBreakers[taskId] = phase;
+
+    public void BreakerForgotten(string taskId) => _taskBreakers.TryRemove(taskId, out _);
+
+    private IEnumerable<Measurement<int>> ObserveBreakers()
+    {
+        var counts = new int[3];
+        foreach (var phase in _taskBreakers.Values)
+        {
+            counts[(int)phase]++;
+        }
+
+        yield return new(counts[(int)BreakerPhase.Closed], new KeyValuePair<string, object?>("phase", "closed"));
+        yield return new(counts[(int)BreakerPhase.Open], new KeyValuePair<string, object?>("phase", "open"));
+        yield return new(counts[(int)BreakerPhase.HalfOpen], new KeyValuePair<string, object?>("phase", "halfopen"));
+    }
 
     private void Add(string stream, string outcome, long count)
     {

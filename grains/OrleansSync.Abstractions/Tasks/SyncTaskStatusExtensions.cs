@@ -1,0 +1,11 @@
+namespace OrleansSync.Tasks;
+
+public static class SyncTaskStatusExtensions
+{
+    /// <summary>Succeeded, failed or cancelled: the task will not run again.</summary>
+    public static bool IsTerminal(this SyncTaskStatus status) =>
+        status is SyncTaskStatus.Succeeded or SyncTaskStatus.Failed or SyncTaskStatus.Cancelled;
+
+    /// <summary>The lower-case name used in <c>sync.*</c> tables, the CLI and JSON filters.</summary>
+    public static string ToText(this SyncTaskStatus status) => status.ToString().ToLowerInvariant();
+}

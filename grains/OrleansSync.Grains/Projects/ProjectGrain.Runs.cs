@@ -1,0 +1,286 @@
+using Microsoft.Extensions.Logging;
+using OrleansSync.Pipeline;
+using OrleansSync.Resilience;
+using OrleansSync.Tasks;
+
+namespace OrleansSync.Projects;
+
+/// <summary>
+/// A project's runs. Every step of a run's bookkeeping (its history row, starting its tasks, finishing it) is
+/// idempotent, recorded once done, and retried with backoff until done — across failed calls (a timer) and silo
+/// deaths (the run's reminder) — so a run never stays "in progress" for want of one write.
+/// </summary>
+public sealed partial class ProjectGrain
+{
+    private static readonly HashSet<string> ChildStreams = [StreamNames.ReviewVersions, StreamNames.ReviewProgress];
+
+    private bool _advancing;
+    private bool _advanceAgain;
+    private bool _unsaved;
+    private int _bookkeepingFailures;
+    private IGrainTimer? _advanceTimer;
+
+    public async Task<SyncStarted> SyncAsync(SyncRequest request, CancellationToken cancellationToken = default)
+    {
+        var spec = RequireSpec();
+        if (state.State.CurrentRun is { } current)
+        {
+            return new SyncStarted(current.ToView(ProjectId, SyncTaskStatus.Running, null), AlreadyRunning: true);
+        }
+
+        if (state.State.Paused)
+        {
+            throw new InvalidRequestException($"Project {ProjectId} is paused: resume it with 'orleanssync project resume {ProjectId}'.");
+        }
+
+        var streams = request.Streams is { Count: > 0 } asked ? asked : spec.Streams;
+        ProjectSpecValidator.ValidateStreams(streams, "--stream");
+        var notConfigured = streams.Except(spec.Streams).ToList();
+        if (notConfigured.Count > 0)
+        {
+            throw new InvalidRequestException(
+                $"Project {ProjectId} does not sync {string.Join(", ", notConfigured)}: its streams are {string.Join(", ", spec.Streams)} (change them with project add --streams).");
+        }
+
+        var now = time.GetUtcNow();
+        var breaker = state.State.Breaker;
+        if (!request.Force && BreakerRefusal(now) is { } refusal)
+        {
+            throw new SyncRefusedException(refusal + $" Run 'orleanssync sync {ProjectId} --force' to probe now.");
+        }
+
+        if (request.Force && breaker.Phase == BreakerPhase.Open)
+        {
+            // A forced run is the probe, whatever the clock says.
+            breaker.NextProbeAt = now;
+        }
+
+        CircuitBreaker.TryAttempt(breaker, now, out var probe);
+        BreakerMoved(probe);
+        var runId = NewRunId(now);
+        var run = new RunState
+        {
+            RunId = runId,
+            Full = request.Full,
+            Trigger = request.Trigger,
+            StartedAt = now,
+            Tasks = [.. StreamNames.ProjectStreams.Where(streams.Contains).Select(s => new RunTaskState { TaskId = $"{ProjectId}:{s}:{runId}", Stream = s })],
+        };
+        state.State.CurrentRun = run;
+        await state.WriteStateAsync(cancellationToken);
+        LogInformationRunStarted(logger, ProjectId, runId, run.Tasks.Count);
+        await AdvanceRunAsync();
+        return new SyncStarted(run.ToView(ProjectId, SyncTaskStatus.Running, null), AlreadyRunning: false);
+    }
+
+    public async Task TaskFinishedAsync(TaskView final, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(final);
+        if (state.State.CurrentRun is not { } run || run.Tasks.Find(t => t.TaskId == final.Spec.TaskId) is not { } task || task.IsTerminal)
+        {
+            return;
+        }
+
+        task.Status = final.Status;
+        task.Final = final;
+        if (task.Stream == StreamNames.Reviews && final.Status != SyncTaskStatus.Succeeded)
+        {
+            // Children are fetched for the reviews the run changed; without them there is nothing sound to do.
+            foreach (var child in run.Tasks.Where(static t => !t.Started && !t.IsTerminal))
+            {
+                child.Status = SyncTaskStatus.Cancelled;
+            }
+        }
+
+        // Until this write lands the task hears an error and tells us again.
+        await state.WriteStateAsync(cancellationToken);
+        await AdvanceRunAsync();
+    }
+
+    /// <summary>A schedule tick: a run, or a skip recorded with its reason.</summary>
+    private async Task ScheduledTickAsync()
+    {
+        var now = time.GetUtcNow();
+        var reason = state.State.CurrentRun is { } current ? $"run {current.RunId} is still in progress"
+            : state.State.Paused ? "the project is paused"
+            : BreakerRefusal(now);
+        try
+        {
+            if (reason is null)
+            {
+                await SyncAsync(new SyncRequest(null, Full: false, Trigger: "schedule"));
+                return;
+            }
+
+            var skip = new SkippedRun(now, "schedule", reason);
+            state.State.LastSkip = skip;
+            await state.WriteStateAsync();
+            LogInformationTickSkipped(logger, ProjectId, reason);
+            await runs.SkippedAsync(ProjectId, NewRunId(now), skip, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The next tick tries again; a tick is not worth a retry of its own.
+            LogWarningTickFailed(logger, e, ProjectId);
+        }
+    }
+
+    /// <summary>Why a run may not start now because of the breaker, or null when it may.</summary>
+    private string? BreakerRefusal(DateTimeOffset now)
+    {
+        var breaker = state.State.Breaker;
+        if (breaker.Phase != BreakerPhase.Open || now >= breaker.NextProbeAt)
+        {
+            return null;
+        }
+
+        var last = state.State.LastRun is { } run ? $" (last run {run.RunId} {run.Status.ToText()})" : string.Empty;
+        return $"Project {ProjectId}'s circuit breaker is open after {breaker.ConsecutiveFailures} consecutive failed runs{last}; the next probe is at {breaker.NextProbeAt:u}.";
+    }
+
+    /// <summary>Runs the bookkeeping steps that are due; on failure, arms a retry with backoff. Never throws.</summary>
+    private async Task AdvanceRunAsync()
+    {
+        if (_advancing)
+        {
+            // One advance at a time (timers and calls interleave): the running one goes round again.
+            _advanceAgain = true;
+            return;
+        }
+
+        _advancing = true;
+        try
+        {
+            if (_unsaved)
+            {
+                await state.WriteStateAsync();
+                _unsaved = false;
+            }
+
+            do
+            {
+                _advanceAgain = false;
+                await AdvanceOnceAsync();
+            }
+            while (_advanceAgain);
+            _bookkeepingFailures = 0;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _unsaved = true;
+            _bookkeepingFailures++;
+            var delay = taskOptions.Value.RetryDelay(_bookkeepingFailures, options.Value.BookkeepingMaxDelay);
+            LogWarningBookkeepingFailed(logger, e, ProjectId, state.State.CurrentRun?.RunId, (long)delay.TotalMilliseconds);
+            ScheduleAdvance(delay);
+        }
+        finally
+        {
+            _advancing = false;
+        }
+    }
+
+    private async Task AdvanceOnceAsync()
+    {
+        if (state.State.CurrentRun is not { } run || state.State.Spec is not { } spec)
+        {
+            return;
+        }
+
+        if (!run.HistoryOpened)
+        {
+            await runs.StartedAsync(ProjectId, run, CancellationToken.None);
+            // The run's own watchdog: after a silo death, it re-activates the project to carry on.
+            var period = taskOptions.Value.WatchdogPeriod;
+            await this.RegisterOrUpdateReminder(RunReminder, period, period);
+            run.HistoryOpened = true;
+            await state.WriteStateAsync();
+        }
+
+        var reviews = run.Tasks.Find(static t => t.Stream == StreamNames.Reviews);
+        foreach (var task in run.Tasks.Where(t => !t.Started && !t.IsTerminal && (reviews is null || !ChildStreams.Contains(t.Stream) || reviews.Status == SyncTaskStatus.Succeeded)).ToList())
+        {
+            // StartAsync is idempotent: a start whose confirmation was lost is simply confirmed now.
+            await GrainFactory.GetGrain<ISyncTaskGrain>(task.TaskId).StartAsync(TaskSpec(spec, run, task));
+            task.Started = true;
+            if (task.Status == SyncTaskStatus.Pending)
+            {
+                task.Status = SyncTaskStatus.Running;
+            }
+
+            await state.WriteStateAsync();
+        }
+
+        if (run.AllTerminal)
+        {
+            await FinishRunAsync(run);
+        }
+    }
+
+    private async Task FinishRunAsync(RunState run)
+    {
+        var statuses = run.Tasks.Select(static t => t.Status).ToList();
+        var status = statuses.All(static s => s == SyncTaskStatus.Succeeded) ? SyncTaskStatus.Succeeded
+            : statuses.Contains(SyncTaskStatus.Failed) ? SyncTaskStatus.Failed
+            : SyncTaskStatus.Cancelled;
+        var finishedAt = time.GetUtcNow();
+        await runs.FinishedAsync(run.RunId, status, [.. run.Tasks.Select(static t => t.Final).OfType<TaskView>()], finishedAt, CancellationToken.None);
+
+        var breaker = state.State.Breaker;
+        BreakerMoved(status switch
+        {
+            SyncTaskStatus.Succeeded => CircuitBreaker.RecordSuccess(breaker),
+            SyncTaskStatus.Failed => CircuitBreaker.RecordFailure(breaker, options.Value.Breaker, finishedAt),
+            _ => BreakerTransition.None,
+        });
+        state.State.LastRun = run.ToView(ProjectId, status, finishedAt);
+        state.State.CurrentRun = null;
+        _unsaved = true;
+        await state.WriteStateAsync();
+        _unsaved = false;
+        LogInformationRunFinished(logger, ProjectId, run.RunId, status);
+        await UnregisterReminderAsync(RunReminder, CancellationToken.None);
+    }
+
+    private void ScheduleAdvance(TimeSpan delay)
+    {
+        _advanceTimer?.Dispose();
+        _advanceTimer = this.RegisterGrainTimer(
+            static (grain, _) => grain.AdvanceRunAsync(),
+            this,
+            new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, Interleave = true, KeepAlive = true });
+    }
+
+    private void BreakerMoved(BreakerTransition transition)
+    {
+        if (transition != BreakerTransition.None)
+        {
+            metrics.BreakerTransition("project", transition);
+            LogInformationBreaker(logger, ProjectId, transition, state.State.Breaker.NextProbeAt);
+        }
+    }
+
+    private SyncTaskSpec TaskSpec(ProjectSpec spec, RunState run, RunTaskState task) =>
+        new(task.TaskId, ProjectId, task.Stream, run.RunId, run.Full, spec.BaseUrl, spec.ClientId, spec.ClientSecretVariable, spec.UserId);
+
+    /// <summary>Sortable by start time, and unique across projects starting in the same millisecond.</summary>
+    private static string NewRunId(DateTimeOffset now) =>
+        $"{now:yyyyMMdd'T'HHmmssfff}Z-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Project {ProjectId} started run {RunId} with {Tasks} task(s)")]
+    private static partial void LogInformationRunStarted(ILogger logger, string projectId, string runId, int tasks);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Project {ProjectId} finished run {RunId}: {Status}")]
+    private static partial void LogInformationRunFinished(ILogger logger, string projectId, string runId, SyncTaskStatus status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Project {ProjectId} skipped a scheduled run: {Reason}")]
+    private static partial void LogInformationTickSkipped(ILogger logger, string projectId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Project {ProjectId} could not act on a schedule tick; the next tick tries again")]
+    private static partial void LogWarningTickFailed(ILogger logger, Exception error, string projectId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Project {ProjectId} could not advance run {RunId}; retrying in {DelayMs} ms")]
+    private static partial void LogWarningBookkeepingFailed(ILogger logger, Exception error, string projectId, string? runId, long delayMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Project {ProjectId} breaker {Transition}; next probe {NextProbe:u}")]
+    private static partial void LogInformationBreaker(ILogger logger, string projectId, BreakerTransition transition, DateTimeOffset? nextProbe);
+}

@@ -1,0 +1,322 @@
+using Orleans.Storage;
+using OrleansSync.Pipeline;
+using OrleansSync.Progress;
+using OrleansSync.Resilience;
+using OrleansSync.Secrets;
+using OrleansSync.Streams;
+
+namespace OrleansSync.Tasks;
+
+/// <summary>The task's run: read the stream page by page, then record how the run ended.</summary>
+public sealed partial class SyncTaskGrain
+{
+    private DateTimeOffset _lastProgressAt;
+    private bool _hung;
+    private bool _stale;
+    private int _databaseFailures;
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var spec = state.State.Spec!;
+        _inLoop = true;
+        try
+        {
+            if (state.State.CancelRequested)
+            {
+                await FinishAsync(SyncTaskStatus.Cancelled, "Cancelled by request.");
+                return;
+            }
+
+            var now = time.GetUtcNow();
+            if (!CircuitBreaker.TryAttempt(state.State.Breaker, now, out var probe))
+            {
+                // Woken before the probe is due (a reminder, a re-activation): keep waiting.
+                ScheduleRun(state.State.Breaker.NextProbeAt!.Value - now);
+                return;
+            }
+
+            BreakerMoved(probe);
+            var runner = runners.SingleOrDefault(r => r.Stream == spec.Stream)
+                ?? throw new InvalidRequestException($"No runner for stream '{spec.Stream}'.");
+            var connection = new Acc.AccConnection(new Uri(spec.BaseUrl), spec.ClientId, SecretVariables.Resolve(spec.ClientSecretVariable, silo.Name), spec.UserId);
+            if (state.State.Status != SyncTaskStatus.Running || state.State.NextAttemptAt is not null || state.State.Silo != silo.Name || probe != BreakerTransition.None)
+            {
+                state.State.Status = SyncTaskStatus.Running;
+                state.State.NextAttemptAt = null;
+                state.State.Silo = silo.Name;
+                await PersistAndReportAsync(cancellationToken);
+            }
+
+            _lastProgressAt = time.GetUtcNow();
+            await foreach (var page in runner.RunAsync(new StreamRun(spec, connection), cancellationToken))
+            {
+                await OnPageLandedAsync(page);
+            }
+
+            _databaseFailures = 0;
+            BreakerMoved(CircuitBreaker.RecordSuccess(state.State.Breaker));
+            await FinishAsync(SyncTaskStatus.Succeeded, null);
+        }
+        catch (Exception e) when (IsStale(e))
+        {
+            StopStaleActivation(e);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await StoppedAsync();
+        }
+        catch (Exception e)
+        {
+            await AttemptFailedAsync(e);
+        }
+        finally
+        {
+            _inLoop = false;
+        }
+    }
+
+    /// <summary>The run's token fired: a cancel, a hang, or the activation going away (which leaves the task as it is).</summary>
+    private async Task StoppedAsync()
+    {
+        if (_stale)
+        {
+            return;
+        }
+
+        if (state.State.CancelRequested)
+        {
+            await FinishAsync(SyncTaskStatus.Cancelled, "Cancelled by request.");
+        }
+        else if (_hung)
+        {
+            _hung = false;
+            ScheduleRun(TimeSpan.Zero);
+        }
+    }
+
+    private async Task OnPageLandedAsync(PageLanded page)
+    {
+        metrics.PageLanded(state.State.Spec!.Stream, page);
+        _lastProgressAt = time.GetUtcNow();
+        _databaseFailures = 0;
+        BreakerMoved(CircuitBreaker.RecordSuccess(state.State.Breaker));
+        var p = state.State.Progress;
+        state.State.Progress = new TaskProgress(
+            p.Pages + 1,
+            p.RecordsRead + page.RecordsRead,
+            p.Inserted + page.Result.Inserted,
+            p.Updated + page.Result.Updated,
+            p.Unchanged + page.Result.Unchanged,
+            p.DeadLettered + page.Result.DeadLettered,
+            page.TotalRecords ?? p.TotalRecords,
+            p.Calls + page.Calls,
+            p.Throttled);
+        await PersistAndReportAsync(CancellationToken.None);
+    }
+
+    /// <summary>Decides what a failed run means: fail now, wait for a retry or a probe, or wait for PostgreSQL.</summary>
+    private async Task AttemptFailedAsync(Exception error)
+    {
+        var spec = state.State.Spec!;
+        var kind = TaskFailures.Classify(error);
+        LogWarningAttemptFailed(logger, error, spec.TaskId, state.State.Attempts, kind);
+        if (kind == FailureKind.DatabaseUnavailable)
+        {
+            WaitForDatabase();
+            return;
+        }
+
+        try
+        {
+            var now = time.GetUtcNow();
+            AddError(state.State.Attempts, $"{error.GetType().Name}: {error.Message}");
+            if (kind == FailureKind.Permanent)
+            {
+                await FinishAsync(SyncTaskStatus.Failed, null);
+                return;
+            }
+
+            metrics.AttemptFailed(spec.Stream, kind);
+            TimeSpan delay;
+            if (kind == FailureKind.Throttled)
+            {
+                // Flow control, not failure: the breaker does not hear of it.
+                delay = Options.RetryDelay(1, Options.Breaker.OpenTime);
+            }
+            else
+            {
+                var breaker = state.State.Breaker;
+                var moved = CircuitBreaker.RecordFailure(breaker, Options.Breaker, now);
+                BreakerMoved(moved);
+                if (breaker.Phase == BreakerPhase.Open && now - breaker.FailingSince > Options.GiveUpAfter)
+                {
+                    await FinishAsync(SyncTaskStatus.Failed, $"Gave up: upstream has failed since {breaker.FailingSince:u} (longer than OrleansSync:Tasks:GiveUpAfter, {Options.GiveUpAfter}).");
+                    return;
+                }
+
+                delay = breaker.Phase == BreakerPhase.Open ? breaker.NextProbeAt!.Value - now : Options.RetryDelay(breaker.ConsecutiveFailures);
+            }
+
+            state.State.Attempts++;
+            state.State.Status = SyncTaskStatus.Waiting;
+            state.State.NextAttemptAt = now + delay;
+            await PersistAndReportAsync(CancellationToken.None);
+            ScheduleRun(delay);
+        }
+        catch (Exception e) when (IsStale(e))
+        {
+            StopStaleActivation(e);
+        }
+        catch (Exception e) when (TaskFailures.Classify(e) == FailureKind.DatabaseUnavailable)
+        {
+            // Recording the failure needs PostgreSQL too: try the whole run again once it is back.
+            WaitForDatabase();
+        }
+    }
+
+    /// <summary>PostgreSQL is away: retry the run later, from memory (nothing can be written), spending no upstream attempt.</summary>
+    private void WaitForDatabase()
+    {
+        _databaseFailures++;
+        var delay = Options.RetryDelay(_databaseFailures, Options.DatabaseMaxDelay);
+        LogWarningWaitingForDatabase(logger, state.State.Spec!.TaskId, (long)delay.TotalMilliseconds);
+        ScheduleRun(delay);
+    }
+
+    private async Task FinishAsync(SyncTaskStatus status, string? error)
+    {
+        var spec = state.State.Spec!;
+        if (error is not null)
+        {
+            AddError(state.State.Attempts, error);
+        }
+
+        state.State.Status = status;
+        state.State.FinishedAt = time.GetUtcNow();
+        state.State.NextAttemptAt = null;
+        _nextRun?.Dispose();
+        _nextRun = null;
+        Touch();
+        try
+        {
+            await PersistAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (!IsStale(e))
+        {
+            // The end is in memory; publishing it (retried by the heartbeat and the watchdog) persists it again.
+            LogWarningPublishFailed(logger, e, spec.TaskId);
+        }
+
+        LogInformationFinished(logger, spec.TaskId, status, state.State.Progress.RecordsRead);
+        metrics.TaskFinished(spec.Stream, status);
+        metrics.BreakerForgotten(spec.TaskId);
+        await PublishTerminalAsync();
+    }
+
+    /// <summary>Checked by the heartbeat: a run that lands nothing for <see cref="SyncTaskOptions.HungAfter"/> is restarted; an unpublished end is published.</summary>
+    private async Task HeartbeatAsync()
+    {
+        var s = state.State;
+        if (s.Spec is null)
+        {
+            return;
+        }
+
+        if (s.Status.IsTerminal())
+        {
+            if (!s.ProjectNotified)
+            {
+                await PublishTerminalAsync();
+            }
+
+            return;
+        }
+
+        if (!LoopRunning && _nextRun is null && !_stale)
+        {
+            // The run stopped without reaching a status or a schedule (e.g. PostgreSQL was away while it recorded one).
+            ScheduleRun(s.NextAttemptAt is { } due ? due - time.GetUtcNow() : TimeSpan.Zero);
+        }
+        else if (LoopRunning && !_hung && time.GetUtcNow() - _lastProgressAt > Options.HungAfter)
+        {
+            _hung = true;
+            s.HungRestarts++;
+            metrics.TaskHung(s.Spec.Stream);
+            LogWarningHung(logger, s.Spec.TaskId, _lastProgressAt);
+            AddError(s.Attempts, $"Hung: nothing landed since {_lastProgressAt:u} (OrleansSync:Tasks:HungAfter is {Options.HungAfter}); restarted from the checkpoint.");
+            _running?.Cancel();
+        }
+    }
+
+    private static bool IsStale(Exception e) => e is InconsistentStateException or StaleCheckpointException;
+
+    /// <summary>
+    /// Another activation wrote this task's state or checkpoint: this one's view is stale. It writes nothing more and
+    /// goes; the next call or the watchdog re-activates the task from what is stored.
+    /// </summary>
+    private void StopStaleActivation(Exception e)
+    {
+        _stale = true;
+        metrics.StaleActivation();
+        LogWarningStale(logger, e, state.State.Spec!.TaskId, silo.Name);
+        _nextRun?.Dispose();
+        _nextRun = null;
+        _running?.Cancel();
+        DeactivateOnIdle();
+    }
+
+    private void BreakerMoved(BreakerTransition transition)
+    {
+        if (transition == BreakerTransition.None)
+        {
+            return;
+        }
+
+        var spec = state.State.Spec!;
+        metrics.BreakerTransition("task", transition);
+        metrics.BreakerObserved(spec.TaskId, state.State.Breaker.Phase);
+        LogInformationBreaker(logger, spec.TaskId, transition, state.State.Breaker.NextProbeAt);
+    }
+
+    private void AddError(int attempt, string message)
+    {
+        state.State.Errors.Add(new TaskError(time.GetUtcNow(), attempt, StorableText.Clean(message, 1000)));
+        if (state.State.Errors.Count > Options.KeptErrors)
+        {
+            state.State.Errors.RemoveRange(0, state.State.Errors.Count - Options.KeptErrors);
+        }
+    }
+
+    private async Task PersistAndReportAsync(CancellationToken cancellationToken)
+    {
+        Touch();
+        await PersistAsync(cancellationToken);
+        var view = View();
+        await GrainFactory.GetGrain<IProgressWriterGrain>(ProgressBuckets.For(view.Spec.TaskId)).ReportAsync(view, cancellationToken);
+    }
+
+    /// <summary>Every change of what the task reports gets a new sequence, so its progress row never goes back.</summary>
+    private void Touch()
+    {
+        state.State.Sequence++;
+        state.State.UpdatedAt = time.GetUtcNow();
+    }
+
+    private async Task PersistAsync(CancellationToken cancellationToken)
+    {
+        if (_stale)
+        {
+            throw new InconsistentStateException("This activation of the task is stale; it writes nothing more.");
+        }
+
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+}
