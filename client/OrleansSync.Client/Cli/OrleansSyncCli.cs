@@ -1,6 +1,7 @@
 using System.CommandLine;
 using OrleansSync.Client.Cluster;
 using OrleansSync.Client.Database;
+using OrleansSync.Client.DeadLetters;
 using OrleansSync.Client.Projects;
 using OrleansSync.Client.Syncing;
 using OrleansSync.Client.Tasks;
@@ -19,6 +20,7 @@ public static class OrleansSyncCli
             ProjectCommand.Create(),
             SyncCommand.Create(),
             TaskCommand.Create(),
+            DeadLetterCommand.Create(),
         };
         root.Options.Add(CliContext.JsonOption);
         root.Options.Add(CliContext.VerboseOption);

@@ -40,11 +40,16 @@ public static class SyncCommand
             var (run, tasks) = await display.RunAsync(watcher, ct);
             if (context.Output.Json)
             {
-                context.Output.WriteJson(new { run, tasks });
+                context.Output.WriteJson(new { run, tasks, deadLettered = DeadLetterNotice.Total(tasks) });
             }
             else
             {
                 display.WriteSummary(run, tasks);
+                if (DeadLetterNotice.Describe(projectId, tasks) is { } notice)
+                {
+                    // Dead letters do not fail a run; stderr keeps the notice out of what scripts parse.
+                    await Console.Error.WriteLineAsync(notice);
+                }
             }
 
             return run.Status == SyncTaskStatus.Succeeded ? ExitCodes.Ok : ExitCodes.SyncFailed;

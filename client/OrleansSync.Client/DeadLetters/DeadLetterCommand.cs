@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Globalization;
+using OrleansSync.Client.Cli;
+using Spectre.Console;
+
+namespace OrleansSync.Client.DeadLetters;
+
+/// <summary><c>orleanssync deadletter list</c>: the records syncs could not mirror, from <c>sync.dead_letters</c>.</summary>
+public static class DeadLetterCommand
+{
+    private const int MaxLimit = 10_000;
+    private const int ReasonWidth = 60;
+
+    // The grains' StreamNames, which the client cannot reference: it sees the abstractions only.
+    private static readonly string[] Streams = ["workflows", "reviews", "review_versions", "review_progress", "projects"];
+
+    public static Command Create() => new("deadletter", "Inspect the records syncs could not mirror.")
+    {
+        CreateList(),
+    };
+
+    private static Command CreateList()
+    {
+        var project = new Option<string?>("--project") { Description = "Only this project's (with or without 'b.')." };
+        var stream = new Option<string?>("--stream") { Description = $"Only this stream: {string.Join(", ", Streams)}." };
+        var limit = new Option<int>("--limit") { Description = $"At most this many (1 to {MaxLimit}).", DefaultValueFactory = static _ => 100 };
+        var command = new Command("list", "List dead letters, most recently seen first; --json includes each record as received.") { project, stream, limit };
+        command.SetAction(async (parse, ct) =>
+        {
+            var context = CliContext.From(parse);
+            var projectId = ProjectFilter(parse.GetValue(project));
+            var streamName = StreamFilter(parse.GetValue(stream));
+            var count = parse.GetValue(limit);
+            if (count is < 1 or > MaxLimit)
+            {
+                throw CliException.BadInput($"--limit {count} is out of range: give 1 to {MaxLimit}.");
+            }
+
+            var rows = await DeadLetterListQuery.RunAsync(context.Settings(), projectId, streamName, count, ct);
+            if (context.Output.Json)
+            {
+                context.Output.WriteJson(new { deadLetters = rows });
+            }
+            else
+            {
+                WriteTable(context.Output.Console, rows);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static string? ProjectFilter(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        return string.IsNullOrWhiteSpace(text) || ProjectIds.Normalize(text) is not { Length: > 0 } id
+            ? throw CliException.BadInput($"--project '{text}' is not a project id: give one as 'project list' shows it, with or without 'b.'.")
+            : id;
+    }
+
+    private static string? StreamFilter(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var name = text.Trim().ToLowerInvariant();
+        return Streams.Contains(name, StringComparer.Ordinal)
+            ? name
+            : throw CliException.BadInput($"--stream '{text}' is not a stream: give one of {string.Join(", ", Streams)}.");
+    }
+
+    private static void WriteTable(IAnsiConsole console, List<DeadLetterListQuery.Row> rows)
+    {
+        if (rows.Count == 0)
+        {
+            console.WriteLine("No dead letters.");
+            return;
+        }
+
+        var table = new Table().AddColumns("Last seen (UTC)", "Project", "Stream", "Record", "Reason", "Seen", "First seen (UTC)", "Task");
+        foreach (var row in rows)
+        {
+            table.AddRow(
+                Time(row.LastSeenAt), Markup.Escape(row.ProjectId), Markup.Escape(row.Stream), Markup.Escape(row.RecordKey ?? "-"),
+                Markup.Escape(Shorten(row.Reason)), row.Occurrences.ToString("N0", CultureInfo.InvariantCulture), Time(row.FirstSeenAt),
+                Markup.Escape(row.TaskId ?? "-"));
+        }
+
+        console.Write(table);
+        console.WriteLine("'--json' shows the full reasons and each record as received.");
+    }
+
+    private static string Shorten(string reason)
+    {
+        var line = reason.ReplaceLineEndings(" ");
+        return line.Length <= ReasonWidth ? line : string.Concat(line.AsSpan(0, ReasonWidth - 1), "…");
+    }
+
+    private static string Time(DateTimeOffset value) => value.ToString("u", CultureInfo.InvariantCulture);
+}
