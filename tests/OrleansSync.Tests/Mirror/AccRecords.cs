@@ -107,21 +107,5 @@ internal static class AccRecords
         ["status"] = status,
     };
 
-    public static JsonObject Project(string id, string updatedAt) => new()
-    {
-        ["id"] = id,
-        ["name"] = "Harbour \"Pier 7\" Offices — Résidence",
-        ["startDate"] = "2024-02-01",
-        ["endDate"] = null,
-        ["type"] = "Office",
-        ["status"] = "active",
-        ["city"] = "東京",
-        ["addressLine2"] = null,
-        ["createdAt"] = "2024-01-15T09:30:00.000Z",
-        ["updatedAt"] = updatedAt,
-        ["accountId"] = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
-        ["products"] = new JsonArray(new JsonObject { ["key"] = "docs", ["status"] = "activated" }),
-    };
-
     private static JsonObject Actor(string name) => new() { ["autodeskId"] = "PER8KQ2L" + name.Length, ["name"] = name };
 }

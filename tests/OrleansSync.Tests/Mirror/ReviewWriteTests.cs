@@ -174,12 +174,12 @@ public sealed class ReviewWriteTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var test = await MirrorTest.CreateAsync(ct);
-        var checkpoint = new Checkpoint(ProjectId, StreamNames.Reviews, string.Empty, Task1, """{"offset":0,"done":true}""");
+        var checkpoint = new Checkpoint(ProjectId, StreamNames.Reviews, Task1, "run-1", 1, """{"offset":0,"done":true}""");
 
         var result = await test.Writer.WriteReviewsAsync(ProjectId, [], checkpoint, Task1, ct);
 
         Assert.Equal(PageWriteResult.Empty, result.Page);
         Assert.Equal(0, await test.CountAsync("acc.reviews", ct));
-        Assert.NotNull(await test.Writer.ReadCheckpointAsync(ProjectId, StreamNames.Reviews, string.Empty, ct));
+        Assert.NotNull(await test.Writer.ReadCheckpointAsync(ProjectId, StreamNames.Reviews, ct));
     }
 }
