@@ -93,7 +93,7 @@ public sealed class AccEmulator : IAsyncDisposable
     public Task<string> DumpAsync(string projectId, CancellationToken cancellationToken = default) =>
         _control.DumpAsync(projectId, cancellationToken);
 
-    /// <summary>Replaces the fault settings; pending throttles are kept.</summary>
+    /// <summary>Replaces the fault settings; pending throttles and hostile rules are kept.</summary>
     /// <exception cref="ArgumentException">The settings are invalid.</exception>
     public void SetFaults(FaultSettings faults)
     {
@@ -109,6 +109,29 @@ public sealed class AccEmulator : IAsyncDisposable
 
     /// <summary>The next <paramref name="calls"/> reviews or admin calls answer 429 with <see cref="FaultSettings.ThrottleRetryAfterSeconds"/>.</summary>
     public void ThrottleNext(int calls) => _control.Faults.ThrottleNext(calls);
+
+    /// <summary>
+    /// Adds a hostile-answer rule after those in force; it spoils matching calls until its
+    /// <see cref="HostileRule.Times"/> are used up. Outages are a setting: <see cref="FaultSettings.OutageStatus"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The rule is invalid (e.g. a page kind on the token target).</exception>
+    public void AddHostile(HostileRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var errors = rule.Validate().ToList();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", errors), nameof(rule));
+        }
+
+        _control.Faults.Hostile.Add(rule);
+    }
+
+    /// <summary>Removes every hostile rule.</summary>
+    public void ClearHostile() => _control.Faults.Hostile.Replace([]);
+
+    /// <summary>The hostile rules still in force, in order, each with its remaining uses as <see cref="HostileRule.Times"/>.</summary>
+    public IReadOnlyList<HostileRule> HostileRules => _control.Faults.Hostile.InForce;
 
     /// <summary>Replaces the quotas and starts every window afresh.</summary>
     /// <exception cref="ArgumentException">The limits are invalid.</exception>

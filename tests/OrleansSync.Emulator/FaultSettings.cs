@@ -24,6 +24,15 @@ public sealed record FaultSettings
     /// <summary>Share (0..1) of reviews served malformed; which ones follows from the seed and the review id.</summary>
     public double MalformedRate { get; init; }
 
+    /// <summary>
+    /// When not 0, every upstream call, the token endpoint's included, answers this status (400–599) with an ACC error
+    /// body, before any quota is counted.
+    /// </summary>
+    public int OutageStatus { get; init; }
+
+    /// <summary>Longest wait of a <see cref="HostileKind.StallBody"/> answer before it aborts the connection.</summary>
+    public int StallSeconds { get; init; } = 600;
+
     internal IEnumerable<string> Validate()
     {
         if (LatencyMs < 0 || JitterMs < 0)
@@ -49,6 +58,16 @@ public sealed record FaultSettings
         if (MalformedRate is < 0 or > 1 || double.IsNaN(MalformedRate))
         {
             yield return "malformed rate must be between 0 and 1";
+        }
+
+        if (OutageStatus != 0 && OutageStatus is < 400 or > 599)
+        {
+            yield return "outage status must be 0 (off) or from 400 to 599";
+        }
+
+        if (StallSeconds is < 0 or > 86_400)
+        {
+            yield return "stall seconds must be from 0 to 86400";
         }
     }
 }

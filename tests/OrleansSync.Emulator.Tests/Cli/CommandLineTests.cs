@@ -11,6 +11,7 @@ public sealed class CommandLineTests
         [
             "--port=0", "--seed", "5", "--projects", "4", "--reviews", "10", "--rate-window", "1", "--reviews-rate", "20",
             "--error-rate", "0.25", "--token-ttl", "5", "--client", "b:c", "--client-id", "me", "--throttle-next", "3",
+            "--outage-status", "503", "--stall-seconds=2",
         ]);
 
         Assert.Null(result.Error);
@@ -24,6 +25,8 @@ public sealed class CommandLineTests
         Assert.Equal(5, result.Options.Faults.TokenTtlSeconds);
         Assert.Equal(["me", "b"], result.Options.Clients.Select(c => c.ClientId));
         Assert.Equal(3, result.ThrottleNext);
+        Assert.Equal(503, result.Options.Faults.OutageStatus);
+        Assert.Equal(2, result.Options.Faults.StallSeconds);
     }
 
     [Fact]

@@ -30,22 +30,15 @@ internal sealed class UpstreamClient : IDisposable
         string grantType = "client_credentials",
         bool basic = true)
     {
-        client ??= _emulator.DefaultClient;
-        var fields = new Dictionary<string, string> { ["grant_type"] = grantType, ["scope"] = Scopes };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/authentication/v2/token");
-        if (basic)
-        {
-            var basicValue = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{client.ClientId}:{client.ClientSecret}"));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", basicValue);
-        }
-        else
-        {
-            fields["client_id"] = client.ClientId;
-            fields["client_secret"] = client.ClientSecret;
-        }
-
-        request.Content = new FormUrlEncodedContent(fields);
+        using var request = TokenRequest(client, grantType, basic);
         return await SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>The default client's token request, answered as soon as its headers are in; the body is left unread.</summary>
+    public async Task<HttpResponseMessage> RequestTokenRawAsync(CancellationToken cancellationToken)
+    {
+        using var request = TokenRequest(null, "client_credentials", basic: true);
+        return await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
     }
 
     public async Task<string> TokenAsync(CancellationToken cancellationToken, EmulatorClient? client = null)
@@ -58,18 +51,15 @@ internal sealed class UpstreamClient : IDisposable
     /// <summary>GET with a bearer token and, unless told otherwise, an x-user-id.</summary>
     public async Task<ApiResponse> GetAsync(string pathOrUrl, string? token, CancellationToken cancellationToken, bool userId = true)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, pathOrUrl);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        if (userId)
-        {
-            request.Headers.Add("x-user-id", "TESTUSER1234");
-        }
-
+        using var request = GetRequest(pathOrUrl, token, userId);
         return await SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>The same GET, answered as soon as its headers are in: the body is left to read, or to fail reading.</summary>
+    public async Task<HttpResponseMessage> GetRawAsync(string pathOrUrl, string? token, CancellationToken cancellationToken)
+    {
+        using var request = GetRequest(pathOrUrl, token, userId: true);
+        return await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
     }
 
     /// <summary>Follows nextUrl from the first page to the last, collecting every record.</summary>
@@ -104,6 +94,42 @@ internal sealed class UpstreamClient : IDisposable
     }
 
     public void Dispose() => Http.Dispose();
+
+    private static HttpRequestMessage GetRequest(string pathOrUrl, string? token, bool userId)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, pathOrUrl);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (userId)
+        {
+            request.Headers.Add("x-user-id", "TESTUSER1234");
+        }
+
+        return request;
+    }
+
+    private HttpRequestMessage TokenRequest(EmulatorClient? client, string grantType, bool basic)
+    {
+        client ??= _emulator.DefaultClient;
+        var fields = new Dictionary<string, string> { ["grant_type"] = grantType, ["scope"] = Scopes };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/authentication/v2/token");
+        if (basic)
+        {
+            var basicValue = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{client.ClientId}:{client.ClientSecret}"));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", basicValue);
+        }
+        else
+        {
+            fields["client_id"] = client.ClientId;
+            fields["client_secret"] = client.ClientSecret;
+        }
+
+        request.Content = new FormUrlEncodedContent(fields);
+        return request;
+    }
 
     private async Task<ApiResponse> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

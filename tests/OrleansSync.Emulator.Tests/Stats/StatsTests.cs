@@ -64,4 +64,36 @@ public sealed class StatsTests
         Assert.Equal(HttpStatusCode.NotFound, response.Status);
         Assert.Equal(1, emulator.GetStats().Count("GET (unmatched)", 404));
     }
+
+    [Fact]
+    public async Task Stats_HostileAndOutage_CountedBesideTheExistingFields()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var emulator = await AccEmulator.StartAsync(TestOptions.Small(), ct);
+        using var client = new UpstreamClient(emulator);
+        var token = await client.TokenAsync(ct);
+        var path = UpstreamClient.ReviewsPath(emulator.ProjectIds[0]);
+
+        emulator.AddHostile(new HostileRule(HostileTarget.Reviews, HostileKind.TotalResultsLie, Times: 2));
+        await client.GetAsync(path, token, ct);
+        await client.GetAsync(path, token, ct);
+        emulator.SetFaults(emulator.Faults with { OutageStatus = 503 });
+        await client.GetAsync(path, token, ct);
+        var stats = await client.GetAsync("/__stats", null, ct);
+        var reset = await client.PostAsync("/__stats/reset", ct);
+
+        var json = stats.Json;
+        foreach (var field in new[] { "total", "byStatus", "endpoints", "quotaRejections", "injectedThrottles", "injectedServerErrors" })
+        {
+            Assert.True(json.TryGetProperty(field, out _), field);
+        }
+
+        Assert.Equal(1, json.GetProperty("injectedOutages").GetInt64());
+        var hostile = json.GetProperty("injectedHostile");
+        Assert.Equal(2, hostile.GetProperty("totalResultsLie").GetInt64());
+        Assert.Equal(Enum.GetValues<HostileKind>().Length, hostile.EnumerateObject().Count());
+        Assert.All(hostile.EnumerateObject().Where(p => p.Name != "totalResultsLie"), p => Assert.Equal(0, p.Value.GetInt64()));
+        Assert.Equal(0, reset.Json.GetProperty("injectedOutages").GetInt64());
+        Assert.Equal(0, reset.Json.GetProperty("injectedHostile").GetProperty("totalResultsLie").GetInt64());
+    }
 }

@@ -18,7 +18,7 @@ internal static class TokenEndpoint
 
     public static void MapTokenEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, IssueAsync).WithMetadata(new ApiSurfaceMetadata(ApiSurface.Token));
+        app.MapPost(Path, IssueAsync).WithMetadata(new ApiSurfaceMetadata(ApiSurface.Token), new HostileTargetMetadata(HostileTarget.Token));
     }
 
     private static async Task<IResult> IssueAsync(

@@ -41,6 +41,8 @@ internal static class CommandLine
           --throttle-retry-after S    Retry-After of those 429s (default 1)
           --token-ttl S               token lifetime in seconds (default 3599)
           --malformed-rate R          share of reviews served malformed, 0..1 (default 0)
+          --outage-status N           every upstream call answers this status, 400..599 (default 0, off)
+          --stall-seconds S           longest stall of a stallBody hostile answer (default 600)
 
           --help                      show this text
         """;
@@ -72,6 +74,8 @@ internal static class CommandLine
         ["--throttle-retry-after"] = (r, v) => r.Options.Faults = r.Options.Faults with { ThrottleRetryAfterSeconds = Int(v) },
         ["--token-ttl"] = (r, v) => r.Options.Faults = r.Options.Faults with { TokenTtlSeconds = Int(v) },
         ["--malformed-rate"] = (r, v) => r.Options.Faults = r.Options.Faults with { MalformedRate = Double(v) },
+        ["--outage-status"] = (r, v) => r.Options.Faults = r.Options.Faults with { OutageStatus = Int(v) },
+        ["--stall-seconds"] = (r, v) => r.Options.Faults = r.Options.Faults with { StallSeconds = Int(v) },
     };
 
     /// <summary>The options, or the reason the arguments are unusable.</summary>

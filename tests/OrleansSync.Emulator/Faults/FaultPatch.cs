@@ -1,8 +1,8 @@
 namespace OrleansSync.Emulator.Faults;
 
 /// <summary>
-/// Body of <c>POST /__faults</c>: only the fields present change. <c>reset</c> first restores the start settings
-/// and cancels pending throttles.
+/// Body of <c>POST /__faults</c>: only the fields present change. <c>reset</c> first restores the start settings,
+/// cancels pending throttles and clears the hostile rules.
 /// </summary>
 internal sealed class FaultPatch
 {
@@ -23,6 +23,13 @@ internal sealed class FaultPatch
 
     public double? MalformedRate { get; init; }
 
+    public int? OutageStatus { get; init; }
+
+    public int? StallSeconds { get; init; }
+
+    /// <summary>When present, replaces the hostile rules (an empty list clears them).</summary>
+    public IReadOnlyList<HostileRuleJson?>? Hostile { get; init; }
+
     public FaultSettings ApplyTo(FaultSettings current) => current with
     {
         LatencyMs = LatencyMs ?? current.LatencyMs,
@@ -31,6 +38,8 @@ internal sealed class FaultPatch
         ThrottleRetryAfterSeconds = ThrottleRetryAfterSeconds ?? current.ThrottleRetryAfterSeconds,
         TokenTtlSeconds = TokenTtlSeconds ?? current.TokenTtlSeconds,
         MalformedRate = MalformedRate ?? current.MalformedRate,
+        OutageStatus = OutageStatus ?? current.OutageStatus,
+        StallSeconds = StallSeconds ?? current.StallSeconds,
     };
 }
 
@@ -42,7 +51,10 @@ internal sealed record FaultView(
     int ThrottleRemaining,
     int ThrottleRetryAfterSeconds,
     int TokenTtlSeconds,
-    double MalformedRate)
+    double MalformedRate,
+    int OutageStatus,
+    int StallSeconds,
+    IReadOnlyList<HostileRuleJson> Hostile)
 {
     public static FaultView Of(FaultState state)
     {
@@ -54,6 +66,9 @@ internal sealed record FaultView(
             state.ThrottleRemaining,
             s.ThrottleRetryAfterSeconds,
             s.TokenTtlSeconds,
-            s.MalformedRate);
+            s.MalformedRate,
+            s.OutageStatus,
+            s.StallSeconds,
+            [.. state.Hostile.InForce.Select(HostileNames.ToJson)]);
     }
 }

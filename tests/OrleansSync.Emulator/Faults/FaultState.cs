@@ -13,6 +13,7 @@ internal sealed class FaultState(FaultSettings initial, ulong seed)
     private int _throttleRemaining;
     private long _injectedServerErrors;
     private long _injectedThrottles;
+    private long _injectedOutages;
 
     public FaultSettings Initial { get; } = initial;
 
@@ -27,6 +28,24 @@ internal sealed class FaultState(FaultSettings initial, ulong seed)
     public long InjectedServerErrors => Interlocked.Read(ref _injectedServerErrors);
 
     public long InjectedThrottles => Interlocked.Read(ref _injectedThrottles);
+
+    public long InjectedOutages => Interlocked.Read(ref _injectedOutages);
+
+    /// <summary>The hostile-answer rules, consumed call by call like pending throttles.</summary>
+    public HostileRuleSet Hostile { get; } = new();
+
+    /// <summary>The outage status when one is set (and counts the call), otherwise null.</summary>
+    public int? TakeOutage()
+    {
+        var status = Settings.OutageStatus;
+        if (status == 0)
+        {
+            return null;
+        }
+
+        Interlocked.Increment(ref _injectedOutages);
+        return status;
+    }
 
     /// <summary>The next <paramref name="calls"/> reviews or admin calls answer 429.</summary>
     public void ThrottleNext(int calls) => Volatile.Write(ref _throttleRemaining, Math.Max(0, calls));
@@ -97,5 +116,7 @@ internal sealed class FaultState(FaultSettings initial, ulong seed)
     {
         Interlocked.Exchange(ref _injectedServerErrors, 0);
         Interlocked.Exchange(ref _injectedThrottles, 0);
+        Interlocked.Exchange(ref _injectedOutages, 0);
+        Hostile.ResetCounters();
     }
 }

@@ -19,7 +19,12 @@ internal sealed class ControlPlane(
 {
     public Dataset Data => data;
 
-    public StatsSnapshot Stats() => stats.Snapshot(limiter.Rejected, faults.InjectedThrottles, faults.InjectedServerErrors);
+    public StatsSnapshot Stats() => stats.Snapshot(
+        limiter.Rejected,
+        faults.InjectedThrottles,
+        faults.InjectedServerErrors,
+        faults.InjectedOutages,
+        faults.Hostile.Injected());
 
     public void ResetStats()
     {
@@ -52,6 +57,8 @@ internal sealed class ControlPlane(
             errors.Add("throttleNext must be 0 or more");
         }
 
+        var hostile = patch.Hostile?.Select((json, i) => HostileNames.Parse(json, i, errors)).ToList();
+
         if (errors.Count > 0)
         {
             return errors;
@@ -65,6 +72,15 @@ internal sealed class ControlPlane(
         else if (patch.Reset == true)
         {
             faults.ThrottleNext(0);
+        }
+
+        if (hostile is not null)
+        {
+            faults.Hostile.Replace(hostile.OfType<HostileRule>());
+        }
+        else if (patch.Reset == true)
+        {
+            faults.Hostile.Replace([]);
         }
 
         return [];

@@ -77,6 +77,7 @@ internal static class EmulatorApp
         services.AddSingleton(dataset);
         services.AddSingleton(faults);
         services.AddSingleton(new MalformedPolicy(faults, dataset.Seed));
+        services.AddSingleton<HostileAnswers>();
         services.AddSingleton(new ClientRegistry(options.Clients));
         services.AddSingleton<TokenStore>();
         services.AddSingleton(new RateLimiter(options.RateLimits, options.TimeProvider));

@@ -7,14 +7,16 @@ using OrleansSync.Emulator.RateLimiting;
 namespace OrleansSync.Emulator.Hosting;
 
 /// <summary>
-/// What stands in front of ACC's handlers, in the order a gateway applies it: network latency, the bearer token,
-/// the per-client quota, injected faults, then the scope and <c>x-user-id</c> rules of the API itself.
+/// What stands in front of ACC's handlers, in the order a gateway applies it: network latency, an outage, the
+/// bearer token, the per-client quota, injected faults, then the scope and <c>x-user-id</c> rules of the API itself.
+/// Hostile rules come last: they spoil an answer the API gave.
 /// </summary>
 internal sealed class UpstreamMiddleware(
     RequestDelegate next,
     TokenStore tokens,
     RateLimiter limiter,
     FaultState faults,
+    HostileAnswers hostile,
     TimeProvider time)
 {
     public async Task InvokeAsync(HttpContext http)
@@ -39,6 +41,14 @@ internal sealed class UpstreamMiddleware(
             return;
         }
 
+        if (http.GetEndpoint()?.Metadata.GetMetadata<HostileTargetMetadata>() is { Target: var target }
+            && http.GetRouteValue("reviewId") as string is var reviewId
+            && hostile.AnyFor(target, reviewId))
+        {
+            await hostile.InvokeAsync(http, next, target, reviewId);
+            return;
+        }
+
         await next(http);
     }
 
@@ -48,6 +58,12 @@ internal sealed class UpstreamMiddleware(
         if (latency > TimeSpan.Zero)
         {
             await Task.Delay(latency, time, http.RequestAborted);
+        }
+
+        // A service that is down answers before anything is authenticated or counted against a quota.
+        if (faults.TakeOutage() is { } outage)
+        {
+            return ApiErrors.Outage(outage);
         }
 
         if (surface == ApiSurface.Token)

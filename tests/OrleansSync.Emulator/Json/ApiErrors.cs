@@ -24,6 +24,20 @@ internal static class ApiErrors
 
     public static JsonBody NotFound(string message) => Error(StatusCodes.Status404NotFound, "ERR_NOT_FOUND", message);
 
+    /// <summary>What the gateway answers while the service is down, in ACC's error shape.</summary>
+    public static JsonBody Outage(int statusCode)
+    {
+        var (code, message) = statusCode switch
+        {
+            StatusCodes.Status500InternalServerError => ("ERR_INTERNAL_SERVER_ERROR", "An unexpected error occurred on the server."),
+            StatusCodes.Status502BadGateway => ("ERR_BAD_GATEWAY", "The gateway received an invalid response from the service."),
+            StatusCodes.Status503ServiceUnavailable => ("ERR_SERVICE_UNAVAILABLE", "The service is temporarily unavailable. Try again later."),
+            StatusCodes.Status504GatewayTimeout => ("ERR_GATEWAY_TIMEOUT", "The service did not answer in time."),
+            _ => ($"ERR_{statusCode}", "The service cannot answer this request right now."),
+        };
+        return Error(statusCode, code, message);
+    }
+
     /// <summary>ACC's quota answer: exactly this body and a Retry-After in whole seconds.</summary>
     public static JsonBody QuotaExceeded(int retryAfterSeconds)
     {

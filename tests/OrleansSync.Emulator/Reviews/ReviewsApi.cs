@@ -17,12 +17,14 @@ internal static class ReviewsApi
     public static void MapReviewsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup(Prefix).WithMetadata(new ApiSurfaceMetadata(ApiSurface.Reviews));
-        api.MapGet("/projects/{projectId}/reviews", ListReviews);
+        api.MapGet("/projects/{projectId}/reviews", ListReviews).WithMetadata(new HostileTargetMetadata(HostileTarget.Reviews));
         api.MapGet("/projects/{projectId}/reviews/{reviewId}", GetReview);
-        api.MapGet("/projects/{projectId}/reviews/{reviewId}/progress", ListProgress);
-        api.MapGet("/projects/{projectId}/reviews/{reviewId}/versions", ListVersions);
+        api.MapGet("/projects/{projectId}/reviews/{reviewId}/progress", ListProgress)
+            .WithMetadata(new HostileTargetMetadata(HostileTarget.Progress));
+        api.MapGet("/projects/{projectId}/reviews/{reviewId}/versions", ListVersions)
+            .WithMetadata(new HostileTargetMetadata(HostileTarget.Versions));
         api.MapGet("/projects/{projectId}/reviews/{reviewId}/workflow", GetReviewWorkflow);
-        api.MapGet("/projects/{projectId}/workflows", ListWorkflows);
+        api.MapGet("/projects/{projectId}/workflows", ListWorkflows).WithMetadata(new HostileTargetMetadata(HostileTarget.Workflows));
         api.MapGet("/projects/{projectId}/workflows/{workflowId}", GetWorkflow);
     }
 

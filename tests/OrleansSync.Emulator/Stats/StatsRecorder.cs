@@ -17,7 +17,12 @@ internal sealed class StatsRecorder
 
     public void Reset() => Volatile.Write(ref _counts, new());
 
-    public StatsSnapshot Snapshot(long quotaRejections, long injectedThrottles, long injectedServerErrors)
+    public StatsSnapshot Snapshot(
+        long quotaRejections,
+        long injectedThrottles,
+        long injectedServerErrors,
+        long injectedOutages,
+        IReadOnlyDictionary<string, long> injectedHostile)
     {
         var counts = Volatile.Read(ref _counts)
             .Select(pair => (pair.Key.Endpoint, Status: pair.Key.Status.ToString(CultureInfo.InvariantCulture), Count: Interlocked.Read(ref pair.Value.Value)))
@@ -41,6 +46,6 @@ internal sealed class StatsRecorder
             totals[group.Key] = group.Sum(c => c.Count);
         }
 
-        return new StatsSnapshot(totals.Values.Sum(), totals, endpoints, quotaRejections, injectedThrottles, injectedServerErrors);
+        return new StatsSnapshot(totals.Values.Sum(), totals, endpoints, quotaRejections, injectedThrottles, injectedServerErrors, injectedOutages, injectedHostile);
     }
 }
