@@ -75,6 +75,12 @@ public sealed class AccEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The upstream's "now": the logical clock that dates every record (the last mutation's time). Every answer's
+    /// HTTP <c>Date</c> carries it, to the second.
+    /// </summary>
+    public DateTimeOffset Clock => DateTimeOffset.FromUnixTimeMilliseconds(_control.Data.Read(() => _control.Data.Clock));
+
     public StatsSnapshot GetStats() => _control.Stats();
 
     public void ResetStats() => _control.ResetStats();

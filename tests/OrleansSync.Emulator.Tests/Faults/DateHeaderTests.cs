@@ -3,7 +3,10 @@ using OrleansSync.Emulator.Tests.Infrastructure;
 
 namespace OrleansSync.Emulator.Tests.Faults;
 
-/// <summary>Every upstream answer carries an HTTP Date, normal, rejected, faulted or hostile: clients read it for clock skew.</summary>
+/// <summary>
+/// Every upstream answer carries an HTTP Date, normal, rejected, faulted or hostile, on the clock that dates the
+/// records: clients take it as upstream's "now" (where an incremental listing began).
+/// </summary>
 public sealed class DateHeaderTests
 {
     [Fact]
@@ -41,8 +44,24 @@ public sealed class DateHeaderTests
             [HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Unauthorized, HttpStatusCode.NotFound, HttpStatusCode.TooManyRequests,
                 HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable],
             answers.Select(a => a.Status));
-        Assert.All(answers, a => Assert.True(
-            a.Date is { } date && (date - DateTimeOffset.UtcNow).Duration() < TimeSpan.FromMinutes(5),
-            $"{a.Name}: Date {a.Date}"));
+        var clock = emulator.Clock;
+        var toTheSecond = clock.AddTicks(-(clock.Ticks % TimeSpan.TicksPerSecond));
+        Assert.All(answers, a => Assert.True(a.Date == toTheSecond, $"{a.Name}: Date {a.Date}, upstream clock {clock:O}"));
+    }
+
+    [Fact]
+    public async Task Date_AfterAMutation_IsNoLaterThanTheChangedRecordsUpdatedAt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var emulator = await AccEmulator.StartAsync(TestOptions.Small(), ct);
+        using var client = new UpstreamClient(emulator);
+        var token = await client.TokenAsync(ct);
+        using var before = await client.GetRawAsync(UpstreamClient.ReviewsPath(emulator.ProjectIds[0]), token, ct);
+
+        var mutation = emulator.Mutate(3);
+
+        Assert.All(mutation.Changes, c => Assert.True(DateTimeOffset.Parse(c.UpdatedAt, System.Globalization.CultureInfo.InvariantCulture) > before.Headers.Date, $"{c.Id} {c.UpdatedAt} vs Date {before.Headers.Date}"));
+        using var after = await client.GetRawAsync(UpstreamClient.ReviewsPath(emulator.ProjectIds[0]), token, ct);
+        Assert.True(after.Headers.Date > before.Headers.Date || emulator.Clock - before.Headers.Date < TimeSpan.FromSeconds(1));
     }
 }

@@ -44,6 +44,7 @@ internal static class EmulatorApp
 
         var app = builder.Build();
         app.UseRouting();
+        app.UseMiddleware<UpstreamClockMiddleware>();
         app.UseMiddleware<StatsMiddleware>();
         app.UseMiddleware<UpstreamMiddleware>();
         app.MapTokenEndpoint();
