@@ -18,6 +18,35 @@ public static class SyncDriver
         ["OrleansSync:Progress:FlushInterval"] = "00:00:00.500",
     };
 
+    /// <summary>
+    /// Breakers that trip and probe in seconds, and a client that retries once, so outages play out within a test.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> FastBreakers { get; } = new Dictionary<string, string?>(FastTasks)
+    {
+        ["OrleansSync:Tasks:Breaker:Failures"] = "3",
+        ["OrleansSync:Tasks:Breaker:OpenTime"] = "00:00:03",
+        ["OrleansSync:Tasks:Breaker:MaxOpenTime"] = "00:00:12",
+        ["OrleansSync:Acc:MaxRetries"] = "1",
+        ["OrleansSync:Acc:BaseDelay"] = "00:00:00.050",
+        ["OrleansSync:Acc:MaxDelay"] = "00:00:00.500",
+    };
+
+    /// <summary>The tasks of the project's current run that have started, as their grains see themselves.</summary>
+    public static async Task<List<TaskView>> CurrentTasksAsync(IClusterClient client, string projectId, CancellationToken ct)
+    {
+        var views = new List<TaskView>();
+        var run = (await client.GetGrain<IProjectGrain>(projectId).GetAsync(ct))?.CurrentRun;
+        foreach (var task in run?.Tasks ?? [])
+        {
+            if (await client.GetGrain<ISyncTaskGrain>(task.TaskId).GetAsync(ct) is { } view)
+            {
+                views.Add(view);
+            }
+        }
+
+        return views;
+    }
+
     public static async Task<ProjectView> AddProjectAsync(IClusterClient client, AccEmulator emulator, string projectId, CancellationToken ct)
     {
         Environment.SetEnvironmentVariable(SecretVariable, emulator.DefaultClient.ClientSecret);
