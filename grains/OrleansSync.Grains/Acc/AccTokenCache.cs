@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly.Registry;
 
 namespace OrleansSync.Acc;
 
@@ -13,6 +14,7 @@ namespace OrleansSync.Acc;
 public sealed class AccTokenCache(
     IHttpClientFactory httpClientFactory,
     TimeProvider timeProvider,
+    ResiliencePipelineProvider<string> pipelines,
     IOptionsMonitor<AccSourceOptions> options,
     ILogger<AccTokenCache> logger)
 {
@@ -71,10 +73,25 @@ public sealed class AccTokenCache(
 
     private async Task<AccToken> RequestAsync(AccConnection connection, AccCallCounter? counter, CancellationToken cancellationToken)
     {
+        var http = httpClientFactory.CreateClient(HttpClientName);
+        var limits = AccBodyLimits.From(options.CurrentValue, timeProvider);
+        return await AccMalformedRetry.ExecuteAsync(
+            pipelines.GetPipeline(AccMalformedRetry.PipelineName),
+            static (call, token) => call.Cache.RequestOnceAsync(call.Http, call.Connection, call.Counter, call.Limits, token),
+            (Cache: this, Http: http, Connection: connection, Counter: counter, Limits: limits),
+            cancellationToken);
+    }
+
+    private async Task<AccToken> RequestOnceAsync(
+        HttpClient http,
+        AccConnection connection,
+        AccCallCounter? counter,
+        AccBodyLimits limits,
+        CancellationToken cancellationToken)
+    {
         // Expiry counts from before the request, so it errs early: upstream's clock started later than ours.
         var requestedAt = timeProvider.GetUtcNow();
-        var http = httpClientFactory.CreateClient(HttpClientName);
-        var (accessToken, lifetime) = await AccTokenEndpoint.RequestAsync(http, connection, counter, cancellationToken);
+        var (accessToken, lifetime) = await AccTokenEndpoint.RequestAsync(http, connection, counter, limits, cancellationToken);
         logger.LogDebugTokenIssued(connection.ClientId, connection.BaseUrl.GetLeftPart(UriPartial.Authority), lifetime.TotalSeconds);
         var expiresAt = requestedAt + lifetime;
         return new AccToken(accessToken, expiresAt, expiresAt - RefreshAhead(lifetime));
