@@ -48,23 +48,20 @@ public sealed partial class AccClient(
     }
 
     /// <summary>Every page of a list, following nextUrl from <paramref name="firstPage"/> to the last page.</summary>
+    /// <exception cref="AccPaginationException">The pages loop or contradict themselves; see <see cref="AccPageTrail"/>.</exception>
     public async IAsyncEnumerable<SourcePage> ReadAllAsync(
         AccConnection connection,
         Uri firstPage,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // Links that loop would read forever; an upstream bug must end the read, not hang it.
+        var trail = new AccPageTrail();
         var url = firstPage;
         while (url is not null)
         {
             var page = await GetPageAsync(connection, url, cancellationToken);
+            trail.Check(url, page);
             yield return page;
-
-            // A link back to the same page would loop forever; an upstream bug must end the read, not hang it.
-            if (page.NextUrl is { } next && next == url)
-            {
-                throw new AccApiException(HttpStatusCode.OK, $"GET {url.AbsolutePath}", null, "The page's nextUrl points at the page itself.");
-            }
-
             url = page.NextUrl;
         }
     }
