@@ -29,6 +29,12 @@ public sealed class AccApiException : AccException
     // The same answers the retry pipeline treats as temporary; no answer at all is temporary too.
     public override bool IsTransient => StatusCode is not { } status || AccResilience.IsTransient(status);
 
+    /// <summary>
+    /// Upstream's flow control (429, quota exceeded), still there after the Retry-After waits: the call may go on
+    /// later, and is not a failure of the task that made it.
+    /// </summary>
+    public bool IsThrottled => StatusCode == HttpStatusCode.TooManyRequests;
+
     private static string Describe(HttpStatusCode? status, string endpoint, string? errorCode, string? message, Exception? inner)
     {
         var what = status is { } answered ? $"answered {(int)answered} {answered}" : $"did not answer ({inner?.GetType().Name ?? "no response"}: {inner?.Message})";

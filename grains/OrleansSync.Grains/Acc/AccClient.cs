@@ -1,20 +1,24 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansSync.Pipeline;
+using Polly.Registry;
 
 namespace OrleansSync.Acc;
 
 /// <summary>
 /// Reads the lists of an ACC-shaped upstream page by page, records exactly as received. Typed HttpClient: the
 /// resilience pipeline (timeouts, retries, Retry-After) sits in its handler chain; see <see cref="AccSourceServiceCollectionExtensions.AddAccSource"/>.
+/// Each page's body is read within <see cref="AccSourceOptions.BodyTimeout"/> and <see cref="AccSourceOptions.MaxBodyBytes"/>,
+/// and a malformed one sends the request again (<see cref="AccSourceOptions.MalformedRetries"/>).
 /// </summary>
 public sealed partial class AccClient(
     HttpClient http,
     AccTokenCache tokens,
+    ResiliencePipelineProvider<string> pipelines,
+    TimeProvider timeProvider,
     IOptionsMonitor<AccSourceOptions> options,
     ILogger<AccClient> logger)
 {
@@ -23,6 +27,7 @@ public sealed partial class AccClient(
     /// <summary>Fetches one page: a first-page URL from the builders here, or a <see cref="SourcePage.NextUrl"/>.</summary>
     /// <exception cref="AccUntrustedUrlException"><paramref name="pageUrl"/> is not on the connection's origin.</exception>
     /// <exception cref="AccAuthenticationException">The client credentials are wrong.</exception>
+    /// <exception cref="AccMalformedResponseException">Upstream kept answering with a body that is not a whole list page.</exception>
     /// <exception cref="AccApiException">Upstream failed the call, after the retries that apply.</exception>
     public async Task<SourcePage> GetPageAsync(AccConnection connection, Uri pageUrl, CancellationToken cancellationToken)
     {
@@ -34,46 +39,46 @@ public sealed partial class AccClient(
         }
 
         var counter = new AccCallCounter();
-        using var response = await SendAuthorizedAsync(connection, pageUrl, counter, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw await AccErrorBody.ToExceptionAsync(response, cancellationToken);
-        }
-
-        try
-        {
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var page = await AccPageReader.ReadAsync(body, pageUrl, cancellationToken);
-            return page with { Calls = counter.Count };
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException or JsonException && !cancellationToken.IsCancellationRequested)
-        {
-            // A body cut short is as transient as no answer (null status); a body that is not JSON is not.
-            var status = e is JsonException ? response.StatusCode : (HttpStatusCode?)null;
-            throw new AccApiException(status, $"GET {pageUrl.AbsolutePath}", null, e.Message, e);
-        }
+        var page = await AccMalformedRetry.ExecuteAsync(
+            pipelines.GetPipeline(AccMalformedRetry.PipelineName),
+            static (call, token) => call.Client.FetchPageAsync(call.Connection, call.Url, call.Counter, token),
+            (Client: this, Connection: connection, Url: pageUrl, Counter: counter),
+            cancellationToken);
+        return page with { Calls = counter.Count };
     }
 
     /// <summary>Every page of a list, following nextUrl from <paramref name="firstPage"/> to the last page.</summary>
+    /// <exception cref="AccPaginationException">The pages loop or contradict themselves; see <see cref="AccPageTrail"/>.</exception>
     public async IAsyncEnumerable<SourcePage> ReadAllAsync(
         AccConnection connection,
         Uri firstPage,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // Links that loop would read forever; an upstream bug must end the read, not hang it.
+        var trail = new AccPageTrail();
         var url = firstPage;
         while (url is not null)
         {
             var page = await GetPageAsync(connection, url, cancellationToken);
+            trail.Check(url, page);
             yield return page;
-
-            // A link back to the same page would loop forever; an upstream bug must end the read, not hang it.
-            if (page.NextUrl is { } next && next == url)
-            {
-                throw new AccApiException(HttpStatusCode.OK, $"GET {url.AbsolutePath}", null, "The page's nextUrl points at the page itself.");
-            }
-
             url = page.NextUrl;
         }
+    }
+
+    /// <summary>One exchange: the request (with the retries by status inside HttpClient), then the whole body within its bounds.</summary>
+    private async Task<SourcePage> FetchPageAsync(AccConnection connection, Uri pageUrl, AccCallCounter counter, CancellationToken cancellationToken)
+    {
+        var limits = AccBodyLimits.From(options.CurrentValue, timeProvider);
+        using var response = await SendAuthorizedAsync(connection, pageUrl, counter, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await AccErrorBody.ToExceptionAsync(response, limits, cancellationToken);
+        }
+
+        var endpoint = AccEndpoints.Describe(HttpMethod.Get, pageUrl);
+        using var body = await AccBody.ReadAsync(response, endpoint, limits, cancellationToken);
+        return AccPageReader.Read(body, pageUrl, endpoint, response.Headers.Date);
     }
 
     private async Task<HttpResponseMessage> SendAuthorizedAsync(

@@ -39,4 +39,7 @@ internal static class AccEndpoints
     /// <summary>Method and path for logs and errors: a query may hold anything, so it is left out.</summary>
     public static string Describe(HttpRequestMessage request) =>
         $"{request.Method} {request.RequestUri?.AbsolutePath ?? "(no url)"}";
+
+    /// <inheritdoc cref="Describe(HttpRequestMessage)"/>
+    public static string Describe(HttpMethod method, Uri url) => $"{method} {url.AbsolutePath}";
 }

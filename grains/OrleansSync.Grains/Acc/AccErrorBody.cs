@@ -11,17 +11,13 @@ internal readonly record struct AccErrorBody(string? Code, string? Message)
     // Error bodies are small; a larger one is not an ACC error document and is not worth buffering.
     private const int MaxBytes = 64 * 1024;
 
-    public static async Task<AccErrorBody> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>The error document, read within the body bounds; when there is none (HTML, stalled, cut short) the status alone must do.</summary>
+    public static async Task<AccErrorBody> ReadAsync(HttpResponseMessage response, AccBodyLimits limits, CancellationToken cancellationToken)
     {
-        if (response.Content.Headers.ContentLength is > MaxBytes)
-        {
-            return default;
-        }
-
         try
         {
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
+            using var body = await AccBody.ReadAsync(response, Endpoint(response), limits with { MaxBytes = Math.Min(limits.MaxBytes, MaxBytes) }, cancellationToken);
+            using var document = body.ParseJson(Endpoint(response));
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
@@ -32,19 +28,20 @@ internal readonly record struct AccErrorBody(string? Code, string? Message)
                 Text(root, "errorCode") ?? Text(root, "error"),
                 Text(root, "developerMessage") ?? Text(root, "error_description") ?? Text(root, "message"));
         }
-        catch (JsonException)
+        catch (AccBodyException)
         {
-            // Proxies answer errors in HTML; the status code alone must then do.
             return default;
         }
     }
 
-    public static async Task<AccApiException> ToExceptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    public static async Task<AccApiException> ToExceptionAsync(HttpResponseMessage response, AccBodyLimits limits, CancellationToken cancellationToken)
     {
-        var error = await ReadAsync(response, cancellationToken);
-        var endpoint = response.RequestMessage is { } request ? AccEndpoints.Describe(request) : "(unknown)";
-        return new AccApiException(response.StatusCode, endpoint, error.Code, error.Message);
+        var error = await ReadAsync(response, limits, cancellationToken);
+        return new AccApiException(response.StatusCode, Endpoint(response), error.Code, error.Message);
     }
+
+    private static string Endpoint(HttpResponseMessage response) =>
+        response.RequestMessage is { } request ? AccEndpoints.Describe(request) : "(unknown)";
 
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -8,6 +8,15 @@ public abstract class AccException : Exception
     {
     }
 
-    /// <summary>Whether trying the same call later may succeed (upstream down or throttled), as opposed to a request upstream refuses.</summary>
+    /// <summary>
+    /// Whether trying the same call later may succeed (upstream down or throttled), as opposed to a request upstream
+    /// refuses. The one classification of the connector's failures: transient are 5xx, 408, 429, no answer at all and
+    /// malformed answers (<see cref="AccMalformedResponseException"/>); permanent are 400, 401 (after one renewed
+    /// token), 403, 404, refused credentials (<see cref="AccAuthenticationException"/>), a link off the connection's
+    /// origin (<see cref="AccUntrustedUrlException"/>) and pagination that loops (<see cref="AccPaginationException"/>).
+    /// </summary>
     public abstract bool IsTransient { get; }
+
+    /// <summary>Whether <paramref name="exception"/> is upstream's flow control (429) rather than a failure; see <see cref="AccApiException.IsThrottled"/>.</summary>
+    public static bool IsThrottle(Exception? exception) => exception is AccApiException { IsThrottled: true };
 }

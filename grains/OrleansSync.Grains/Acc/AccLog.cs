@@ -23,4 +23,8 @@ internal static partial class AccLog
     [LoggerMessage(EventId = 4103, Level = LogLevel.Debug,
         Message = "ACC token issued for client {ClientId} at {Origin}, valid {LifetimeSeconds} s")]
     public static partial void LogDebugTokenIssued(this ILogger logger, string clientId, string origin, double lifetimeSeconds);
+
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Warning,
+        Message = "ACC {Endpoint} answered a malformed response ({Reason}, attempt {Attempt}); sending it again in {DelayMs} ms")]
+    public static partial void LogWarningMalformedResponse(this ILogger logger, string endpoint, string reason, int attempt, long delayMs);
 }

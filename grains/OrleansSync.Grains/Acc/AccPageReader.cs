@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using OrleansSync.Pipeline;
 
@@ -11,19 +10,20 @@ namespace OrleansSync.Acc;
 internal static class AccPageReader
 {
     /// <summary>The page, with <see cref="SourcePage.Calls"/> left at 0 for the caller to fill.</summary>
-    public static async Task<SourcePage> ReadAsync(Stream body, Uri pageUrl, CancellationToken cancellationToken)
+    /// <exception cref="AccBodyException">The body is not JSON, or not a list page.</exception>
+    public static SourcePage Read(AccBody body, Uri pageUrl, string endpoint, DateTimeOffset? upstreamDate)
     {
-        using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
+        using var document = body.ParseJson(endpoint);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object
             || !root.TryGetProperty("results", out var results)
             || results.ValueKind != JsonValueKind.Array)
         {
-            throw new AccApiException(HttpStatusCode.OK, $"GET {pageUrl.AbsolutePath}", null, "The answer is not a list page: it has no results array.");
+            throw new AccBodyException(endpoint, "the body is not a list page: it has no results array");
         }
 
-        // One copy of the results array outlives the pooled document; its records share it, and each record's
-        // GetRawText() is still the exact text upstream sent.
+        // One copy of the results array outlives the document (and the pooled body under it); its records share
+        // it, and each record's GetRawText() is still the exact text upstream sent.
         var array = results.Clone();
         var records = new JsonElement[array.GetArrayLength()];
         var i = 0;
@@ -34,10 +34,11 @@ internal static class AccPageReader
 
         if (!root.TryGetProperty("pagination", out var pagination) || pagination.ValueKind != JsonValueKind.Object)
         {
-            return new SourcePage(records, 0, null, null, 0);
+            return new SourcePage(records, 0, null, null, 0, upstreamDate);
         }
 
-        return new SourcePage(records, Int(pagination, "offset") ?? 0, Int(pagination, "totalResults"), Next(pagination, pageUrl), 0);
+        var next = Next(pagination, pageUrl, endpoint);
+        return new SourcePage(records, Int(pagination, "offset") ?? 0, Int(pagination, "totalResults"), next, 0, upstreamDate);
     }
 
     private static int? Int(JsonElement pagination, string name) =>
@@ -46,8 +47,15 @@ internal static class AccPageReader
             : null;
 
     // Relative links resolve against the page they came from; the origin check happens before they are called.
-    private static Uri? Next(JsonElement pagination, Uri pageUrl) =>
-        pagination.TryGetProperty("nextUrl", out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } link
-            ? new Uri(pageUrl, link)
-            : null;
+    private static Uri? Next(JsonElement pagination, Uri pageUrl, string endpoint)
+    {
+        if (!pagination.TryGetProperty("nextUrl", out var value) || value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 0 } link)
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(pageUrl, link, out var next) && next.IsAbsoluteUri
+            ? next
+            : throw new AccBodyException(endpoint, "the page's nextUrl is not a URL");
+    }
 }

@@ -28,6 +28,24 @@ public sealed class AccSourceOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Time to read a whole body once its headers came (the timeouts above end at the headers). A body that stalls
+    /// or trickles past it is a malformed response.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan BodyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Largest body read; a larger one is a malformed response, refused unread when its Content-Length says so.</summary>
+    [Range(1024, 1024 * 1024 * 1024)]
+    public int MaxBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Times a request is sent again after a malformed response (a body that stalled, was cut short, was too large,
+    /// was not JSON or not the document asked for), with the backoff above; 0 turns it off.
+    /// </summary>
+    [Range(0, 10)]
+    public int MalformedRetries { get; set; } = 2;
+
     /// <summary>Page size of Reviews API lists (ACC allows 1 to 50).</summary>
     [Range(1, 50)]
     public int PageSize { get; set; } = 50;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace OrleansSync.Acc;
 
@@ -8,7 +9,8 @@ public static class AccSourceServiceCollectionExtensions
 {
     /// <summary>
     /// The ACC connector: <see cref="AccClient"/> (typed HttpClient behind the "acc" resilience pipeline), the
-    /// silo-wide <see cref="AccTokenCache"/>, and <see cref="AccSourceOptions"/> bound from "OrleansSync:Acc".
+    /// silo-wide <see cref="AccTokenCache"/>, the pipeline that sends a request again after a malformed answer,
+    /// and <see cref="AccSourceOptions"/> bound from "OrleansSync:Acc".
     /// </summary>
     public static IServiceCollection AddAccSource(this IServiceCollection services)
     {
@@ -25,6 +27,7 @@ public static class AccSourceServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccSourceOptions>, AccSourceOptionsValidator>());
         services.TryAddSingleton<AccTokenCache>();
         services.TryAddTransient<AccCallCounter.Handler>();
+        services.AddResiliencePipeline<string>(AccMalformedRetry.PipelineName, AccMalformedRetry.Configure);
 
         // The counting handler goes after (inside) the resilience handler, so it sees every attempt.
         var api = services.AddHttpClient<AccClient>(Configure).RedactLoggedHeaders(static _ => true);

@@ -3,16 +3,19 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly.Registry;
 
 namespace OrleansSync.Acc;
 
 /// <summary>
 /// 2-legged tokens shared by every task of a silo: one token call per credential and lifetime however many
-/// callers ask at once, renewed ahead of expiry, and renewed once more when upstream rejects it early.
+/// callers ask at once, renewed ahead of expiry, and renewed once more when upstream rejects it early. Callers wait
+/// for the call in flight, each with its own token: one that gives up never cancels the call for the others.
 /// </summary>
 public sealed class AccTokenCache(
     IHttpClientFactory httpClientFactory,
     TimeProvider timeProvider,
+    ResiliencePipelineProvider<string> pipelines,
     IOptionsMonitor<AccSourceOptions> options,
     ILogger<AccTokenCache> logger)
 {
@@ -50,31 +53,76 @@ public sealed class AccTokenCache(
             return cached;
         }
 
-        await entry.Gate.WaitAsync(cancellationToken);
-        try
+        TaskCompletionSource<AccToken>? started = null;
+        Task<AccToken> call;
+        lock (entry.Sync)
         {
-            // The caller that held the gate before us has most likely just renewed it.
+            // A call that just ended has most likely renewed it.
             if (Fresh(entry.Token) is { } renewed)
             {
                 return renewed;
             }
 
-            var token = await RequestAsync(connection, counter, cancellationToken);
-            entry.Set(token);
-            return token;
+            if (entry.Call is { IsCompleted: false } running)
+            {
+                call = running;
+            }
+            else
+            {
+                started = new TaskCompletionSource<AccToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+                entry.Call = call = started.Task;
+            }
         }
-        finally
+
+        if (started is not null)
         {
-            entry.Gate.Release();
+            // The call belongs to no caller: it runs on the thread pool, outside any grain's scheduler, with no
+            // caller's token, and ends within the HTTP and body bounds whoever is still waiting for it.
+            _ = Task.Run(() => RenewAsync(entry, started, connection, counter), CancellationToken.None);
+        }
+
+        // A caller whose token fires leaves at once; the others keep waiting for the same call.
+        return await call.WaitAsync(cancellationToken);
+    }
+
+    private async Task RenewAsync(Entry entry, TaskCompletionSource<AccToken> call, AccConnection connection, AccCallCounter? counter)
+    {
+        try
+        {
+            var token = await RequestAsync(connection, counter, CancellationToken.None);
+            entry.Set(token);
+            call.SetResult(token);
+        }
+        catch (Exception e)
+        {
+            call.SetException(e);
+
+            // Every caller may have left already; reading the failure keeps it from being reported as unobserved.
+            _ = call.Task.Exception;
         }
     }
 
     private async Task<AccToken> RequestAsync(AccConnection connection, AccCallCounter? counter, CancellationToken cancellationToken)
     {
+        var http = httpClientFactory.CreateClient(HttpClientName);
+        var limits = AccBodyLimits.From(options.CurrentValue, timeProvider);
+        return await AccMalformedRetry.ExecuteAsync(
+            pipelines.GetPipeline(AccMalformedRetry.PipelineName),
+            static (call, token) => call.Cache.RequestOnceAsync(call.Http, call.Connection, call.Counter, call.Limits, token),
+            (Cache: this, Http: http, Connection: connection, Counter: counter, Limits: limits),
+            cancellationToken);
+    }
+
+    private async Task<AccToken> RequestOnceAsync(
+        HttpClient http,
+        AccConnection connection,
+        AccCallCounter? counter,
+        AccBodyLimits limits,
+        CancellationToken cancellationToken)
+    {
         // Expiry counts from before the request, so it errs early: upstream's clock started later than ours.
         var requestedAt = timeProvider.GetUtcNow();
-        var http = httpClientFactory.CreateClient(HttpClientName);
-        var (accessToken, lifetime) = await AccTokenEndpoint.RequestAsync(http, connection, counter, cancellationToken);
+        var (accessToken, lifetime) = await AccTokenEndpoint.RequestAsync(http, connection, counter, limits, cancellationToken);
         logger.LogDebugTokenIssued(connection.ClientId, connection.BaseUrl.GetLeftPart(UriPartial.Authority), lifetime.TotalSeconds);
         var expiresAt = requestedAt + lifetime;
         return new AccToken(accessToken, expiresAt, expiresAt - RefreshAhead(lifetime));
@@ -108,7 +156,11 @@ public sealed class AccTokenCache(
     {
         private AccToken? _token;
 
-        public SemaphoreSlim Gate { get; } = new(1, 1);
+        /// <summary>Guards <see cref="Call"/>: who finds no call in flight starts the next one.</summary>
+        public Lock Sync { get; } = new();
+
+        /// <summary>The token call in flight, or the last one; shared by every caller that asked meanwhile.</summary>
+        public Task<AccToken>? Call { get; set; }
 
         public AccToken? Token => Volatile.Read(ref _token);
 

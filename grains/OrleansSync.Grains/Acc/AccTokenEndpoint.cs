@@ -15,13 +15,15 @@ internal static class AccTokenEndpoint
         new("scope", "data:read account:read"),
     ];
 
-    /// <summary>A new access token and its lifetime.</summary>
+    /// <summary>A new access token and its lifetime: one exchange, its body read within <paramref name="limits"/>.</summary>
     /// <exception cref="AccAuthenticationException">The client id or secret is wrong.</exception>
+    /// <exception cref="AccBodyException">The answer is not a token document; worth asking again.</exception>
     /// <exception cref="AccApiException">Any other failure.</exception>
     public static async Task<(string AccessToken, TimeSpan Lifetime)> RequestAsync(
         HttpClient http,
         AccConnection connection,
         AccCallCounter? counter,
+        AccBodyLimits limits,
         CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, AccEndpoints.Resolve(connection.BaseUrl, AccEndpoints.TokenPath))
@@ -35,25 +37,27 @@ internal static class AccTokenEndpoint
         using var response = await AccHttp.SendAsync(http, request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
-            var error = await AccErrorBody.ReadAsync(response, cancellationToken);
+            var error = await AccErrorBody.ReadAsync(response, limits, cancellationToken);
             throw new AccAuthenticationException(connection.ClientId, connection.BaseUrl, error.Code, error.Message);
         }
 
         if (!response.IsSuccessStatusCode)
         {
-            throw await AccErrorBody.ToExceptionAsync(response, cancellationToken);
+            throw await AccErrorBody.ToExceptionAsync(response, limits, cancellationToken);
         }
 
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
+        var endpoint = AccEndpoints.Describe(request);
+        using var body = await AccBody.ReadAsync(response, endpoint, limits, cancellationToken);
+        using var document = body.ParseJson(endpoint);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object
-            || !root.TryGetProperty("access_token", out var token) || token.ValueKind != JsonValueKind.String
-            || !root.TryGetProperty("expires_in", out var expiresIn) || !expiresIn.TryGetInt64(out var seconds))
+            || !root.TryGetProperty("access_token", out var token) || token.ValueKind != JsonValueKind.String || token.GetString() is not { Length: > 0 } accessToken
+            || !root.TryGetProperty("expires_in", out var expiresIn) || expiresIn.ValueKind != JsonValueKind.Number
+            || !expiresIn.TryGetInt32(out var seconds) || seconds < 0)
         {
-            throw new AccApiException(response.StatusCode, AccEndpoints.Describe(request), null, "The token answer has no access_token or expires_in.");
+            throw new AccBodyException(endpoint, "the token answer has no access_token or expires_in");
         }
 
-        return (token.GetString()!, TimeSpan.FromSeconds(seconds));
+        return (accessToken, TimeSpan.FromSeconds(seconds));
     }
 }

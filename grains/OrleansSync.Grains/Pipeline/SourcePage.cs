@@ -8,5 +8,11 @@ namespace OrleansSync.Pipeline;
 /// <param name="TotalResults">Upstream's total for the whole list, when it says.</param>
 /// <param name="NextUrl">The next page, absent on the last page.</param>
 /// <param name="Calls">HTTP calls this page took, retries and token requests included.</param>
-/// <param name="UpstreamDate">The answer's HTTP <c>Date</c>: upstream's clock when it served the page.</param>
-public sealed record class SourcePage(IReadOnlyList<JsonElement> Records, int Offset, int? TotalResults, Uri? NextUrl, int Calls, DateTimeOffset? UpstreamDate = null);
+/// <param name="UpstreamDate">The answer's HTTP <c>Date</c>: upstream's clock when it sent the page, when it says.</param>
+public sealed record class SourcePage(
+    IReadOnlyList<JsonElement> Records,
+    int Offset,
+    int? TotalResults,
+    Uri? NextUrl,
+    int Calls,
+    DateTimeOffset? UpstreamDate = null);

@@ -37,6 +37,14 @@ internal sealed class AccTestHost : IAsyncDisposable
     /// </summary>
     public static AccTestHost Start(AccEmulator emulator, IReadOnlyDictionary<string, string>? settings = null, TimeProvider? time = null)
     {
+        ArgumentNullException.ThrowIfNull(emulator);
+        var client = emulator.DefaultClient;
+        return Start(new AccConnection(emulator.BaseUrl, client.ClientId, client.ClientSecret, UserId), settings, time);
+    }
+
+    /// <summary>A connector for any upstream, e.g. a <see cref="HostileUpstream"/>, as <paramref name="connection"/>.</summary>
+    public static AccTestHost Start(AccConnection connection, IReadOnlyDictionary<string, string>? settings = null, TimeProvider? time = null)
+    {
         var values = new Dictionary<string, string?>
         {
             ["OrleansSync:Acc:BaseDelay"] = "00:00:00.050",
@@ -58,8 +66,7 @@ internal sealed class AccTestHost : IAsyncDisposable
 
         services.AddAccSource();
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        var client = emulator.DefaultClient;
-        return new AccTestHost(provider, new AccConnection(emulator.BaseUrl, client.ClientId, client.ClientSecret, UserId), logs);
+        return new AccTestHost(provider, connection, logs);
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
