@@ -5,6 +5,7 @@ using OrleansSync.Client.DeadLetters;
 using OrleansSync.Client.Projects;
 using OrleansSync.Client.Syncing;
 using OrleansSync.Client.Tasks;
+using OrleansSync.Projects;
 
 namespace OrleansSync.Client.Cli;
 
@@ -56,6 +57,12 @@ public static class OrleansSyncCli
             // A grain refused the input; its message says what and how to fix it.
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.BadInput;
+        }
+        catch (SyncRefusedException e)
+        {
+            // Well-formed, but the project will not run now (its breaker is open); the message says why and until when.
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.SyncFailed;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using OrleansSync.Client.Cli;
 using OrleansSync.Projects;
+using OrleansSync.Tasks;
 using Spectre.Console;
 
 namespace OrleansSync.Client.Projects;
@@ -83,7 +84,7 @@ public static class ProjectCommand
                 table.AddRow(
                     Markup.Escape(view.Spec.ProjectId), Markup.Escape(view.Spec.BaseUrl), Markup.Escape(string.Join(",", view.Spec.Streams)),
                     view.Spec.Every?.ToString() ?? "-", view.LastRun?.RunId ?? "-",
-                    view.CurrentRun is not null ? "running" : view.LastRun?.Status.ToString().ToLowerInvariant() ?? "never run");
+                    view.CurrentRun is not null ? "running" : view.LastRun?.Status.ToText() ?? "never run");
             }
 
             context.Output.Console.Write(table);
@@ -163,7 +164,9 @@ public static class ProjectCommand
         grid.AddRow("Every", view.Spec.Every?.ToString() ?? "manual");
         grid.AddRow("Paused", view.Paused ? "yes" : "no");
         grid.AddRow("Current run", view.CurrentRun?.RunId ?? "-");
-        grid.AddRow("Last run", view.LastRun is { } last ? $"{last.RunId} {last.Status.ToString().ToLowerInvariant()}" : "-");
+        grid.AddRow("Last run", view.LastRun is { } last ? $"{last.RunId} {last.Status.ToText()}" : "-");
+        grid.AddRow("Breaker", Markup.Escape(BreakerText.Describe(view.Breaker)));
+        grid.AddRow("Last skipped", view.LastSkip is { } skip ? Markup.Escape($"{skip.At:u} ({skip.Trigger}): {skip.Reason}") : "-");
         context.Output.Console.Write(grid);
     }
 

@@ -58,19 +58,19 @@ public sealed class ProgressDisplay(CliOutput output)
         {
             if (tasks.FirstOrDefault(t => t.Spec.TaskId == taskRef.TaskId) is not { } task)
             {
-                table.AddRow(taskRef.Stream, $"{taskRef.Status.ToString().ToLowerInvariant()} (not started)", "-", "-", "-", "-", "-", "-", "-");
+                table.AddRow(taskRef.Stream, $"{taskRef.Status.ToText()} (not started)", "-", "-", "-", "-", "-", "-", "-");
                 continue;
             }
 
             var p = task.Progress;
             var seconds = ((task.FinishedAt ?? task.UpdatedAt) - (task.StartedAt ?? task.UpdatedAt)).TotalSeconds;
             table.AddRow(
-                task.Spec.Stream, task.Status.ToString().ToLowerInvariant(), Number(p.RecordsRead), Number(p.Inserted), Number(p.Updated),
+                task.Spec.Stream, task.Status.ToText(), Number(p.RecordsRead), Number(p.Inserted), Number(p.Updated),
                 Number(p.Unchanged), Number(p.DeadLettered), Number(p.Calls), seconds.ToString("0.0", CultureInfo.InvariantCulture));
         }
 
         output.Console.Write(table);
-        output.Console.MarkupLineInterpolated($"Run {run.RunId}: {run.Status.ToString().ToLowerInvariant()}");
+        output.Console.MarkupLineInterpolated($"Run {run.RunId}: {run.Status.ToText()}");
         foreach (var failed in tasks.Where(static t => t.Status == SyncTaskStatus.Failed))
         {
             output.Console.MarkupLineInterpolated($"[red]{failed.Spec.Stream}[/]: {failed.Errors.LastOrDefault()?.Message ?? "failed"}");
@@ -96,7 +96,7 @@ public sealed class ProgressDisplay(CliOutput output)
     {
         var p = task.Progress;
         var percent = p.Percent is { } value ? $" {value:0}%" : "";
-        return $"{task.Spec.Stream,-16} {task.Status.ToString().ToLowerInvariant(),-9}{percent} read {p.RecordsRead} (+{p.Inserted} ~{p.Updated} ={p.Unchanged} !{p.DeadLettered}) pages {p.Pages} calls {p.Calls}"
+        return $"{task.Spec.Stream,-16} {task.Status.ToText(),-9}{percent} read {p.RecordsRead} (+{p.Inserted} ~{p.Updated} ={p.Unchanged} !{p.DeadLettered}) pages {p.Pages} calls {p.Calls}"
             + (task.Attempts > 1 ? $" attempt {task.Attempts}" : "");
     }
 

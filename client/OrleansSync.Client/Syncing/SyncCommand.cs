@@ -16,14 +16,15 @@ public static class SyncCommand
         var stream = new Option<string[]>("--stream") { Description = "Only these streams (repeat, or comma-separate).", AllowMultipleArgumentsPerToken = true };
         var full = new Option<bool>("--full") { Description = "Scan everything instead of from the high-water mark." };
         var wait = new Option<bool>("--wait") { Description = "Show live progress and exit with the outcome (0 only when every task succeeded)." };
-        var command = new Command("sync", "Sync a project now.") { id, stream, full, wait };
+        var force = new Option<bool>("--force") { Description = "Start even while the project's circuit breaker is open: the run is its probe." };
+        var command = new Command("sync", "Sync a project now.") { id, stream, full, wait, force };
         command.SetAction(async (parse, ct) =>
         {
             var context = CliContext.From(parse);
             var projectId = ProjectIds.Normalize(parse.GetValue(id)!);
             var streams = (parse.GetValue(stream) ?? []).SelectMany(static s => ProjectCommand.SplitList(s)).ToList();
             await using var connection = await context.ConnectAsync(ct);
-            var started = await connection.Client.GetGrain<IProjectGrain>(projectId).SyncAsync(new SyncRequest(streams, parse.GetValue(full), "cli"), ct);
+            var started = await connection.Client.GetGrain<IProjectGrain>(projectId).SyncAsync(new SyncRequest(streams, parse.GetValue(full), "cli", parse.GetValue(force)), ct);
             if (!parse.GetValue(wait))
             {
                 WriteStarted(context, started);

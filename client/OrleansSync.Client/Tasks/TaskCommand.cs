@@ -21,7 +21,7 @@ public static class TaskCommand
     private static Command CreateList()
     {
         var project = new Option<string?>("--project") { Description = "Only this project's tasks." };
-        var status = new Option<string?>("--status") { Description = "Only tasks in this status: pending, running, succeeded, failed, cancelled." };
+        var status = new Option<string?>("--status") { Description = "Only tasks in this status: pending, running, waiting, succeeded, failed, cancelled." };
         var limit = new Option<int>("--limit") { Description = "At most this many, newest first.", DefaultValueFactory = static _ => 50 };
         var command = new Command("list", "List tasks, newest first.") { project, status, limit };
         command.SetAction(async (parse, ct) =>
@@ -30,7 +30,7 @@ public static class TaskCommand
             var wanted = parse.GetValue(status)?.ToLowerInvariant();
             if (wanted is not null && !Enum.GetNames<SyncTaskStatus>().Any(n => n.Equals(wanted, StringComparison.OrdinalIgnoreCase)))
             {
-                throw CliException.BadInput($"--status '{wanted}' is not a task status: pending, running, succeeded, failed or cancelled.");
+                throw CliException.BadInput($"--status '{wanted}' is not a task status: pending, running, waiting, succeeded, failed or cancelled.");
             }
 
             var rows = await TaskListQuery.RunAsync(context.Settings(), parse.GetValue(project), wanted, parse.GetValue(limit), ct);
@@ -98,10 +98,11 @@ public static class TaskCommand
         var grid = new Grid().AddColumns(2);
         grid.AddRow("Task", Markup.Escape(view.Spec.TaskId));
         grid.AddRow("Project / stream", Markup.Escape($"{view.Spec.ProjectId} / {view.Spec.Stream}"));
-        grid.AddRow("Status", view.Status.ToString().ToLowerInvariant());
+        grid.AddRow("Status", view.NextAttemptAt is { } next ? $"{view.Status.ToText()} until {next:u}" : view.Status.ToText());
         grid.AddRow("Progress", Markup.Escape($"{p.Percent?.ToString("0", CultureInfo.InvariantCulture) ?? "?"}% read {p.RecordsRead} of {p.TotalRecords?.ToString(CultureInfo.InvariantCulture) ?? "?"}, pages {p.Pages}, calls {p.Calls}"));
         grid.AddRow("Records", $"+{p.Inserted} updated {p.Updated} unchanged {p.Unchanged} dead-lettered {p.DeadLettered}");
-        grid.AddRow("Attempts", view.Attempts.ToString(CultureInfo.InvariantCulture));
+        grid.AddRow("Attempts", string.Create(CultureInfo.InvariantCulture, $"{view.Attempts} run(s), {p.Throttled} throttled call(s), {view.HungRestarts} hung restart(s)"));
+        grid.AddRow("Breaker", Markup.Escape(BreakerText.Describe(view.Breaker)));
         grid.AddRow("Silo", Markup.Escape(view.Silo ?? "-"));
         grid.AddRow("Started / finished", $"{view.StartedAt:u} / {view.FinishedAt?.ToString("u", CultureInfo.InvariantCulture) ?? "-"}");
         foreach (var error in view.Errors)
