@@ -39,13 +39,11 @@ public sealed partial class SyncTaskGrain
             var runner = runners.SingleOrDefault(r => r.Stream == spec.Stream)
                 ?? throw new InvalidRequestException($"No runner for stream '{spec.Stream}'.");
             var connection = new Acc.AccConnection(new Uri(spec.BaseUrl), spec.ClientId, SecretVariables.Resolve(spec.ClientSecretVariable, silo.Name), spec.UserId);
-            if (state.State.Status != SyncTaskStatus.Running || state.State.NextAttemptAt is not null || state.State.Silo != silo.Name || probe != BreakerTransition.None)
-            {
-                state.State.Status = SyncTaskStatus.Running;
-                state.State.NextAttemptAt = null;
-                state.State.Silo = silo.Name;
-                await PersistAndReportAsync(cancellationToken);
-            }
+            // Every run says where it runs, and that it runs (a started task's first row, a probe, a retry).
+            state.State.Status = SyncTaskStatus.Running;
+            state.State.NextAttemptAt = null;
+            state.State.Silo = silo.Name;
+            await PersistAndReportAsync(cancellationToken);
 
             _lastProgressAt = time.GetUtcNow();
             await foreach (var page in runner.RunAsync(new StreamRun(spec, connection), cancellationToken))

@@ -76,21 +76,34 @@ public sealed partial class SyncTaskGrain(
 
     public async Task<TaskView> StartAsync(SyncTaskSpec spec, CancellationToken cancellationToken = default)
     {
-        if (state.State.Spec is not null)
+        if (state.State.Spec is null)
         {
-            return View();
+            var now = time.GetUtcNow();
+            state.State.Spec = spec;
+            state.State.Status = SyncTaskStatus.Running;
+            state.State.StartedAt = now;
+            state.State.Attempts = 1;
+            state.State.Silo = silo.Name;
+            Touch();
+            try
+            {
+                await this.RegisterOrUpdateReminder(WatchdogReminder, Options.WatchdogPeriod, Options.WatchdogPeriod, cancellationToken);
+                await PersistAsync(cancellationToken);
+            }
+            catch
+            {
+                // Not started: the project's retry of this call must find the task as new, not half made.
+                state.State = new SyncTaskState();
+                throw;
+            }
         }
 
-        var now = time.GetUtcNow();
-        state.State.Spec = spec;
-        state.State.Status = SyncTaskStatus.Running;
-        state.State.StartedAt = now;
-        state.State.UpdatedAt = now;
-        state.State.Attempts = 1;
-        state.State.Silo = silo.Name;
-        await this.RegisterOrUpdateReminder(WatchdogReminder, Options.WatchdogPeriod, Options.WatchdogPeriod, cancellationToken);
-        await PersistAndReportAsync(cancellationToken);
-        ScheduleRun(TimeSpan.Zero);
+        // Idempotent, and it completes a start whose first call failed after persisting: the run must be going.
+        if (!state.State.Status.IsTerminal() && !LoopRunning && _nextRun is null)
+        {
+            ScheduleRun(state.State.NextAttemptAt is { } due ? due - time.GetUtcNow() : TimeSpan.Zero);
+        }
+
         return View();
     }
 
