@@ -32,6 +32,9 @@ public sealed partial class SiloMetricsTests
         Assert.Equal(tasks.Sum(static t => t.Progress.Calls), SampleSum(text, "orleanssync_upstream_calls_total"));
         Assert.Equal(4, SampleSum(text, "orleanssync_tasks_finished_total"));
         Assert.Matches(OrleansMetric(), text);
+        // Breakers by phase: every task has ended, so none is live on the silo.
+        Assert.Equal(["closed", "halfopen", "open"], Lines(text, "orleanssync_breakers").Select(static l => Regex.Match(l, "phase=\"([a-z]+)\"").Groups[1].Value).Order());
+        Assert.Equal(0, SampleSum(text, "orleanssync_breakers"));
     }
 
     private static long Sample(string text, string name, string stream, string outcome) =>

@@ -26,6 +26,7 @@ public sealed class SyncOutageTests(ITestOutputHelper output)
             ct);
         var configuration = new Dictionary<string, string?>(SyncDriver.FastBreakers) { ["OrleansSync:Acc:PageSize"] = "10" };
         await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct, configuration);
+        using var transitions = new CounterListener(Telemetry.SyncMetrics.MeterName, "orleanssync.breaker.transitions");
         var projectId = emulator.ProjectIds[0];
         await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
         var started = await cluster.Client.GetGrain<Projects.IProjectGrain>(projectId).SyncAsync(new Projects.SyncRequest(null, false, "test"), ct);
@@ -74,6 +75,8 @@ public sealed class SyncOutageTests(ITestOutputHelper output)
         Assert.True(differences.None, MirrorComparison.Describe(differences));
         var tripped = tasks.Where(t => waiting.Any(w => w.Spec.TaskId == t.Spec.TaskId)).ToList();
         Assert.All(tripped, static t => Assert.True(t.Breaker is { Phase: BreakerPhase.Closed, Trips: >= 1 }, $"{t.Spec.Stream}: {t.Breaker}"));
+        // Each tripped breaker opened, went half-open at least once, and closed: all counted for /metrics.
+        Assert.True(transitions.Total >= 3 * tripped.Count, $"{transitions.Total} breaker transitions");
         // Bound: per waiting task, the failures that open the breaker, then one probe per open period (3 s doubling
         // to 12 s: at most 13 in two minutes); each run tries a token call and a page call, each with one client retry.
         var bound = waiting.Count * (3 + 13) * 2 * 2;
