@@ -8,6 +8,7 @@ namespace OrleansSync.Pipeline;
 /// <param name="TotalResults">Upstream's total for the whole list, when it says.</param>
 /// <param name="NextUrl">The next page, absent on the last page.</param>
 /// <param name="Calls">HTTP calls this page took, retries and token requests included.</param>
+/// <param name="Throttled">How many of <paramref name="Calls"/> upstream answered 429 (the client waited as asked).</param>
 /// <param name="UpstreamDate">The answer's HTTP <c>Date</c>: upstream's clock when it sent the page, when it says.</param>
 public sealed record class SourcePage(
     IReadOnlyList<JsonElement> Records,
@@ -15,4 +16,5 @@ public sealed record class SourcePage(
     int? TotalResults,
     Uri? NextUrl,
     int Calls,
-    DateTimeOffset? UpstreamDate = null);
+    DateTimeOffset? UpstreamDate = null,
+    int Throttled = 0);

@@ -54,7 +54,7 @@ public sealed class ListPhaseReader(AccClient acc, TimeProvider time)
             }
 
             var result = await land(page, run.Checkpoint(position, cursor.ToJson()));
-            yield return new PageLanded(page.Records.Count, page.Calls, page.TotalResults is null ? null : total, result);
+            yield return new PageLanded(page.Records.Count, page.Calls, page.TotalResults is null ? null : total, result, page.Throttled);
         }
     }
 }

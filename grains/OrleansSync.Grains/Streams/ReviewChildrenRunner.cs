@@ -59,12 +59,14 @@ public sealed class ReviewChildrenRunner(string stream, AccClient acc, MirrorWri
             : acc.ReviewProgressUrl(run.Connection, spec.ProjectId, review.ReviewId);
         var records = new List<JsonElement>();
         var calls = 0;
+        var throttled = 0;
         try
         {
             await foreach (var page in acc.ReadAllAsync(run.Connection, url, cancellationToken))
             {
                 records.AddRange(page.Records);
                 calls += page.Calls;
+                throttled += page.Throttled;
             }
         }
         catch (AccApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
@@ -85,7 +87,7 @@ public sealed class ReviewChildrenRunner(string stream, AccClient acc, MirrorWri
 
         var written = await mirror.ReplaceReviewChildrenAsync(
             spec.ProjectId, Stream, review.ReviewId, review.UpdatedAt, records, checkpoint, spec.TaskId, cancellationToken);
-        return new PageLanded(records.Count, calls, null, written);
+        return new PageLanded(records.Count, calls, null, written, throttled);
     }
 
     private async Task<PageLanded> DeadLetterAsync(

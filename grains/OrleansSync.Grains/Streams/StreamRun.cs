@@ -22,4 +22,5 @@ public sealed class StreamRun(SyncTaskSpec spec, AccConnection connection)
 /// <param name="Calls">Upstream calls the page took.</param>
 /// <param name="TotalRecords">The stream's expected total so far, where upstream says.</param>
 /// <param name="Result">Inserted, updated, unchanged, dead-lettered.</param>
-public sealed record class PageLanded(int RecordsRead, int Calls, long? TotalRecords, PageWriteResult Result);
+/// <param name="Throttled">429 answers among <paramref name="Calls"/>.</param>
+public sealed record class PageLanded(int RecordsRead, int Calls, long? TotalRecords, PageWriteResult Result, int Throttled = 0);

@@ -108,7 +108,7 @@ public sealed partial class SyncTaskGrain
             p.DeadLettered + page.Result.DeadLettered,
             page.TotalRecords ?? p.TotalRecords,
             p.Calls + page.Calls,
-            p.Throttled);
+            p.Throttled + page.Throttled);
         await PersistAndReportAsync(CancellationToken.None);
     }
 

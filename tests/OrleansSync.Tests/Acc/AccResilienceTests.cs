@@ -34,7 +34,8 @@ public sealed class AccResilienceTests
 
         // Backoff alone (50 ms base) would have come back within a few hundred milliseconds.
         Assert.True(elapsed >= TimeSpan.FromSeconds(2 * retryAfterSeconds), $"read took {elapsed}, less than two Retry-After waits");
-        Assert.Equal(3, pages[0].Calls);
+        Assert.Equal((3, 2), (pages[0].Calls, pages[0].Throttled));
+        Assert.All(pages.Skip(1), static p => Assert.Equal(0, p.Throttled));
         var stats = emulator.GetStats();
         Assert.Equal(2, stats.InjectedThrottles);
         Assert.Equal(2, stats.Count(ReviewsEndpoint, 429));
