@@ -67,7 +67,17 @@ public sealed partial class ProjectGrain
             Tasks = [.. StreamNames.ProjectStreams.Where(streams.Contains).Select(s => new RunTaskState { TaskId = $"{ProjectId}:{s}:{runId}", Stream = s })],
         };
         state.State.CurrentRun = run;
-        await state.WriteStateAsync(cancellationToken);
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch
+        {
+            // Not started: the caller hears why, and the next request starts afresh.
+            state.State.CurrentRun = null;
+            throw;
+        }
+
         LogInformationRunStarted(logger, ProjectId, runId, run.Tasks.Count);
         await AdvanceRunAsync();
         return new SyncStarted(run.ToView(ProjectId, SyncTaskStatus.Running, null), AlreadyRunning: false);
@@ -81,6 +91,8 @@ public sealed partial class ProjectGrain
             return;
         }
 
+        // Until this write lands the task hears an error and tells us again; meanwhile memory must not run ahead.
+        var before = run.Tasks.Select(static t => (t.Status, t.Final)).ToList();
         task.Status = final.Status;
         task.Final = final;
         if (task.Stream == StreamNames.Reviews && final.Status != SyncTaskStatus.Succeeded)
@@ -92,8 +104,20 @@ public sealed partial class ProjectGrain
             }
         }
 
-        // Until this write lands the task hears an error and tells us again.
-        await state.WriteStateAsync(cancellationToken);
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch
+        {
+            for (var i = 0; i < before.Count; i++)
+            {
+                (run.Tasks[i].Status, run.Tasks[i].Final) = before[i];
+            }
+
+            throw;
+        }
+
         await AdvanceRunAsync();
     }
 

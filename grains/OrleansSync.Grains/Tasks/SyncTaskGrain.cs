@@ -148,7 +148,7 @@ public sealed partial class SyncTaskGrain(
         {
             await PublishTerminalAsync();
         }
-        else if (!LoopRunning && _nextRun is null)
+        else if (!LoopRunning && _nextRun is null && !_stale)
         {
             // The run stopped without reaching a status (e.g. PostgreSQL was away while it recorded one): go again.
             ScheduleRun(state.State.NextAttemptAt is { } due ? due - time.GetUtcNow() : TimeSpan.Zero);
