@@ -40,6 +40,37 @@ public sealed class HostileUpstreamTests(HostileUpstreamFixture fixture, ITestOu
         output.WriteLine($"{kind}: dead letter '{letter.Reason}' after {elapsed.TotalSeconds:0.0} s");
     }
 
+    [Fact]
+    public async Task SyncWait_RunDeadLettersAReviewsChildren_ExitsZeroAndNamesTheDeadletterCommand()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var projectId = fixture.Emulator.ProjectIds[9];
+        var (reviewId, _, _) = await fixture.FirstReviewAsync(projectId, ct);
+        await SyncDriver.AddProjectAsync(fixture.Cluster.Client, fixture.Emulator, projectId, ct);
+        var environment = new Dictionary<string, string>
+        {
+            ["ORLEANSSYNC_PG"] = fixture.Cluster.Database.ConnectionString,
+            ["ORLEANSSYNC_CLUSTER_ID"] = fixture.Cluster.ClusterId,
+            ["ORLEANSSYNC_SERVICE_ID"] = fixture.Cluster.Cluster.Options.ServiceId,
+        };
+        fixture.Emulator.AddHostile(new HostileRule(HostileTarget.Versions, HostileKind.Html200, reviewId));
+        Infrastructure.Cli.Result result;
+        try
+        {
+            result = await Infrastructure.Cli.RunAsync(environment, ct, "sync", projectId, "--wait");
+        }
+        finally
+        {
+            fixture.Emulator.ClearHostile();
+        }
+
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        Assert.Contains($"1 record was dead-lettered (review_versions 1): orleanssync deadletter list --project {projectId}", result.StdErr, StringComparison.Ordinal);
+        var listed = await Infrastructure.Cli.RunAsync(environment, ct, "deadletter", "list", "--project", projectId, "--json");
+        Assert.True(listed.ExitCode == 0, listed.StdErr);
+        Assert.Contains(reviewId, listed.StdOut, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(3, HostileKind.NulInRecord, "\\u0000")]
     [InlineData(4, HostileKind.WrongType, "status: expected a string")]
