@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using OrleansSync.Emulator;
-using OrleansSync.Projects;
 using OrleansSync.Tasks;
 using OrleansSync.Tests.Infrastructure;
 using OrleansSync.Tests.Sync;
@@ -26,12 +25,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
         await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct, configuration);
         var projectId = emulator.ProjectIds[0];
         await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
-        var started = await cluster.Client.GetGrain<IProjectGrain>(projectId).SyncAsync(new SyncRequest(null, false, "test"), ct);
-        await Eventually.UntilAsync(
-            async () => (await SyncDriver.CurrentTasksAsync(cluster.Client, projectId, ct)).Any(static t => t.Spec.Stream == "reviews" && t.Progress.Pages >= 2),
-            TimeSpan.FromMinutes(1),
-            "the reviews task to land 2 pages",
-            ct);
+        var started = await SyncDriver.StartAndWaitForReviewPagesAsync(cluster.Client, projectId, 2, ct);
 
         var clock = Stopwatch.StartNew();
         await PostgresServer.StopAsync(ct);

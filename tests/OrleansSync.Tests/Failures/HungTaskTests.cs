@@ -1,5 +1,4 @@
 using OrleansSync.Emulator;
-using OrleansSync.Projects;
 using OrleansSync.Tasks;
 using OrleansSync.Telemetry;
 using OrleansSync.Tests.Infrastructure;
@@ -30,12 +29,7 @@ public sealed class HungTaskTests(ITestOutputHelper output)
         using var hung = new CounterListener(SyncMetrics.MeterName, "orleanssync.tasks.hung");
         var projectId = emulator.ProjectIds[0];
         await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
-        var started = await cluster.Client.GetGrain<IProjectGrain>(projectId).SyncAsync(new SyncRequest(null, false, "test"), ct);
-        await Eventually.UntilAsync(
-            async () => (await SyncDriver.CurrentTasksAsync(cluster.Client, projectId, ct)).Any(static t => t.Spec.Stream == "reviews" && t.Progress.Pages >= 1),
-            TimeSpan.FromMinutes(1),
-            "the reviews task to land a page",
-            ct);
+        var started = await SyncDriver.StartAndWaitForReviewPagesAsync(cluster.Client, projectId, 1, ct);
 
         // Every call now takes longer than HungAfter (but well within the client's own timeouts).
         emulator.SetFaults(emulator.Faults with { LatencyMs = 5000 });

@@ -1,5 +1,4 @@
 using OrleansSync.Emulator;
-using OrleansSync.Projects;
 using OrleansSync.Tasks;
 using OrleansSync.Tests.Infrastructure;
 using OrleansSync.Tests.Sync;
@@ -30,12 +29,7 @@ public sealed class IncrementalMarkTests(ITestOutputHelper output)
         await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct, configuration);
         var projectId = emulator.ProjectIds[0];
         await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
-        var first = await cluster.Client.GetGrain<IProjectGrain>(projectId).SyncAsync(new SyncRequest(null, false, "test"), ct);
-        await Eventually.UntilAsync(
-            async () => (await SyncDriver.CurrentTasksAsync(cluster.Client, projectId, ct)).Any(static t => t.Spec.Stream == "reviews" && t.Progress.Pages >= 2),
-            TimeSpan.FromMinutes(1),
-            "the reviews task to land 2 of its pages",
-            ct);
+        var first = await SyncDriver.StartAndWaitForReviewPagesAsync(cluster.Client, projectId, 2, ct);
 
         // Changes spread over pages already read and pages still to come, each later than the one before.
         var mutation = emulator.Mutate(40);

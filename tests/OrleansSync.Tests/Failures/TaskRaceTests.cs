@@ -76,12 +76,8 @@ public sealed class TaskRaceTests(ITestOutputHelper output)
         using var stale = new CounterListener(SyncMetrics.MeterName, "orleanssync.tasks.stale_activations");
         var projectId = emulator.ProjectIds[0];
         await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
-        var started = await cluster.Client.GetGrain<IProjectGrain>(projectId).SyncAsync(new SyncRequest(null, false, "test"), ct);
-        var reviews = await Eventually.ValueAsync(
-            async () => (await SyncDriver.CurrentTasksAsync(cluster.Client, projectId, ct)).FirstOrDefault(static t => t.Spec.Stream == "reviews" && t.Progress.Pages >= 2),
-            TimeSpan.FromMinutes(1),
-            "the reviews task to land 2 pages",
-            ct);
+        var started = await SyncDriver.StartAndWaitForReviewPagesAsync(cluster.Client, projectId, 2, ct);
+        var reviews = (await SyncDriver.CurrentTasksAsync(cluster.Client, projectId, ct)).Single(static t => t.Spec.Stream == "reviews");
 
         // What a second activation of the task (a split-brain duplicate) would do: write the task's state under it.
         var bumped = await cluster.Database.ScalarAsync<int>(

@@ -31,6 +31,18 @@ public static class SyncDriver
         ["OrleansSync:Acc:MaxDelay"] = "00:00:00.500",
     };
 
+    /// <summary>Starts a run (incremental) without waiting for it, and waits until its reviews task has landed <paramref name="pages"/> pages.</summary>
+    public static async Task<SyncStarted> StartAndWaitForReviewPagesAsync(IClusterClient client, string projectId, int pages, CancellationToken ct)
+    {
+        var started = await client.GetGrain<IProjectGrain>(projectId).SyncAsync(new SyncRequest(null, Full: false, "test"), ct);
+        await Eventually.UntilAsync(
+            async () => (await CurrentTasksAsync(client, projectId, ct)).Any(t => t.Spec.Stream == "reviews" && t.Progress.Pages >= pages),
+            TimeSpan.FromMinutes(1),
+            $"the reviews task to land {pages} page(s)",
+            ct);
+        return started;
+    }
+
     /// <summary>The tasks of the project's current run that have started, as their grains see themselves.</summary>
     public static async Task<List<TaskView>> CurrentTasksAsync(IClusterClient client, string projectId, CancellationToken ct)
     {

@@ -29,12 +29,7 @@ public sealed class SyncOutageTests(ITestOutputHelper output)
         using var transitions = new CounterListener(Telemetry.SyncMetrics.MeterName, "orleanssync.breaker.transitions");
         var projectId = emulator.ProjectIds[0];
         await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
-        var started = await cluster.Client.GetGrain<Projects.IProjectGrain>(projectId).SyncAsync(new Projects.SyncRequest(null, false, "test"), ct);
-        await Eventually.UntilAsync(
-            async () => (await SyncDriver.CurrentTasksAsync(cluster.Client, projectId, ct)).Any(static t => t.Spec.Stream == "reviews" && t.Progress.Pages >= 2),
-            TimeSpan.FromMinutes(1),
-            "the reviews task to land 2 pages",
-            ct);
+        var started = await SyncDriver.StartAndWaitForReviewPagesAsync(cluster.Client, projectId, 2, ct);
 
         emulator.SetFaults(emulator.Faults with { OutageStatus = 503 });
         var outage = Stopwatch.StartNew();
