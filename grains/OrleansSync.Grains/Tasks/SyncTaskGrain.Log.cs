@@ -17,6 +17,9 @@ public sealed partial class SyncTaskGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} could not publish how it ended (progress row, project); the heartbeat will retry")]
     private static partial void LogWarningPublishFailed(ILogger logger, Exception error, string taskId);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} could not record its failed run; it tries the run again later and records it then")]
+    private static partial void LogWarningRecordFailed(ILogger logger, Exception error, string taskId);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} waits {DelayMs} ms for PostgreSQL; no upstream attempt is spent")]
     private static partial void LogWarningWaitingForDatabase(ILogger logger, string taskId, long delayMs);
 

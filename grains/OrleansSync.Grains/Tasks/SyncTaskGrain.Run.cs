@@ -19,6 +19,7 @@ public sealed partial class SyncTaskGrain
     {
         var spec = state.State.Spec!;
         _inLoop = true;
+        _lastProgressAt = time.GetUtcNow();
         try
         {
             if (state.State.CancelRequested)
@@ -45,7 +46,6 @@ public sealed partial class SyncTaskGrain
             state.State.Silo = silo.Name;
             await PersistAndReportAsync(cancellationToken);
 
-            _lastProgressAt = time.GetUtcNow();
             await foreach (var page in runner.RunAsync(new StreamRun(spec, connection), cancellationToken))
             {
                 await OnPageLandedAsync(page);
@@ -165,14 +165,16 @@ public sealed partial class SyncTaskGrain
         {
             StopStaleActivation(e);
         }
-        catch (Exception e) when (TaskFailures.Classify(e) == FailureKind.DatabaseUnavailable)
+        catch (Exception e)
         {
-            // Recording the failure needs PostgreSQL too: try the whole run again once it is back.
+            // Recording the failure needs PostgreSQL (and the progress writer) too: try the whole run again later;
+            // what is in memory is written then.
+            LogWarningRecordFailed(logger, e, spec.TaskId);
             WaitForDatabase();
         }
     }
 
-    /// <summary>PostgreSQL is away: retry the run later, from memory (nothing can be written), spending no upstream attempt.</summary>
+    /// <summary>PostgreSQL is away (or what records the run is): retry the run later, from memory, spending no upstream attempt.</summary>
     private void WaitForDatabase()
     {
         _databaseFailures++;
