@@ -18,6 +18,8 @@ public sealed class HungTaskTests(ITestOutputHelper output)
             {
                 Dataset = { Seed = 87, Projects = 1, ReviewsPerProject = 40, WorkflowsPerProject = 2, VersionsPerReview = 1, ProgressStepsPerReview = 1 },
                 RateLimits = RateLimitOptions.Unlimited,
+                // Slow enough that the run is far from done when the upstream turns slower than HungAfter.
+                Faults = new FaultSettings { LatencyMs = 300 },
             },
             ct);
         var configuration = new Dictionary<string, string?>(SyncDriver.FastTasks)

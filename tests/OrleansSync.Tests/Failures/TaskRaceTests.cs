@@ -66,9 +66,10 @@ public sealed class TaskRaceTests(ITestOutputHelper output)
         await using var emulator = await AccEmulator.StartAsync(
             new EmulatorOptions
             {
-                Dataset = { Seed = 83, Projects = 1, ReviewsPerProject = 150, VersionsPerReview = 1, ProgressStepsPerReview = 1 },
+                Dataset = { Seed = 83, Projects = 1, ReviewsPerProject = 200, VersionsPerReview = 1, ProgressStepsPerReview = 1 },
                 RateLimits = RateLimitOptions.Unlimited,
-                Faults = new FaultSettings { LatencyMs = 40 },
+                // Slow enough that the reviews task is mid-stream when its state is written under it.
+                Faults = new FaultSettings { LatencyMs = 80 },
             },
             ct);
         var configuration = new Dictionary<string, string?>(SyncDriver.FastTasks) { ["OrleansSync:Acc:PageSize"] = "10" };
