@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using OrleansSync.Schema;
 using OrleansSync.Silo.Health;
@@ -26,6 +27,19 @@ var app = builder.Build();
 app.MapHealthEndpoints();
 app.MapOrleansDashboard(routePrefix: "/dashboard");
 app.MapPrometheusScrapingEndpoint("/metrics");
+
+try
+{
+    // What the host would check as it starts, checked first: before the migration, and without the host's stack trace.
+    app.Services.GetRequiredService<IStartupValidator>().Validate();
+}
+catch (Exception e) when (e is OptionsValidationException || (e is AggregateException all && all.InnerExceptions.All(static i => i is OptionsValidationException)))
+{
+    // A setting out of range (OrleansSync:Tasks, :Projects, :Acc, ...) stops the silo naming it.
+    var failures = e is AggregateException many ? many.InnerExceptions.Cast<OptionsValidationException>().SelectMany(static o => o.Failures) : ((OptionsValidationException)e).Failures;
+    Console.Error.WriteLine($"error: invalid settings: {string.Join("; ", failures)}");
+    return 2;
+}
 
 if (settings.MigrateOnStart)
 {

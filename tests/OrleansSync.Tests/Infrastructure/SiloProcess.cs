@@ -32,6 +32,9 @@ public sealed partial class SiloProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process's exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public static SiloProcess Start(string name, string connectionString, string clusterId, string logDirectory, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var ports = FreePorts.Take(3);

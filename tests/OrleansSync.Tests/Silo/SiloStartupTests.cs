@@ -1,0 +1,34 @@
+using OrleansSync.Tests.Infrastructure;
+
+namespace OrleansSync.Tests.Silo;
+
+/// <summary>Settings are validated when a silo starts: a value out of range stops it with one line naming the setting.</summary>
+public sealed class SiloStartupTests
+{
+    [Theory]
+    [InlineData("OrleansSync__Tasks__Breaker__Failures", "0", "Failures")]
+    [InlineData("OrleansSync__Tasks__HungAfter", "00:00:00", "HungAfter")]
+    [InlineData("OrleansSync__Acc__PageSize", "500", "PageSize")]
+    public async Task Start_SettingOutOfRange_ExitsTwoNamingTheSetting(string variable, string value, string named)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await TestDatabase.CreateAsync(migrate: true, ct);
+        var logs = Directory.CreateTempSubdirectory("orleanssync-startup-");
+        try
+        {
+            await using var silo = SiloProcess.Start("silo-bad", database.ConnectionString, "startup-test", logs.FullName, new Dictionary<string, string?> { [variable] = value });
+
+            await Eventually.UntilAsync(() => Task.FromResult(silo.HasExited), TimeSpan.FromSeconds(60), "the silo to refuse its settings and exit", ct);
+
+            Assert.Equal(2, silo.ExitCode);
+            var log = silo.LogTail(20);
+            Assert.Contains("error: invalid settings:", log, StringComparison.Ordinal);
+            Assert.Contains(named, log, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", log, StringComparison.Ordinal);
+        }
+        finally
+        {
+            logs.Delete(recursive: true);
+        }
+    }
+}
