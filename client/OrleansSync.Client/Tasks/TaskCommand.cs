@@ -60,7 +60,7 @@ public static class TaskCommand
         command.SetAction(async (parse, ct) =>
         {
             var context = CliContext.From(parse);
-            var id = parse.GetValue(IdArgument)!;
+            var id = TaskId(parse);
             await using var connection = await context.ConnectAsync(ct);
             var view = await connection.Client.GetGrain<ISyncTaskGrain>(id).GetAsync(ct)
                 ?? throw CliException.BadInput($"No task '{id}': 'orleanssync task list' shows the known ones.");
@@ -76,7 +76,7 @@ public static class TaskCommand
         command.SetAction(async (parse, ct) =>
         {
             var context = CliContext.From(parse);
-            var id = parse.GetValue(IdArgument)!;
+            var id = TaskId(parse);
             await using var connection = await context.ConnectAsync(ct);
             var view = await connection.Client.GetGrain<ISyncTaskGrain>(id).CancelAsync(ct)
                 ?? throw CliException.BadInput($"No task '{id}': 'orleanssync task list' shows the known ones.");
@@ -85,6 +85,10 @@ public static class TaskCommand
         });
         return command;
     }
+
+    private static string TaskId(ParseResult parse) => parse.GetValue(IdArgument) is { Length: > 0 } id && !string.IsNullOrWhiteSpace(id)
+        ? id
+        : throw CliException.BadInput("The task id is empty: give one that 'orleanssync task list' shows.");
 
     private static void Write(CliContext context, TaskView view)
     {

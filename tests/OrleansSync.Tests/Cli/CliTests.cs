@@ -114,6 +114,8 @@ public sealed class CliTests(TwoSiloProcessFixture fixture)
     [InlineData("sync", "no-such-project")]
     [InlineData("project", "show", "no-such-project")]
     [InlineData("task", "show", "no-such-task")]
+    [InlineData("task", "show", " ")]
+    [InlineData("task", "cancel", "")]
     [InlineData("task", "list", "--status", "sleeping")]
     public async Task Cli_BadInput_ExitsTwoWithAMessage(params string[] args)
     {
