@@ -1,5 +1,5 @@
-using Npgsql;
 using OrleansSync.Client.Connection;
+using OrleansSync.Client.Database;
 
 namespace OrleansSync.Client.DeadLetters;
 
@@ -13,34 +13,20 @@ public static class DeadLetterListQuery
 
     public static async Task<List<Row>> RunAsync(ClientSettings settings, string? project, string? stream, int limit, CancellationToken cancellationToken)
     {
-        await using var dataSource = NpgsqlDataSource.Create(settings.Postgres);
-        await using var command = dataSource.CreateCommand("""
+        return await ListQuery.ReadAsync(
+            settings,
+            """
             SELECT id, project_id, stream, record_key, reason, occurrences, first_seen_at, last_seen_at, task_id, raw
               FROM sync.dead_letters
              WHERE (@project::text IS NULL OR project_id = @project) AND (@stream::text IS NULL OR stream = @stream)
              ORDER BY last_seen_at DESC, id DESC
              LIMIT @limit
-            """);
-        command.Parameters.AddWithValue("project", (object?)project ?? DBNull.Value);
-        command.Parameters.AddWithValue("stream", (object?)stream ?? DBNull.Value);
-        command.Parameters.AddWithValue("limit", limit);
-        var rows = new List<Row>();
-        try
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                rows.Add(new Row(
-                    reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                    reader.GetString(4), reader.GetInt32(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetFieldValue<DateTimeOffset>(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetString(9)));
-            }
-        }
-        catch (NpgsqlException e) when (e is not PostgresException)
-        {
-            throw settings.PostgresUnreachable(e);
-        }
-
-        return rows;
+            """,
+            [("project", project), ("stream", stream), ("limit", limit)],
+            static reader => new Row(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetString(4), reader.GetInt32(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetFieldValue<DateTimeOffset>(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetString(9)),
+            cancellationToken);
     }
 }

@@ -1,6 +1,6 @@
-using Npgsql;
 using OrleansSync.Client.Cli;
 using OrleansSync.Client.Connection;
+using OrleansSync.Client.Database;
 
 namespace OrleansSync.Client.Tasks;
 
@@ -19,38 +19,24 @@ public static class TaskListQuery
             throw CliException.BadInput($"--limit {limit} is out of range: give 1 to 10000.");
         }
 
-        await using var dataSource = NpgsqlDataSource.Create(settings.Postgres);
-        await using var command = dataSource.CreateCommand("""
+        return await ListQuery.ReadAsync(
+            settings,
+            """
             SELECT task_id, project_id, stream, run_id, status, records_read, records_inserted, records_updated, records_unchanged,
                    records_dead_lettered, total_records, upstream_calls, attempts, last_error, silo, started_at, updated_at, finished_at
               FROM sync.progress
              WHERE (@project::text IS NULL OR project_id = @project) AND (@status::text IS NULL OR status = @status)
              ORDER BY updated_at DESC
              LIMIT @limit
-            """);
-        command.Parameters.AddWithValue("project", (object?)project ?? DBNull.Value);
-        command.Parameters.AddWithValue("status", (object?)status ?? DBNull.Value);
-        command.Parameters.AddWithValue("limit", limit);
-        var rows = new List<Row>();
-        try
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                rows.Add(new Row(
-                    reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4),
-                    reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9),
-                    reader.IsDBNull(10) ? null : reader.GetInt64(10), reader.GetInt64(11), reader.GetInt32(12),
-                    reader.IsDBNull(13) ? null : reader.GetString(13), reader.IsDBNull(14) ? null : reader.GetString(14),
-                    reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15), reader.GetFieldValue<DateTimeOffset>(16),
-                    reader.IsDBNull(17) ? null : reader.GetFieldValue<DateTimeOffset>(17)));
-            }
-        }
-        catch (NpgsqlException e) when (e is not PostgresException)
-        {
-            throw settings.PostgresUnreachable(e);
-        }
-
-        return rows;
+            """,
+            [("project", project is null ? null : ProjectIds.Normalize(project)), ("status", status), ("limit", limit)],
+            static reader => new Row(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4),
+                reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9),
+                reader.IsDBNull(10) ? null : reader.GetInt64(10), reader.GetInt64(11), reader.GetInt32(12),
+                reader.IsDBNull(13) ? null : reader.GetString(13), reader.IsDBNull(14) ? null : reader.GetString(14),
+                reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15), reader.GetFieldValue<DateTimeOffset>(16),
+                reader.IsDBNull(17) ? null : reader.GetFieldValue<DateTimeOffset>(17)),
+            cancellationToken);
     }
 }
