@@ -14,7 +14,4 @@ public sealed record class BreakerView(
     [property: Id(2)] int Threshold,
     [property: Id(3)] DateTimeOffset? OpenedAt,
     [property: Id(4)] DateTimeOffset? NextProbeAt,
-    [property: Id(5)] int Trips)
-{
-    public static BreakerView Closed(int threshold) => new(BreakerPhase.Closed, 0, threshold, null, null, 0);
-}
+    [property: Id(5)] int Trips);

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 using OrleansSync.Acc;
@@ -13,7 +12,7 @@ public static class TaskFailures
 {
     public static FailureKind Classify(Exception error) => error switch
     {
-        AccApiException { StatusCode: HttpStatusCode.TooManyRequests } => FailureKind.Throttled,
+        _ when AccException.IsThrottle(error) => FailureKind.Throttled,
         AccException acc => acc.IsTransient ? FailureKind.Transient : FailureKind.Permanent,
         InvalidRequestException => FailureKind.Permanent,
         PostgresException pg => pg.IsTransient || IsConnectionLoss(pg.SqlState) ? FailureKind.DatabaseUnavailable : FailureKind.Transient,
