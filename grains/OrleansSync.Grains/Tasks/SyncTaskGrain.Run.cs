@@ -222,22 +222,8 @@ public sealed partial class SyncTaskGrain
             return;
         }
 
-        if (s.Status.IsTerminal())
-        {
-            if (!s.ProjectNotified)
-            {
-                await PublishTerminalAsync();
-            }
-
-            return;
-        }
-
-        if (!LoopRunning && _nextRun is null && !_stale)
-        {
-            // The run stopped without reaching a status or a schedule (e.g. PostgreSQL was away while it recorded one).
-            ScheduleRun(s.NextAttemptAt is { } due ? due - time.GetUtcNow() : TimeSpan.Zero);
-        }
-        else if (LoopRunning && !_hung && time.GetUtcNow() - _lastProgressAt > Options.HungAfter)
+        await CatchUpAsync();
+        if (!s.Status.IsTerminal() && LoopRunning && !_hung && time.GetUtcNow() - _lastProgressAt > Options.HungAfter)
         {
             _hung = true;
             s.HungRestarts++;

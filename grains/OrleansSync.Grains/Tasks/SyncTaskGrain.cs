@@ -46,7 +46,7 @@ public sealed partial class SyncTaskGrain(
         {
             LogInformationResuming(logger, s.Spec.TaskId, silo.Name);
             metrics.BreakerObserved(s.Spec.TaskId, s.Breaker.Phase);
-            ScheduleRun(s.NextAttemptAt is { } due ? due - time.GetUtcNow() : TimeSpan.Zero);
+            ResumeRun();
         }
         else if (state.State is { Spec: not null, ProjectNotified: false })
         {
@@ -101,7 +101,7 @@ public sealed partial class SyncTaskGrain(
         // Idempotent, and it completes a start whose first call failed after persisting: the run must be going.
         if (!state.State.Status.IsTerminal() && !LoopRunning && _nextRun is null)
         {
-            ScheduleRun(state.State.NextAttemptAt is { } due ? due - time.GetUtcNow() : TimeSpan.Zero);
+            ResumeRun();
         }
 
         return View();
@@ -144,16 +144,30 @@ public sealed partial class SyncTaskGrain(
             return;
         }
 
+        await CatchUpAsync();
+    }
+
+    /// <summary>
+    /// What the task still owes, done now (the watchdog and the heartbeat call this): publishing how it ended, or its
+    /// next run when nothing runs or is armed (e.g. PostgreSQL was away while it recorded a status).
+    /// </summary>
+    private async Task CatchUpAsync()
+    {
         if (state.State.Status.IsTerminal())
         {
-            await PublishTerminalAsync();
+            if (!state.State.ProjectNotified)
+            {
+                await PublishTerminalAsync();
+            }
         }
         else if (!LoopRunning && _nextRun is null && !_stale)
         {
-            // The run stopped without reaching a status (e.g. PostgreSQL was away while it recorded one): go again.
-            ScheduleRun(state.State.NextAttemptAt is { } due ? due - time.GetUtcNow() : TimeSpan.Zero);
+            ResumeRun();
         }
     }
+
+    /// <summary>The run, when it is due: now, or at the retry or probe time the task waits for.</summary>
+    private void ResumeRun() => ScheduleRun(state.State.NextAttemptAt is { } due ? due - time.GetUtcNow() : TimeSpan.Zero);
 
     /// <summary>
     /// Starts the run now, or arms a timer for it (always a timer when called from the run itself, which must end
