@@ -14,14 +14,6 @@ public sealed class AccMalformedResponseTests
     // Every attempt may take the body timeout; ten times that is the most any of these calls may take.
     private static readonly TimeSpan Bound = 10 * (MalformedRetries + 1) * BodyTimeout;
 
-    private static readonly Dictionary<string, string> Settings = new()
-    {
-        ["BodyTimeout"] = "00:00:00.500",
-        ["MalformedRetries"] = "2",
-        ["MaxRetries"] = "1",
-        ["AttemptTimeout"] = "00:00:02",
-    };
-
     [Fact]
     public async Task GetPageAsync_BodyStallsAfterPart_RetriesThenThrowsMalformedWithinBound()
     {
@@ -35,7 +27,7 @@ public sealed class AccMalformedResponseTests
             },
             null,
             ct);
-        await using var host = AccTestHost.Start(upstream.Connection, Settings);
+        await using var host = AccTestHost.Start(upstream.Connection, HostileUpstream.ShortBounds);
 
         var clock = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<AccMalformedResponseException>(() => host.Client.GetPageAsync(host.Connection, upstream.ReviewsUrl, ct));
@@ -60,7 +52,7 @@ public sealed class AccMalformedResponseTests
             static context => WritePartAsync(context, announced: 2000, sent: 1000),
             null,
             ct);
-        await using var host = AccTestHost.Start(upstream.Connection, Settings);
+        await using var host = AccTestHost.Start(upstream.Connection, HostileUpstream.ShortBounds);
 
         var clock = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<AccMalformedResponseException>(() => host.Client.GetPageAsync(host.Connection, upstream.ReviewsUrl, ct));
@@ -83,7 +75,7 @@ public sealed class AccMalformedResponseTests
             },
             null,
             ct);
-        await using var host = AccTestHost.Start(upstream.Connection, Settings);
+        await using var host = AccTestHost.Start(upstream.Connection, HostileUpstream.ShortBounds);
 
         var error = await Assert.ThrowsAsync<AccMalformedResponseException>(() => host.Client.GetPageAsync(host.Connection, upstream.ReviewsUrl, ct));
 
@@ -112,7 +104,7 @@ public sealed class AccMalformedResponseTests
             },
             null,
             ct);
-        await using var host = AccTestHost.Start(upstream.Connection, Settings);
+        await using var host = AccTestHost.Start(upstream.Connection, HostileUpstream.ShortBounds);
 
         var clock = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<AccMalformedResponseException>(() => host.Client.GetPageAsync(host.Connection, upstream.ReviewsUrl, ct));
@@ -130,7 +122,7 @@ public sealed class AccMalformedResponseTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var upstream = await HostileUpstream.StartAsync(context => HostileUpstream.WriteJsonAsync(context, json), null, ct);
-        await using var host = AccTestHost.Start(upstream.Connection, Settings);
+        await using var host = AccTestHost.Start(upstream.Connection, HostileUpstream.ShortBounds);
 
         var error = await Assert.ThrowsAsync<AccMalformedResponseException>(() => host.Client.GetPageAsync(host.Connection, upstream.ReviewsUrl, ct));
 
@@ -143,7 +135,7 @@ public sealed class AccMalformedResponseTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var upstream = await HostileUpstream.StartAsync(static context => HostileUpstream.WriteJsonAsync(context, """{"results":[{"id":"""), null, ct);
-        await using var host = AccTestHost.Start(upstream.Connection, Settings);
+        await using var host = AccTestHost.Start(upstream.Connection, HostileUpstream.ShortBounds);
 
         var error = await Assert.ThrowsAsync<AccMalformedResponseException>(() => host.Client.GetPageAsync(host.Connection, upstream.ReviewsUrl, ct));
 
@@ -170,7 +162,7 @@ public sealed class AccMalformedResponseTests
             },
             null,
             ct);
-        await using var host = AccTestHost.Start(upstream.Connection, Settings);
+        await using var host = AccTestHost.Start(upstream.Connection, HostileUpstream.ShortBounds);
 
         var page = await host.Client.GetPageAsync(host.Connection, upstream.ReviewsUrl, ct);
 
@@ -185,7 +177,7 @@ public sealed class AccMalformedResponseTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var upstream = await HostileUpstream.StartAsync(static context => HostileUpstream.WriteJsonAsync(context, "{}"), null, ct);
-        await using var host = AccTestHost.Start(upstream.Connection, new Dictionary<string, string>(Settings) { ["MalformedRetries"] = "0" });
+        await using var host = AccTestHost.Start(upstream.Connection, new Dictionary<string, string>(HostileUpstream.ShortBounds) { ["MalformedRetries"] = "0" });
 
         var error = await Assert.ThrowsAsync<AccMalformedResponseException>(() => host.Client.GetPageAsync(host.Connection, upstream.ReviewsUrl, ct));
 
@@ -207,7 +199,7 @@ public sealed class AccMalformedResponseTests
             },
             null,
             ct);
-        await using var host = AccTestHost.Start(upstream.Connection, Settings);
+        await using var host = AccTestHost.Start(upstream.Connection, HostileUpstream.ShortBounds);
 
         var clock = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<AccApiException>(() => host.Client.GetPageAsync(host.Connection, upstream.ReviewsUrl, ct));

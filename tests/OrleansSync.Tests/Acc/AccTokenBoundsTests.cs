@@ -7,14 +7,6 @@ namespace OrleansSync.Tests.Acc;
 /// <summary>A token call that stalls holds no caller beyond the bounds, and a caller that gives up leaves it to the others.</summary>
 public sealed class AccTokenBoundsTests
 {
-    private static readonly Dictionary<string, string> Settings = new()
-    {
-        ["BodyTimeout"] = "00:00:00.500",
-        ["MalformedRetries"] = "2",
-        ["MaxRetries"] = "1",
-        ["AttemptTimeout"] = "00:00:02",
-    };
-
     [Fact]
     public async Task GetTokenAsync_TokenBodyStalls_EveryCallerFailsWithinBoundSharingOneCall()
     {
@@ -31,7 +23,7 @@ public sealed class AccTokenBoundsTests
                 await server!.StallAsync(context);
             },
             ct);
-        await using var host = AccTestHost.Start(upstream.Connection, Settings);
+        await using var host = AccTestHost.Start(upstream.Connection, HostileUpstream.ShortBounds);
 
         var clock = Stopwatch.StartNew();
         var callers = Enumerable.Range(0, 8).Select(_ => host.Tokens.GetTokenAsync(host.Connection, ct).AsTask()).ToList();
@@ -99,7 +91,7 @@ public sealed class AccTokenBoundsTests
                 ? HostileUpstream.WriteJsonAsync(context, """{"token_type":"Bearer"}""")
                 : server!.GoodTokenAsync(context),
             ct);
-        await using var host = AccTestHost.Start(upstream.Connection, new Dictionary<string, string>(Settings) { ["MalformedRetries"] = "0" });
+        await using var host = AccTestHost.Start(upstream.Connection, new Dictionary<string, string>(HostileUpstream.ShortBounds) { ["MalformedRetries"] = "0" });
 
         var error = await Assert.ThrowsAsync<AccMalformedResponseException>(async () => await host.Tokens.GetTokenAsync(host.Connection, ct));
         var token = await host.Tokens.GetTokenAsync(host.Connection, ct);

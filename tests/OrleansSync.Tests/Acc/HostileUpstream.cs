@@ -20,6 +20,15 @@ namespace OrleansSync.Tests.Acc;
 /// </summary>
 internal sealed class HostileUpstream : IAsyncDisposable
 {
+    /// <summary>Connector settings ("OrleansSync:Acc" keys) that give up on a hostile answer within seconds: 0.5 s per body, two malformed retries, one retry by status.</summary>
+    public static readonly IReadOnlyDictionary<string, string> ShortBounds = new Dictionary<string, string>
+    {
+        ["BodyTimeout"] = "00:00:00.500",
+        ["MalformedRetries"] = "2",
+        ["MaxRetries"] = "1",
+        ["AttemptTimeout"] = "00:00:02",
+    };
+
     public const string TokenEndpoint = "POST /authentication/v2/token";
     public const string ReviewsPath = "/construction/reviews/v1/projects/p1/reviews";
     public const string ReviewsEndpoint = "GET " + ReviewsPath;

@@ -84,16 +84,9 @@ public sealed class SiloKillDuringSyncTests(ITestOutputHelper output)
 
     private static async Task<List<TaskView>?> ChildTasksAsync(IClusterClient client, string projectId, int minimumPages, CancellationToken ct)
     {
-        var run = (await client.GetGrain<Projects.IProjectGrain>(projectId).GetAsync(ct))?.CurrentRun;
-        var views = new List<TaskView>();
-        foreach (var task in run?.Tasks.Where(static t => t.Stream is "review_versions" or "review_progress") ?? [])
-        {
-            if (await client.GetGrain<ISyncTaskGrain>(task.TaskId).GetAsync(ct) is { } view && view.Progress.Pages >= minimumPages)
-            {
-                views.Add(view);
-            }
-        }
-
+        var views = (await SyncDriver.CurrentTasksAsync(client, projectId, ct))
+            .Where(t => t.Spec.Stream is "review_versions" or "review_progress" && t.Progress.Pages >= minimumPages)
+            .ToList();
         return views.Count == 2 ? views : null;
     }
 }
