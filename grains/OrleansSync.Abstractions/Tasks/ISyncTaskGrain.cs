@@ -21,4 +21,22 @@ public interface ISyncTaskGrain : IGrainWithStringKey
     /// <summary>Stops a running task; it ends Cancelled with its checkpoint kept.</summary>
     [Alias("Cancel")]
     Task<TaskView?> CancelAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stops the task at the next page boundary, keeping its checkpoint; it stays <see cref="SyncTaskStatus.Paused"/>
+    /// until resumed. Throws <see cref="InvalidRequestException"/> for a task that is not queued, running or waiting.
+    /// </summary>
+    [Alias("Pause")]
+    Task<TaskView?> PauseAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Continues a paused task from its checkpoint. Throws <see cref="InvalidRequestException"/> for a task that is not paused.</summary>
+    [Alias("Resume")]
+    Task<TaskView?> ResumeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs a failed task again from its checkpoint (its breaker closed, its attempts counted on). Throws
+    /// <see cref="InvalidRequestException"/> for a task that has not failed.
+    /// </summary>
+    [Alias("Retry")]
+    Task<TaskView?> RetryAsync(CancellationToken cancellationToken = default);
 }

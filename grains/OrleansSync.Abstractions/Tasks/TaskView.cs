@@ -16,6 +16,8 @@ namespace OrleansSync.Tasks;
 /// <param name="Breaker">Its circuit breaker.</param>
 /// <param name="NextAttemptAt">While <see cref="SyncTaskStatus.Waiting"/>: when it calls upstream again.</param>
 /// <param name="HungRestarts">Times the watchdog found it without progress and restarted it from its checkpoint.</param>
+/// <param name="RecordsPerSecond">Its recent rate (over its last pages), while it runs.</param>
+/// <param name="Eta">When it should end at <paramref name="RecordsPerSecond"/>, where its total is known.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSync.Tasks.TaskView")]
 public sealed record class TaskView(
     [property: Id(0)] SyncTaskSpec Spec,
@@ -30,7 +32,12 @@ public sealed record class TaskView(
     [property: Id(9)] long Sequence,
     [property: Id(10)] BreakerView? Breaker = null,
     [property: Id(11)] DateTimeOffset? NextAttemptAt = null,
-    [property: Id(12)] int HungRestarts = 0)
+    [property: Id(12)] int HungRestarts = 0,
+    [property: Id(13)] double? RecordsPerSecond = null,
+    [property: Id(14)] DateTimeOffset? Eta = null)
 {
     public bool IsTerminal => Status.IsTerminal();
+
+    /// <summary>0–100 where the total is known; 100 once succeeded.</summary>
+    public double? Percent => Status == SyncTaskStatus.Succeeded ? 100.0 : Progress.Percent;
 }
