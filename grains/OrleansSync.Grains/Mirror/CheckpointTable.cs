@@ -3,44 +3,80 @@ using OrleansSync.Pipeline;
 
 namespace OrleansSync.Mirror;
 
-/// <summary><c>sync.checkpoints</c>: where each stream of a project is. Never moved backwards within a run.</summary>
+/// <summary>
+/// <c>sync.checkpoints</c>: where each stream of a project is, and the counters of the task that got it there.
+/// Never moved backwards within a run.
+/// </summary>
 internal static class CheckpointTable
 {
     // A new run starts wherever it likes; within a run, only a later position lands. Comparing run ids as text would
     // trust silo clocks, so an older run's write is told apart only by its position within its own run.
+    // Counters add up while the same task writes, and start again from the page when another task takes over.
     private const string UpsertSql = """
-        INSERT INTO sync.checkpoints AS t (project_id, stream, task_id, run_id, position, cursor, updated_at)
-        VALUES (@project_id, @stream, @task_id, @run_id, @position, @cursor, @now)
+        INSERT INTO sync.checkpoints AS t (project_id, stream, task_id, run_id, position, cursor, updated_at,
+            task_pages, task_records_read, task_inserted, task_updated, task_unchanged, task_dead_lettered,
+            task_calls, task_throttled, task_total)
+        VALUES (@project_id, @stream, @task_id, @run_id, @position, @cursor, @now,
+            @pages, @records_read, @inserted, @updated, @unchanged, @dead_lettered, @calls, @throttled, @total)
         ON CONFLICT (project_id, stream, scope) DO UPDATE SET
             task_id = excluded.task_id,
             run_id = excluded.run_id,
             position = excluded.position,
             cursor = excluded.cursor,
-            updated_at = excluded.updated_at
+            updated_at = excluded.updated_at,
+            task_pages = excluded.task_pages + CASE WHEN t.task_id = excluded.task_id THEN t.task_pages ELSE 0 END,
+            task_records_read = excluded.task_records_read + CASE WHEN t.task_id = excluded.task_id THEN t.task_records_read ELSE 0 END,
+            task_inserted = excluded.task_inserted + CASE WHEN t.task_id = excluded.task_id THEN t.task_inserted ELSE 0 END,
+            task_updated = excluded.task_updated + CASE WHEN t.task_id = excluded.task_id THEN t.task_updated ELSE 0 END,
+            task_unchanged = excluded.task_unchanged + CASE WHEN t.task_id = excluded.task_id THEN t.task_unchanged ELSE 0 END,
+            task_dead_lettered = excluded.task_dead_lettered + CASE WHEN t.task_id = excluded.task_id THEN t.task_dead_lettered ELSE 0 END,
+            task_calls = excluded.task_calls + CASE WHEN t.task_id = excluded.task_id THEN t.task_calls ELSE 0 END,
+            task_throttled = excluded.task_throttled + CASE WHEN t.task_id = excluded.task_id THEN t.task_throttled ELSE 0 END,
+            task_total = COALESCE(excluded.task_total, CASE WHEN t.task_id = excluded.task_id THEN t.task_total END)
         WHERE t.run_id IS DISTINCT FROM excluded.run_id OR t.position < excluded.position
         """;
 
     private const string ReadSql = """
-        SELECT task_id, run_id, position, cursor::text FROM sync.checkpoints
-        WHERE project_id = @project_id AND stream = @stream AND scope = ''
+        SELECT task_id, run_id, position, cursor::text,
+               task_pages, task_records_read, task_inserted, task_updated, task_unchanged, task_dead_lettered,
+               task_calls, task_throttled, task_total
+          FROM sync.checkpoints
+         WHERE project_id = @project_id AND stream = @stream AND scope = ''
         """;
 
-    /// <summary>The upsert; it affects no row when the stored checkpoint of the same run is at or past this one.</summary>
-    public static NpgsqlBatchCommand Upsert(Checkpoint checkpoint, DateTimeOffset now) => new(UpsertSql)
+    /// <summary>
+    /// The upsert of <paramref name="checkpoint"/>, counting its page with what it did to the mirror
+    /// (<paramref name="landed"/>); it affects no row when the stored checkpoint of the same run is at or past this one.
+    /// </summary>
+    public static NpgsqlCommand Upsert(Checkpoint checkpoint, PageWriteResult landed, DateTimeOffset now)
     {
-        Parameters =
+        var tally = checkpoint.Tally;
+        return new NpgsqlCommand(UpsertSql)
         {
-            SqlParameters.Text("project_id", ProjectIds.Normalize(checkpoint.ProjectId)),
-            SqlParameters.Text("stream", checkpoint.Stream),
-            SqlParameters.Text("task_id", checkpoint.TaskId),
-            SqlParameters.Text("run_id", checkpoint.RunId),
-            SqlParameters.Bigint("position", checkpoint.Position),
-            SqlParameters.Jsonb("cursor", checkpoint.CursorJson),
-            SqlParameters.Timestamp("now", now),
-        },
-    };
+            Parameters =
+            {
+                SqlParameters.Text("project_id", ProjectIds.Normalize(checkpoint.ProjectId)),
+                SqlParameters.Text("stream", checkpoint.Stream),
+                SqlParameters.Text("task_id", checkpoint.TaskId),
+                SqlParameters.Text("run_id", checkpoint.RunId),
+                SqlParameters.Bigint("position", checkpoint.Position),
+                SqlParameters.Jsonb("cursor", checkpoint.CursorJson),
+                SqlParameters.Timestamp("now", now),
+                SqlParameters.Bigint("pages", tally.Pages),
+                SqlParameters.Bigint("records_read", tally.RecordsRead),
+                SqlParameters.Bigint("inserted", landed.Inserted),
+                SqlParameters.Bigint("updated", landed.Updated),
+                SqlParameters.Bigint("unchanged", landed.Unchanged),
+                SqlParameters.Bigint("dead_lettered", landed.DeadLettered),
+                SqlParameters.Bigint("calls", tally.Calls),
+                SqlParameters.Bigint("throttled", tally.Throttled),
+                SqlParameters.NullableBigint("total", tally.TotalRecords),
+            },
+        };
+    }
 
-    public static async Task<Checkpoint?> ReadAsync(NpgsqlDataSource dataSource, string projectId, string stream, CancellationToken cancellationToken)
+    public static async Task<(Checkpoint Checkpoint, TaskCounters Counters)?> ReadAsync(
+        NpgsqlDataSource dataSource, string projectId, string stream, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(ReadSql);
         command.Parameters.Add(SqlParameters.Text("project_id", projectId));
@@ -52,6 +88,18 @@ internal static class CheckpointTable
         }
 
         var taskId = await reader.IsDBNullAsync(0, cancellationToken) ? string.Empty : reader.GetString(0);
-        return new Checkpoint(projectId, stream, taskId, reader.GetString(1), reader.GetInt64(2), reader.GetString(3));
+        var checkpoint = new Checkpoint(projectId, stream, taskId, reader.GetString(1), reader.GetInt64(2), reader.GetString(3));
+        var counters = new TaskCounters(
+            taskId,
+            reader.GetInt64(4),
+            reader.GetInt64(5),
+            reader.GetInt64(6),
+            reader.GetInt64(7),
+            reader.GetInt64(8),
+            reader.GetInt64(9),
+            reader.GetInt64(10),
+            reader.GetInt64(11),
+            await reader.IsDBNullAsync(12, cancellationToken) ? null : reader.GetInt64(12));
+        return (checkpoint, counters);
     }
 }

@@ -23,7 +23,7 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         var page = WorkflowRecords.Map(records);
         var now = timeProvider.GetUtcNow();
         var upsert = page.Rows.Count == 0 ? null : WorkflowTable.Upsert(projectId, page.Rows, now);
-        var written = await UpsertPageAsync(projectId, StreamNames.Workflows, taskId, upsert, page.DeadLetters, checkpoint, now, cancellationToken);
+        var written = await UpsertPageAsync(projectId, StreamNames.Workflows, taskId, upsert, page.Valid, page.DeadLetters, checkpoint, now, cancellationToken);
         return Report(StreamNames.Workflows, projectId, taskId, written.ToResult(page.Valid, page.DeadLetters.Count));
     }
 
@@ -35,7 +35,7 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         var page = ReviewRecords.Map(records);
         var now = timeProvider.GetUtcNow();
         var upsert = page.Rows.Count == 0 ? null : ReviewTable.Upsert(projectId, page.Rows, now);
-        var written = await UpsertPageAsync(projectId, StreamNames.Reviews, taskId, upsert, page.DeadLetters, checkpoint, now, cancellationToken);
+        var written = await UpsertPageAsync(projectId, StreamNames.Reviews, taskId, upsert, page.Valid, page.DeadLetters, checkpoint, now, cancellationToken);
         var result = Report(StreamNames.Reviews, projectId, taskId, written.ToResult(page.Valid, page.DeadLetters.Count));
         return new ReviewPageWriteResult(result, written.Changed);
     }
@@ -71,12 +71,19 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         };
 
         List<NpgsqlBatchCommand> commands = [ReviewChildTables.Lock(stream, projectId, reviewId), replace];
-        var guard = AddBookkeeping(commands, projectId, stream, taskId, deadLetters, checkpoint, now);
-        var (applied, inserted, updated, removed) = await PageTransaction.RunAsync(dataSource, commands, guard, static async (reader, ct) =>
-        {
-            await reader.NextResultAsync(ct); // past the lock's result
-            return await ReviewChildTables.ReadAsync(reader, ct);
-        }, cancellationToken);
+        AddDeadLetters(commands, projectId, stream, taskId, deadLetters, now);
+        var (applied, inserted, updated, removed) = await PageTransaction.RunAsync(
+            dataSource,
+            commands,
+            checkpoint,
+            static async (reader, ct) =>
+            {
+                await reader.NextResultAsync(ct); // past the lock's result
+                return await ReviewChildTables.ReadAsync(reader, ct);
+            },
+            written => new PageWriteResult(written.Inserted, written.Updated, valid - written.Inserted - written.Updated, deadLetters.Count),
+            now,
+            cancellationToken);
 
         if (applied)
         {
@@ -103,7 +110,7 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         // The dead letter's identity is its raw text: naming the review and endpoint keeps two reviews' failures apart.
         var raw = JsonSerializer.Serialize(new { reviewId, endpoint, reason = StorableText.Clean(reason) });
         var deadLetter = new DeadLetter(reviewId, raw, $"review {reviewId}: {reason}");
-        await UpsertPageAsync(projectId, stream, taskId, null, [deadLetter], checkpoint, timeProvider.GetUtcNow(), cancellationToken);
+        await UpsertPageAsync(projectId, stream, taskId, null, 0, [deadLetter], checkpoint, timeProvider.GetUtcNow(), cancellationToken);
         return Report(stream, projectId, taskId, new PageWriteResult(0, 0, 0, 1));
     }
 
@@ -116,8 +123,16 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         string projectId, string stream, bool all, string? afterReviewId, int limit, CancellationToken cancellationToken) =>
         ReviewChildQueries.NeedingChildrenAsync(dataSource, ProjectIds.Normalize(projectId), stream, all, afterReviewId, limit, cancellationToken);
 
+    /// <summary>How many reviews after <paramref name="afterReviewId"/> <see cref="ReviewsNeedingChildrenAsync"/> would return in all.</summary>
+    public Task<long> CountReviewsNeedingChildrenAsync(string projectId, string stream, bool all, string? afterReviewId, CancellationToken cancellationToken) =>
+        ReviewChildQueries.CountNeedingChildrenAsync(dataSource, ProjectIds.Normalize(projectId), stream, all, afterReviewId, cancellationToken);
+
     /// <summary>The checkpoint of a project's stream, or null when none was written.</summary>
-    public Task<Checkpoint?> ReadCheckpointAsync(string projectId, string stream, CancellationToken cancellationToken)
+    public async Task<Checkpoint?> ReadCheckpointAsync(string projectId, string stream, CancellationToken cancellationToken) =>
+        (await ReadCheckpointWithCountersAsync(projectId, stream, cancellationToken))?.Checkpoint;
+
+    /// <summary>The checkpoint of a project's stream with the counters of the task that wrote it, or null when none was written.</summary>
+    public Task<(Checkpoint Checkpoint, TaskCounters Counters)?> ReadCheckpointWithCountersAsync(string projectId, string stream, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(stream);
         return CheckpointTable.ReadAsync(dataSource, ProjectIds.Normalize(projectId), stream, cancellationToken);
@@ -131,8 +146,8 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpoint.Stream);
-        var upsert = CheckpointTable.Upsert(checkpoint, timeProvider.GetUtcNow());
-        await PageTransaction.RunAsync(dataSource, [upsert], (checkpoint, upsert), static (_, _) => Task.FromResult(true), cancellationToken);
+        await PageTransaction.RunAsync(
+            dataSource, [], checkpoint, static (_, _) => Task.FromResult(true), static _ => PageWriteResult.Empty, timeProvider.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>Checks the arguments every page write shares; returns the project id without its <c>b.</c> prefix.</summary>
@@ -149,38 +164,43 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         return normalized;
     }
 
-    /// <summary>Adds the page's dead letters and checkpoint; returns the checkpoint's upsert for the stale-page guard.</summary>
-    private static (Checkpoint, NpgsqlBatchCommand)? AddBookkeeping(
-        List<NpgsqlBatchCommand> commands, string projectId, string stream, string taskId, IReadOnlyList<DeadLetter> deadLetters, Checkpoint? checkpoint, DateTimeOffset now)
+    /// <summary>Adds the page's dead letters, if any.</summary>
+    private static void AddDeadLetters(
+        List<NpgsqlBatchCommand> commands, string projectId, string stream, string taskId, IReadOnlyList<DeadLetter> deadLetters, DateTimeOffset now)
     {
         if (DeadLetterTable.Upsert(projectId, stream, taskId, deadLetters, now) is { } deadLetterUpsert)
         {
             commands.Add(deadLetterUpsert);
         }
-
-        if (checkpoint is null)
-        {
-            return null;
-        }
-
-        var upsert = CheckpointTable.Upsert(checkpoint, now);
-        commands.Add(upsert);
-        return (checkpoint, upsert);
     }
 
     private async Task<UpsertedRows> UpsertPageAsync(
-        string projectId, string stream, string taskId, NpgsqlBatchCommand? upsert, IReadOnlyList<DeadLetter> deadLetters, Checkpoint? checkpoint, DateTimeOffset now, CancellationToken cancellationToken)
+        string projectId,
+        string stream,
+        string taskId,
+        NpgsqlBatchCommand? upsert,
+        int valid,
+        IReadOnlyList<DeadLetter> deadLetters,
+        Checkpoint? checkpoint,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         // The upsert goes first: its RETURNING rows are the first result the reader sees.
         List<NpgsqlBatchCommand> commands = upsert is null ? [] : [upsert];
-        var guard = AddBookkeeping(commands, projectId, stream, taskId, deadLetters, checkpoint, now);
-        if (commands.Count == 0)
+        AddDeadLetters(commands, projectId, stream, taskId, deadLetters, now);
+        if (commands.Count == 0 && checkpoint is null)
         {
             return UpsertedRows.None;
         }
 
-        return await PageTransaction.RunAsync<UpsertedRows>(
-            dataSource, commands, guard, upsert is null ? static (_, _) => Task.FromResult(UpsertedRows.None) : UpsertedRows.ReadAsync, cancellationToken);
+        return await PageTransaction.RunAsync<UpsertedRows?>(
+            dataSource,
+            commands,
+            checkpoint,
+            async (reader, ct) => upsert is null ? UpsertedRows.None : await UpsertedRows.ReadAsync(reader, ct),
+            rows => (rows ?? UpsertedRows.None).ToResult(valid, deadLetters.Count),
+            now,
+            cancellationToken) ?? UpsertedRows.None;
     }
 
     private PageWriteResult Report(string stream, string projectId, string taskId, PageWriteResult result)

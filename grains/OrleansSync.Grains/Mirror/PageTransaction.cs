@@ -4,29 +4,35 @@ using OrleansSync.Pipeline;
 namespace OrleansSync.Mirror;
 
 /// <summary>
-/// Runs a page's statements (records, dead letters, checkpoint) as one batch in one transaction: one round trip for
-/// all of them, one for the commit. Any failure rolls back the whole page, its checkpoint included.
+/// Runs a page's statements (records, dead letters) as one batch in one transaction, then its checkpoint with the
+/// task's counters (which need the batch's counts), then the commit. Any failure rolls back the whole page, its
+/// checkpoint and counters included.
 /// </summary>
 internal static class PageTransaction
 {
     /// <param name="dataSource">Where to write.</param>
     /// <param name="commands">The page's statements; <paramref name="read"/> sees the reader on the first one's result.</param>
-    /// <param name="checkpoint">The page's checkpoint and its upsert (one of <paramref name="commands"/>), if any: when the upsert lands no row, the page is stale and rolls back.</param>
+    /// <param name="checkpoint">The page's checkpoint, if any: when its upsert lands no row, the page is stale and rolls back.</param>
     /// <param name="read">Reads what the statements return; the remaining results are drained (and their errors raised) after it.</param>
+    /// <param name="landed">What the page did to the mirror, from what <paramref name="read"/> returned: the checkpoint counts it.</param>
+    /// <param name="now">The checkpoint's time.</param>
     /// <param name="cancellationToken">Cancels the page; nothing of it commits.</param>
     /// <exception cref="StaleCheckpointException">The stored checkpoint of the same run is at or past this one.</exception>
     public static async Task<TResult> RunAsync<TResult>(
         NpgsqlDataSource dataSource,
         IReadOnlyList<NpgsqlBatchCommand> commands,
-        (Checkpoint Checkpoint, NpgsqlBatchCommand Upsert)? checkpoint,
+        Checkpoint? checkpoint,
         Func<NpgsqlDataReader, CancellationToken, Task<TResult>> read,
+        Func<TResult, PageWriteResult> landed,
+        DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        TResult result;
-        await using (var batch = new NpgsqlBatch(connection, transaction))
+        var result = default(TResult)!;
+        if (commands.Count > 0)
         {
+            await using var batch = new NpgsqlBatch(connection, transaction);
             foreach (var command in commands)
             {
                 batch.BatchCommands.Add(command);
@@ -40,10 +46,16 @@ internal static class PageTransaction
             }
         }
 
-        if (checkpoint is { } guarded && guarded.Upsert.RecordsAffected == 0)
+        if (checkpoint is not null)
         {
-            // Disposing the transaction uncommitted rolls the page back.
-            throw new StaleCheckpointException(guarded.Checkpoint);
+            await using var upsert = CheckpointTable.Upsert(checkpoint, landed(result), now);
+            upsert.Connection = connection;
+            upsert.Transaction = transaction;
+            if (await upsert.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                // Disposing the transaction uncommitted rolls the page back.
+                throw new StaleCheckpointException(checkpoint);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -15,6 +15,9 @@ internal static class SqlParameters
 
     public static NpgsqlParameter Bigint(string name, long value) => new NpgsqlParameter<long>(name, NpgsqlDbType.Bigint) { TypedValue = value };
 
+    public static NpgsqlParameter NullableBigint(string name, long? value) =>
+        new(name, NpgsqlDbType.Bigint) { Value = value is { } v ? v : DBNull.Value };
+
     public static NpgsqlParameter Boolean(string name, bool value) => new NpgsqlParameter<bool>(name, NpgsqlDbType.Boolean) { TypedValue = value };
 
     /// <summary>A timestamptz; Npgsql writes only UTC DateTimeOffsets to it.</summary>

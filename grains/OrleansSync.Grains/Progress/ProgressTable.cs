@@ -40,6 +40,12 @@ public sealed class ProgressTable(NpgsqlDataSource dataSource)
             consecutive_failures = v.Breaker?.ConsecutiveFailures ?? 0,
             next_attempt_at = v.NextAttemptAt,
             hung_restarts = v.HungRestarts,
+            kind = v.Spec.Kind.ToString().ToLowerInvariant(),
+            percent = v.Percent,
+            eta = v.Eta,
+            records_per_second = v.RecordsPerSecond,
+            errors = v.Errors.Select(static e => new { at = e.At, attempt = e.Attempt, message = StorableText.Clean(e.Message) }),
+            backfill_id = v.Spec.BackfillId,
             silo = v.Silo,
             started_at = v.StartedAt,
             updated_at = v.UpdatedAt,
@@ -49,16 +55,19 @@ public sealed class ProgressTable(NpgsqlDataSource dataSource)
             INSERT INTO sync.progress AS p (task_id, project_id, stream, run_id, status, progress_seq, pages, records_read,
                 records_inserted, records_updated, records_unchanged, records_dead_lettered, total_records, upstream_calls,
                 attempts, last_error, silo, started_at, updated_at, finished_at,
-                throttled, breaker, consecutive_failures, next_attempt_at, hung_restarts)
+                throttled, breaker, consecutive_failures, next_attempt_at, hung_restarts,
+                kind, percent, eta, records_per_second, errors, backfill_id)
             SELECT task_id, project_id, stream, run_id, status, progress_seq, pages, records_read,
                    records_inserted, records_updated, records_unchanged, records_dead_lettered, total_records, upstream_calls,
                    attempts, last_error, silo, started_at, updated_at, finished_at,
-                   throttled, breaker, consecutive_failures, next_attempt_at, hung_restarts
+                   throttled, breaker, consecutive_failures, next_attempt_at, hung_restarts,
+                   kind, percent, eta, records_per_second, COALESCE(errors, '[]'::jsonb), backfill_id
               FROM jsonb_to_recordset(@rows) AS r(task_id text, project_id text, stream text, run_id text, status text,
                    progress_seq bigint, pages bigint, records_read bigint, records_inserted bigint, records_updated bigint,
                    records_unchanged bigint, records_dead_lettered bigint, total_records bigint, upstream_calls bigint,
                    attempts integer, last_error text, silo text, started_at timestamptz, updated_at timestamptz, finished_at timestamptz,
-                   throttled bigint, breaker text, consecutive_failures integer, next_attempt_at timestamptz, hung_restarts integer)
+                   throttled bigint, breaker text, consecutive_failures integer, next_attempt_at timestamptz, hung_restarts integer,
+                   kind text, percent double precision, eta timestamptz, records_per_second double precision, errors jsonb, backfill_id text)
             ON CONFLICT (task_id) DO UPDATE SET
                 status = excluded.status, progress_seq = excluded.progress_seq, pages = excluded.pages,
                 records_read = excluded.records_read, records_inserted = excluded.records_inserted,
@@ -68,7 +77,8 @@ public sealed class ProgressTable(NpgsqlDataSource dataSource)
                 silo = excluded.silo, started_at = excluded.started_at, updated_at = excluded.updated_at,
                 finished_at = excluded.finished_at, throttled = excluded.throttled, breaker = excluded.breaker,
                 consecutive_failures = excluded.consecutive_failures, next_attempt_at = excluded.next_attempt_at,
-                hung_restarts = excluded.hung_restarts
+                hung_restarts = excluded.hung_restarts, kind = excluded.kind, percent = excluded.percent, eta = excluded.eta,
+                records_per_second = excluded.records_per_second, errors = excluded.errors, backfill_id = excluded.backfill_id
             WHERE p.progress_seq < excluded.progress_seq
             """);
         command.Parameters.Add(new NpgsqlParameter("rows", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(rows) });

@@ -2,22 +2,29 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OrleansSync.Tasks;
+using OrleansSync.Telemetry;
 
 namespace OrleansSync.Progress;
 
-public sealed partial class ProgressWriterGrain(ProgressTable table, IOptions<ProgressWriterOptions> options, ILogger<ProgressWriterGrain> logger) : Grain, IProgressWriterGrain
+public sealed partial class ProgressWriterGrain(
+    ProgressTable table, SyncMetrics metrics, ILocalSiloDetails silo, TimeProvider time, IOptions<ProgressWriterOptions> options, ILogger<ProgressWriterGrain> logger)
+    : Grain, IProgressWriterGrain
 {
-    private readonly Dictionary<string, TaskView> _pending = new(StringComparer.Ordinal);
-    private int _reportsSinceFlush;
+    private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+    private long _updates;
+    private long _rows;
+    private long _statements;
     private IGrainTimer? _timer;
+
+    private ProgressWriterOptions Options => options.Value;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Not KeepAlive: an idle writer may go; it flushes on the way out.
         _timer = this.RegisterGrainTimer(
-            static (grain, ct) => grain.FlushAsync(ct),
+            static (grain, ct) => grain.WriteDueAsync(all: false, ct),
             this,
-            new GrainTimerCreationOptions { DueTime = options.Value.FlushInterval, Period = options.Value.FlushInterval, Interleave = false, KeepAlive = false });
+            new GrainTimerCreationOptions { DueTime = Options.Tick, Period = Options.Tick, Interleave = false, KeepAlive = false });
         return Task.CompletedTask;
     }
 
@@ -29,29 +36,68 @@ public sealed partial class ProgressWriterGrain(ProgressTable table, IOptions<Pr
 
     public async Task ReportAsync(TaskView view, CancellationToken cancellationToken = default)
     {
-        if (!_pending.TryGetValue(view.Spec.TaskId, out var known) || known.Sequence < view.Sequence)
+        _updates++;
+        metrics.ProgressReceived();
+        var id = view.Spec.TaskId;
+        if (_pending.TryGetValue(id, out var pending))
         {
-            _pending[view.Spec.TaskId] = view;
+            pending.Updates++;
+            if (pending.View.Sequence < view.Sequence)
+            {
+                pending.View = view;
+            }
+        }
+        else
+        {
+            _pending[id] = new Pending(view, time.GetUtcNow());
         }
 
-        _reportsSinceFlush++;
-        if (view.IsTerminal || _reportsSinceFlush >= options.Value.FlushEvery)
+        if (view.IsTerminal)
         {
-            await FlushAsync(cancellationToken);
+            // Never lost: written before the task hears back. Whatever else is due rides in the same statement.
+            await WriteDueAsync(all: false, cancellationToken, mustWrite: id);
         }
     }
 
-    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    public Task FlushAsync(CancellationToken cancellationToken = default) => WriteDueAsync(all: true, cancellationToken);
+
+    public Task<ProgressWriterStats> GetStatsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(new ProgressWriterStats(_updates, _rows, _statements, _pending.Count, silo.Name));
+
+    /// <summary>Writes, in one statement, every row that has N reports or has waited T (or all of them).</summary>
+    private async Task WriteDueAsync(bool all, CancellationToken cancellationToken, string? mustWrite = null)
     {
         if (_pending.Count == 0)
         {
             return;
         }
 
-        var batch = _pending.Values.ToList();
+        var now = time.GetUtcNow();
+        var due = _pending.Values
+            .Where(p => all || p.View.Spec.TaskId == mustWrite || p.Updates >= Options.EveryUpdates || now - p.Since >= Options.FlushInterval)
+            .Select(static p => p.View)
+            .ToList();
+        if (due.Count == 0)
+        {
+            return;
+        }
+
+        await WriteAsync(due, cancellationToken);
+        foreach (var view in due)
+        {
+            // A newer report may have arrived while writing (a terminal report's write interleaves with nothing, but be exact).
+            if (_pending.TryGetValue(view.Spec.TaskId, out var current) && current.View.Sequence == view.Sequence)
+            {
+                _pending.Remove(view.Spec.TaskId);
+            }
+        }
+    }
+
+    private async Task WriteAsync(List<TaskView> batch, CancellationToken cancellationToken)
+    {
         try
         {
-            await table.UpsertAsync(batch, cancellationToken);
+            await UpsertAsync(batch, cancellationToken);
         }
         catch (PostgresException e) when (!e.IsTransient)
         {
@@ -62,7 +108,7 @@ public sealed partial class ProgressWriterGrain(ProgressTable table, IOptions<Pr
             {
                 try
                 {
-                    await table.UpsertAsync([view], cancellationToken);
+                    await UpsertAsync([view], cancellationToken);
                 }
                 catch (PostgresException refused) when (!refused.IsTransient)
                 {
@@ -70,17 +116,24 @@ public sealed partial class ProgressWriterGrain(ProgressTable table, IOptions<Pr
                 }
             }
         }
+    }
 
-        foreach (var view in batch)
-        {
-            // A newer report may have arrived while writing (timer turns interleave with nothing, but be exact).
-            if (_pending.TryGetValue(view.Spec.TaskId, out var current) && current.Sequence == view.Sequence)
-            {
-                _pending.Remove(view.Spec.TaskId);
-            }
-        }
+    private async Task UpsertAsync(IReadOnlyCollection<TaskView> views, CancellationToken cancellationToken)
+    {
+        await table.UpsertAsync(views, cancellationToken);
+        _rows += views.Count;
+        _statements++;
+        metrics.ProgressWritten(views.Count);
+    }
 
-        _reportsSinceFlush = 0;
+    /// <summary>A task's newest unwritten report, how many reports it stands for, and since when the row is behind.</summary>
+    private sealed class Pending(TaskView view, DateTimeOffset since)
+    {
+        public TaskView View { get; set; } = view;
+
+        public int Updates { get; set; } = 1;
+
+        public DateTimeOffset Since { get; } = since;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL refused a progress batch of {Rows} row(s); writing them one by one")]

@@ -53,8 +53,9 @@ public sealed class ListPhaseReader(AccClient acc, TimeProvider time)
                 trail = new AccPageTrail();
             }
 
-            var result = await land(page, run.Checkpoint(position, cursor.ToJson()));
-            yield return new PageLanded(page.Records.Count, page.Calls, page.TotalResults is null ? null : total, result, page.Throttled);
+            var tally = new PageTally(1, page.Records.Count, page.Calls, page.Throttled, page.TotalResults is null ? null : total);
+            var result = await land(page, run.Checkpoint(position, cursor.ToJson()) with { Tally = tally });
+            yield return new PageLanded(tally, result);
         }
     }
 }

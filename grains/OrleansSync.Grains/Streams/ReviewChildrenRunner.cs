@@ -30,6 +30,8 @@ public sealed class ReviewChildrenRunner(string stream, AccClient acc, MirrorWri
         var resumed = saved?.IsUnfinishedRunOf(run) == true ? saved : null;
         var after = resumed?.NextUrl;
         var position = resumed?.Position ?? 0;
+        // The run's whole work, for percent and ETA: what is done, and what is left to visit.
+        var totalPages = position + await mirror.CountReviewsNeedingChildrenAsync(spec.ProjectId, Stream, spec.Full, after, cancellationToken);
         while (true)
         {
             var batch = await mirror.ReviewsNeedingChildrenAsync(spec.ProjectId, Stream, spec.Full, after, options.Value.ChildrenBatch, cancellationToken);
@@ -42,7 +44,7 @@ public sealed class ReviewChildrenRunner(string stream, AccClient acc, MirrorWri
             {
                 position++;
                 var checkpoint = run.Checkpoint(position, new ListCursor(run.RunId, 0, review.ReviewId, false, null, null, 0, position).ToJson());
-                yield return await LandChildrenAsync(run, review, checkpoint, cancellationToken);
+                yield return await LandChildrenAsync(run, review, checkpoint, Math.Max(totalPages, position), cancellationToken);
                 after = review.ReviewId;
             }
         }
@@ -51,7 +53,7 @@ public sealed class ReviewChildrenRunner(string stream, AccClient acc, MirrorWri
         await mirror.WriteCheckpointAsync(run.Checkpoint(position, new ListCursor(run.RunId, 0, after, true, null, null, 0, position).ToJson()), cancellationToken);
     }
 
-    private async Task<PageLanded> LandChildrenAsync(StreamRun run, ReviewStamp review, Checkpoint checkpoint, CancellationToken cancellationToken)
+    private async Task<PageLanded> LandChildrenAsync(StreamRun run, ReviewStamp review, Checkpoint checkpoint, long totalPages, CancellationToken cancellationToken)
     {
         var spec = run.Spec;
         var url = Stream == StreamNames.ReviewVersions
@@ -78,23 +80,24 @@ public sealed class ReviewChildrenRunner(string stream, AccClient acc, MirrorWri
         catch (AccMalformedResponseException e)
         {
             // The endpoint answered, but nothing usable, after the client's retries: one dead letter names the review.
-            return await DeadLetterAsync(run, review, checkpoint, e.Endpoint, e.Message, calls, cancellationToken);
+            return await DeadLetterAsync(run, review, checkpoint with { Tally = new PageTally(1, 0, calls, throttled, null, totalPages) }, e.Endpoint, e.Message, cancellationToken);
         }
         catch (AccPaginationException e)
         {
-            return await DeadLetterAsync(run, review, checkpoint, e.Endpoint, e.Message, calls, cancellationToken);
+            return await DeadLetterAsync(run, review, checkpoint with { Tally = new PageTally(1, 0, calls, throttled, null, totalPages) }, e.Endpoint, e.Message, cancellationToken);
         }
 
+        var tally = new PageTally(1, records.Count, calls, throttled, null, totalPages);
         var written = await mirror.ReplaceReviewChildrenAsync(
-            spec.ProjectId, Stream, review.ReviewId, review.UpdatedAt, records, checkpoint, spec.TaskId, cancellationToken);
-        return new PageLanded(records.Count, calls, null, written, throttled);
+            spec.ProjectId, Stream, review.ReviewId, review.UpdatedAt, records, checkpoint with { Tally = tally }, spec.TaskId, cancellationToken);
+        return new PageLanded(tally, written);
     }
 
     private async Task<PageLanded> DeadLetterAsync(
-        StreamRun run, ReviewStamp review, Checkpoint checkpoint, string endpoint, string reason, int calls, CancellationToken cancellationToken)
+        StreamRun run, ReviewStamp review, Checkpoint checkpoint, string endpoint, string reason, CancellationToken cancellationToken)
     {
         var spec = run.Spec;
         var result = await mirror.DeadLetterReviewChildrenAsync(spec.ProjectId, Stream, review.ReviewId, endpoint, reason, checkpoint, spec.TaskId, cancellationToken);
-        return new PageLanded(0, calls, null, result);
+        return new PageLanded(checkpoint.Tally, result);
     }
 }

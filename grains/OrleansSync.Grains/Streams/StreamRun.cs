@@ -17,10 +17,7 @@ public sealed class StreamRun(SyncTaskSpec spec, AccConnection connection)
     public Checkpoint Checkpoint(long position, string cursorJson) => new(Spec.ProjectId, Spec.Stream, Spec.TaskId, Spec.RunId, position, cursorJson);
 }
 
-/// <summary>One page committed: what was read, what it cost, and what it did to the mirror.</summary>
-/// <param name="RecordsRead">Records in the page.</param>
-/// <param name="Calls">Upstream calls the page took.</param>
-/// <param name="TotalRecords">The stream's expected total so far, where upstream says.</param>
+/// <summary>One page committed: what it held and cost (<see cref="PageTally"/>, committed with it) and what it did to the mirror.</summary>
+/// <param name="Tally">Records read, upstream calls and 429s, upstream's total, the run's expected pages.</param>
 /// <param name="Result">Inserted, updated, unchanged, dead-lettered.</param>
-/// <param name="Throttled">429 answers among <paramref name="Calls"/>.</param>
-public sealed record class PageLanded(int RecordsRead, int Calls, long? TotalRecords, PageWriteResult Result, int Throttled = 0);
+public sealed record class PageLanded(PageTally Tally, PageWriteResult Result);

@@ -1,14 +1,139 @@
+using OrleansSync.Projects;
+
 namespace OrleansSync.Tasks;
 
-/// <summary>Pause, resume and retry, asked for by a user.</summary>
+/// <summary>
+/// Pause, resume and retry, asked for by a user. Pause lets the page in flight land and stops before the next one,
+/// keeping the checkpoint; resume and retry continue from that checkpoint. Each refuses a task in the wrong state,
+/// saying which states it accepts.
+/// </summary>
 public sealed partial class SyncTaskGrain
 {
-    public Task<TaskView?> PauseAsync(CancellationToken cancellationToken = default) =>
-        throw new InvalidRequestException("task pause is not built yet.");
+    private bool _pausing;
 
-    public Task<TaskView?> ResumeAsync(CancellationToken cancellationToken = default) =>
-        throw new InvalidRequestException("task resume is not built yet.");
+    /// <summary>A paused task does not run until resumed: not on activation, not from the watchdog.</summary>
+    private bool MayRun => !state.State.Status.IsTerminal() && state.State.Status != SyncTaskStatus.Paused;
 
-    public Task<TaskView?> RetryAsync(CancellationToken cancellationToken = default) =>
-        throw new InvalidRequestException("task retry is not built yet.");
+    public async Task<TaskView?> PauseAsync(CancellationToken cancellationToken = default)
+    {
+        if (state.State.Spec is not { } spec)
+        {
+            return null;
+        }
+
+        var status = state.State.Status;
+        if (status is not (SyncTaskStatus.Pending or SyncTaskStatus.Queued or SyncTaskStatus.Running or SyncTaskStatus.Waiting) || state.State.CancelRequested)
+        {
+            throw new InvalidRequestException(
+                $"Task {spec.TaskId} is {(state.State.CancelRequested ? "being cancelled" : status.ToText())}: only a pending, queued, running or waiting task can be paused.");
+        }
+
+        _pausing = true;
+        try
+        {
+            if (LoopRunning && _loop is { } loop)
+            {
+                if (status == SyncTaskStatus.Queued)
+                {
+                    // Nothing in flight to let land.
+                    _running?.Cancel();
+                }
+                else if (await Task.WhenAny(loop, Task.Delay(Options.PauseGrace, time, cancellationToken)) != loop)
+                {
+                    // The page in flight is taking too long: drop it (its transaction rolls back; resume fetches it again).
+                    _running?.Cancel();
+                }
+
+                await loop;
+            }
+
+            if (MayRun)
+            {
+                // It was waiting for a retry or a probe, or the run stopped before it could record the pause.
+                await EnterPausedAsync();
+            }
+        }
+        finally
+        {
+            _pausing = false;
+        }
+
+        return View();
+    }
+
+    public Task<TaskView?> ResumeAsync(CancellationToken cancellationToken = default)
+    {
+        if (state.State.Spec is not { } spec)
+        {
+            return Task.FromResult<TaskView?>(null);
+        }
+
+        if (state.State.Status != SyncTaskStatus.Paused)
+        {
+            throw new InvalidRequestException($"Task {spec.TaskId} is {state.State.Status.ToText()}: only a paused task can be resumed.");
+        }
+
+        // The run records Running (and where it runs) as it starts, from the checkpoint.
+        state.State.Status = SyncTaskStatus.Pending;
+        ScheduleRun(TimeSpan.Zero);
+        return Task.FromResult<TaskView?>(View());
+    }
+
+    public async Task<TaskView?> RetryAsync(CancellationToken cancellationToken = default)
+    {
+        if (state.State.Spec is not { } spec)
+        {
+            return null;
+        }
+
+        if (state.State.Status != SyncTaskStatus.Failed)
+        {
+            throw new InvalidRequestException($"Task {spec.TaskId} is {state.State.Status.ToText()}: only a failed task can be retried.");
+        }
+
+        if (spec.BackfillId is null
+            && await GrainFactory.GetGrain<IProjectGrain>(spec.ProjectId).GetAsync(cancellationToken) is { CurrentRun: { } run }
+            && run.Tasks.Any(t => t.Stream == spec.Stream && t.TaskId != spec.TaskId && !t.Status.IsTerminal()))
+        {
+            throw new InvalidRequestException(
+                $"Project {spec.ProjectId} is running {spec.Stream} in run {run.RunId}: a project never runs two tasks of one stream at once. Retry task {spec.TaskId} after that run ends.");
+        }
+
+        var s = state.State;
+        var before = (s.FinishedAt, s.ProjectNotified, s.Attempts, s.Breaker);
+        s.Status = SyncTaskStatus.Pending;
+        s.FinishedAt = null;
+        s.ProjectNotified = false;
+        s.CancelRequested = false;
+        s.NextAttemptAt = null;
+        s.Attempts++;
+        s.Breaker = new Resilience.BreakerState();
+        try
+        {
+            await this.RegisterOrUpdateReminder(WatchdogReminder, Options.WatchdogPeriod, Options.WatchdogPeriod, cancellationToken);
+            Touch();
+            await PersistAsync(cancellationToken);
+        }
+        catch
+        {
+            s.Status = SyncTaskStatus.Failed;
+            (s.FinishedAt, s.ProjectNotified, s.Attempts, s.Breaker) = before;
+            throw;
+        }
+
+        ScheduleRun(TimeSpan.Zero);
+        return View();
+    }
+
+    /// <summary>Records the pause: nothing runs or is armed until <see cref="ResumeAsync"/>.</summary>
+    private async Task EnterPausedAsync()
+    {
+        _nextRun?.Dispose();
+        _nextRun = null;
+        _rate.Reset();
+        state.State.Status = SyncTaskStatus.Paused;
+        state.State.NextAttemptAt = null;
+        await PersistAndReportAsync(CancellationToken.None);
+        LogInformationPaused(logger, state.State.Spec!.TaskId, state.State.Progress.Pages);
+    }
 }

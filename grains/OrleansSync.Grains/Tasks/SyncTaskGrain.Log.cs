@@ -31,4 +31,7 @@ public sealed partial class SyncTaskGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} breaker {Transition}; next probe {NextProbe:u}")]
     private static partial void LogInformationBreaker(ILogger logger, string taskId, BreakerTransition transition, DateTimeOffset? nextProbe);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} paused after {Pages} page(s); its checkpoint is kept")]
+    private static partial void LogInformationPaused(ILogger logger, string taskId, long pages);
 }

@@ -28,6 +28,12 @@ public sealed partial class SyncTaskGrain
                 return;
             }
 
+            if (_pausing)
+            {
+                await EnterPausedAsync();
+                return;
+            }
+
             var now = time.GetUtcNow();
             if (!CircuitBreaker.TryAttempt(state.State.Breaker, now, out var probe))
             {
@@ -44,11 +50,20 @@ public sealed partial class SyncTaskGrain
             state.State.Status = SyncTaskStatus.Running;
             state.State.NextAttemptAt = null;
             state.State.Silo = silo.Name;
+            await AdoptCommittedCountersAsync(cancellationToken);
+            _rate.Reset();
+            _rate.Add(time.GetUtcNow(), state.State.Progress);
             await PersistAndReportAsync(cancellationToken);
 
             await foreach (var page in runner.RunAsync(new StreamRun(spec, connection), cancellationToken))
             {
                 await OnPageLandedAsync(page);
+                if (_pausing)
+                {
+                    // At a page boundary: the checkpoint holds everything that landed.
+                    await EnterPausedAsync();
+                    return;
+                }
             }
 
             _databaseFailures = 0;
@@ -85,6 +100,10 @@ public sealed partial class SyncTaskGrain
         {
             await FinishAsync(SyncTaskStatus.Cancelled, "Cancelled by request.");
         }
+        else if (_pausing)
+        {
+            await EnterPausedAsync();
+        }
         else if (_hung)
         {
             _hung = false;
@@ -92,24 +111,51 @@ public sealed partial class SyncTaskGrain
         }
     }
 
+    /// <summary>
+    /// A page committed, its counters with it: count it in memory and tell the progress writer. The grain state is not
+    /// written: after a silo death the next run takes the counters its checkpoint committed.
+    /// </summary>
     private async Task OnPageLandedAsync(PageLanded page)
     {
         metrics.PageLanded(state.State.Spec!.Stream, page);
-        _lastProgressAt = time.GetUtcNow();
+        var now = time.GetUtcNow();
+        _lastProgressAt = now;
         _databaseFailures = 0;
         BreakerMoved(CircuitBreaker.RecordSuccess(state.State.Breaker));
-        var p = state.State.Progress;
+        var (p, tally, result) = (state.State.Progress, page.Tally, page.Result);
         state.State.Progress = new TaskProgress(
-            p.Pages + 1,
-            p.RecordsRead + page.RecordsRead,
-            p.Inserted + page.Result.Inserted,
-            p.Updated + page.Result.Updated,
-            p.Unchanged + page.Result.Unchanged,
-            p.DeadLettered + page.Result.DeadLettered,
-            page.TotalRecords ?? p.TotalRecords,
-            p.Calls + page.Calls,
-            p.Throttled + page.Throttled);
-        await PersistAndReportAsync(CancellationToken.None);
+            p.Pages + tally.Pages,
+            p.RecordsRead + tally.RecordsRead,
+            p.Inserted + result.Inserted,
+            p.Updated + result.Updated,
+            p.Unchanged + result.Unchanged,
+            p.DeadLettered + result.DeadLettered,
+            tally.TotalRecords ?? p.TotalRecords,
+            p.Calls + tally.Calls,
+            p.Throttled + tally.Throttled,
+            tally.TotalPages ?? p.TotalPages);
+        _rate.Add(now, state.State.Progress);
+        await ReportAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Takes the counters this task's last checkpoint committed when they are ahead of the state's (pages landed after
+    /// the state was last written, by an activation that died). Calls made by attempts that landed nothing stay as counted.
+    /// </summary>
+    private async Task AdoptCommittedCountersAsync(CancellationToken cancellationToken)
+    {
+        var spec = state.State.Spec!;
+        if (await mirror.ReadCheckpointWithCountersAsync(spec.ProjectId, spec.Stream, cancellationToken) is not { Counters: var c } || c.TaskId != spec.TaskId)
+        {
+            return;
+        }
+
+        var p = state.State.Progress;
+        if (c.Pages > p.Pages)
+        {
+            state.State.Progress = new TaskProgress(
+                c.Pages, c.RecordsRead, c.Inserted, c.Updated, c.Unchanged, c.DeadLettered, c.TotalRecords ?? p.TotalRecords, Math.Max(c.Calls, p.Calls), Math.Max(c.Throttled, p.Throttled), p.TotalPages);
+        }
     }
 
     /// <summary>Decides what a failed run means: fail now, wait for a retry or a probe, or wait for PostgreSQL.</summary>
@@ -273,12 +319,19 @@ public sealed partial class SyncTaskGrain
         }
     }
 
+    /// <summary>A status change: written to the grain state, then reported.</summary>
     private async Task PersistAndReportAsync(CancellationToken cancellationToken)
     {
         Touch();
         await PersistAsync(cancellationToken);
-        var view = View();
-        await GrainFactory.GetGrain<IProgressWriterGrain>(ProgressBuckets.For(view.Spec.TaskId)).ReportAsync(view, cancellationToken);
+        await GrainFactory.GetGrain<IProgressWriterGrain>(ProgressBuckets.For(state.State.Spec!.TaskId)).ReportAsync(View(), cancellationToken);
+    }
+
+    /// <summary>Progress within a status: reported only; the progress writer coalesces it.</summary>
+    private async Task ReportAsync(CancellationToken cancellationToken)
+    {
+        Touch();
+        await GrainFactory.GetGrain<IProgressWriterGrain>(ProgressBuckets.For(state.State.Spec!.TaskId)).ReportAsync(View(), cancellationToken);
     }
 
     /// <summary>Every change of what the task reports gets a new sequence, so its progress row never goes back.</summary>

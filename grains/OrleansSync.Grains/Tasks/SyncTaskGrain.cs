@@ -9,8 +9,9 @@ using OrleansSync.Telemetry;
 namespace OrleansSync.Tasks;
 
 /// <summary>
-/// Runs one stream of one project in the background of its activation (<see cref="RunAsync"/>), persisting progress
-/// after every landed page. Failed runs are retried from the checkpoint; consecutive failures open the task's circuit
+/// Runs one stream of one project in the background of its activation (<see cref="RunAsync"/>). Each landed page goes
+/// to the progress writer; the task's counters commit with the page's checkpoint, and its grain state is written only
+/// when its status changes. Failed runs are retried from the checkpoint; consecutive failures open the task's circuit
 /// breaker, and while it is open the task waits and calls nothing. A reminder (the watchdog) re-activates the task
 /// on another silo if its silo dies; a heartbeat restarts it when it hangs and publishes how it ended until the
 /// project has heard.
@@ -18,6 +19,7 @@ namespace OrleansSync.Tasks;
 public sealed partial class SyncTaskGrain(
     [PersistentState("task", GrainStorage.Name)] IPersistentState<SyncTaskState> state,
     IEnumerable<IStreamRunner> runners,
+    Mirror.MirrorWriter mirror,
     SyncMetrics metrics,
     ILocalSiloDetails silo,
     TimeProvider time,
@@ -35,6 +37,7 @@ public sealed partial class SyncTaskGrain(
 
     private SyncTaskOptions Options => options.Value;
 
+    private readonly ProgressRate _rate = new();
     private bool _inLoop;
 
     // Set by the loop itself from its first line: RunAsync runs synchronously before StartLoop has its Task.
@@ -42,8 +45,10 @@ public sealed partial class SyncTaskGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State is { Spec: not null } s && !s.Status.IsTerminal())
+        if (state.State is { Spec: not null } s && MayRun)
         {
+            // Reports between status changes are not persisted: a new activation's reports rank above all of them.
+            s.Sequence = ((s.Sequence >> 32) + 1) << 32;
             LogInformationResuming(logger, s.Spec.TaskId, silo.Name);
             metrics.BreakerObserved(s.Spec.TaskId, s.Breaker.Phase);
             ResumeRun();
@@ -99,7 +104,7 @@ public sealed partial class SyncTaskGrain(
         }
 
         // Idempotent, and it completes a start whose first call failed after persisting: the run must be going.
-        if (!state.State.Status.IsTerminal() && !LoopRunning && _nextRun is null)
+        if (MayRun && !LoopRunning && _nextRun is null)
         {
             ResumeRun();
         }
@@ -160,7 +165,7 @@ public sealed partial class SyncTaskGrain(
                 await PublishTerminalAsync();
             }
         }
-        else if (!LoopRunning && _nextRun is null && !_stale)
+        else if (MayRun && !LoopRunning && _nextRun is null && !_stale)
         {
             ResumeRun();
         }
@@ -269,5 +274,7 @@ public sealed partial class SyncTaskGrain(
         state.State.Sequence,
         CircuitBreaker.View(state.State.Breaker, Options.Breaker),
         state.State.NextAttemptAt,
-        state.State.HungRestarts);
+        state.State.HungRestarts,
+        state.State.Status == SyncTaskStatus.Running ? _rate.RecordsPerSecond : null,
+        state.State.Status == SyncTaskStatus.Running ? _rate.Eta(time.GetUtcNow(), state.State.Progress) : null);
 }

@@ -43,6 +43,10 @@ public sealed class SyncTaskOptions
     [Range(1, 1000)]
     public int KeptErrors { get; set; } = 10;
 
+    /// <summary>How long a pause waits for the page in flight to land before dropping it (it is fetched again on resume).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan PauseGrace { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often a live task checks itself (hung, unpublished end): often enough to notice a hang in time.</summary>
     public TimeSpan HeartbeatPeriod => HungAfter / 4 < TimeSpan.FromMinutes(1) ? HungAfter / 4 : TimeSpan.FromMinutes(1);
 

@@ -20,6 +20,9 @@ public sealed class SyncMetrics
     private readonly Counter<long> _failedAttempts;
     private readonly Counter<long> _tasksFinished;
     private readonly Counter<long> _hung;
+    private readonly Counter<long> _progressUpdates;
+    private readonly Counter<long> _progressRows;
+    private readonly Counter<long> _progressStatements;
     private readonly Counter<long> _stale;
     private readonly Counter<long> _breakerTransitions;
 
@@ -37,6 +40,9 @@ public sealed class SyncMetrics
         _hung = meter.CreateCounter<long>("orleanssync.tasks.hung", "{task}", "Running tasks the watchdog found without progress and restarted from their checkpoint.");
         _stale = meter.CreateCounter<long>("orleanssync.tasks.stale_activations", "{activation}", "Task activations that found their state or checkpoint written by another activation, and stopped.");
         _breakerTransitions = meter.CreateCounter<long>("orleanssync.breaker.transitions", "{transition}", "Circuit breaker transitions, by owner (task, project) and transition.");
+        _progressUpdates = meter.CreateCounter<long>("orleanssync.progress.updates", "{update}", "Task progress updates the progress writers received.");
+        _progressRows = meter.CreateCounter<long>("orleanssync.progress.rows_written", "{row}", "sync.progress rows the progress writers wrote.");
+        _progressStatements = meter.CreateCounter<long>("orleanssync.progress.statements", "{statement}", "Statements the progress writers sent to PostgreSQL.");
         meter.CreateObservableGauge("orleanssync.breakers", ObserveBreakers, "{task}", "Live task activations on this silo by breaker phase.");
     }
 
@@ -44,11 +50,19 @@ public sealed class SyncMetrics
     {
         var tag = new KeyValuePair<string, object?>("stream", stream);
         _pages.Add(1, tag);
-        _calls.Add(page.Calls, tag);
+        _calls.Add(page.Tally.Calls, tag);
         Add(stream, "inserted", page.Result.Inserted);
         Add(stream, "updated", page.Result.Updated);
         Add(stream, "unchanged", page.Result.Unchanged);
         Add(stream, "dead_lettered", page.Result.DeadLettered);
+    }
+
+    public void ProgressReceived() => _progressUpdates.Add(1);
+
+    public void ProgressWritten(int rows)
+    {
+        _progressRows.Add(rows);
+        _progressStatements.Add(1);
     }
 
     public void AttemptFailed(string stream, FailureKind kind) =>
