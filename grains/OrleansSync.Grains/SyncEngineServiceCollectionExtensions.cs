@@ -6,6 +6,7 @@ using OrleansSync.Mirror;
 using OrleansSync.Pipeline;
 using OrleansSync.Progress;
 using OrleansSync.Projects;
+using OrleansSync.Retention;
 using OrleansSync.Streams;
 using OrleansSync.Tasks;
 using OrleansSync.Telemetry;
@@ -41,6 +42,9 @@ public static class SyncEngineServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProgressWriterOptions>, ProgressWriterOptionsValidator>());
         services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StreamOptions>, StreamOptionsValidator>());
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
+        services.AddHostedService<RetentionStarter>();
         return services;
     }
 }

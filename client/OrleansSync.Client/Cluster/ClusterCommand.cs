@@ -4,11 +4,15 @@ using OrleansSync.Client.Cli;
 using OrleansSync.Client.Tasks;
 using Orleans.Runtime.Placement;
 using OrleansSync.Diagnostics;
+using OrleansSync.Progress;
 using Spectre.Console;
 
 namespace OrleansSync.Client.Cluster;
 
-/// <summary><c>orleanssync cluster</c>: the silos membership knows of, their running tasks, and optionally a probe through each.</summary>
+/// <summary>
+/// <c>orleanssync cluster</c>: the silos membership knows of, their running tasks, the progress writers' counters, and
+/// optionally a probe through each silo.
+/// </summary>
 public static class ClusterCommand
 {
     private static readonly Option<bool> AllOption = new("--all") { Description = "Include silos declared dead." };
@@ -46,14 +50,15 @@ public static class ClusterCommand
                 h.Status == SiloStatus.Active ? running.GetValueOrDefault(h.SiloName) : 0))
             .ToList();
 
+        var writers = await ProgressWritersAsync(connection.Client, cancellationToken);
         var probes = context.Parse.GetValue(CheckOption) ? await ProbeAsync(connection.Client, hosts, cancellationToken) : null;
         if (context.Output.Json)
         {
-            context.Output.WriteJson(new { silos, probes });
+            context.Output.WriteJson(new { silos, progressWriters = writers, probes });
         }
         else
         {
-            Render(context.Output.Console, silos, probes);
+            Render(context.Output.Console, silos, writers, probes);
         }
 
         return probes is null || probes.All(static p => p.Ok) ? ExitCodes.Ok : ExitCodes.SyncFailed;
@@ -91,7 +96,20 @@ public static class ClusterCommand
         return probes;
     }
 
-    private static void Render(IAnsiConsole console, List<SiloView> silos, List<ProbeView>? probes)
+    /// <summary>Each progress writer's counters since it activated, and their sum.</summary>
+    private static async Task<ProgressWritersView> ProgressWritersAsync(IClusterClient client, CancellationToken cancellationToken)
+    {
+        var writers = new List<ProgressWriterStats>();
+        for (var bucket = 0; bucket < ProgressBuckets.Count; bucket++)
+        {
+            writers.Add(await client.GetGrain<IProgressWriterGrain>(bucket).GetStatsAsync(cancellationToken));
+        }
+
+        return new ProgressWritersView(
+            writers.Sum(static w => w.Updates), writers.Sum(static w => w.RowsWritten), writers.Sum(static w => w.Statements), writers.Sum(static w => w.Pending), writers);
+    }
+
+    private static void Render(IAnsiConsole console, List<SiloView> silos, ProgressWritersView writers, List<ProbeView>? probes)
     {
         var table = new Table().AddColumns("Silo", "Name", "Status", "Gateway", "Tasks", "Started (UTC)", "Alive (UTC)");
         foreach (var silo in silos)
@@ -104,6 +122,9 @@ public static class ClusterCommand
         }
 
         console.Write(table);
+        console.MarkupLine(Markup.Escape(string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"progress writers: {writers.Updates} updates received, {writers.RowsWritten} rows written in {writers.Statements} statements, {writers.Pending} pending")));
         if (probes is null)
         {
             return;
@@ -119,6 +140,8 @@ public static class ClusterCommand
 
     private sealed record class SiloView(
         string Address, string SiloAddress, string Name, string HostName, string Status, int GatewayPort, DateTimeOffset StartTime, DateTimeOffset IAmAliveTime, long RunningTasks);
+
+    private sealed record class ProgressWritersView(long Updates, long RowsWritten, long Statements, int Pending, List<ProgressWriterStats> Writers);
 
     private sealed record class ProbeView(string Key, bool Ok, string TargetSilo, string? SiloName, long? Writes, double Milliseconds, string? Error);
 }

@@ -19,6 +19,25 @@ internal static class DeadLetterTable
             reason = excluded.reason
         """;
 
+    // A record that lands resolves the open dead letters of its key: they stay for the record, and retention cleans them.
+    private const string ResolveSql = """
+        UPDATE sync.dead_letters SET resolved_at = @now
+        WHERE project_id = @project_id AND stream = @stream AND resolved_at IS NULL AND record_key = ANY(@record_keys)
+        """;
+
+    /// <summary>Marks resolved the open dead letters of records that have now landed; null when no record landed.</summary>
+    public static NpgsqlBatchCommand? Resolve(string projectId, string stream, IReadOnlyList<string> landedKeys, DateTimeOffset now) =>
+        landedKeys.Count == 0 ? null : new NpgsqlBatchCommand(ResolveSql)
+        {
+            Parameters =
+            {
+                SqlParameters.Text("project_id", projectId),
+                SqlParameters.Text("stream", stream),
+                SqlParameters.Timestamp("now", now),
+                SqlParameters.TextArray("record_keys", landedKeys, static k => k),
+            },
+        };
+
     /// <summary>The upsert of a page's dead letters, or null when it has none.</summary>
     public static NpgsqlBatchCommand? Upsert(string projectId, string stream, string taskId, IReadOnlyList<DeadLetter> deadLetters, DateTimeOffset now)
     {

@@ -23,7 +23,8 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         var page = WorkflowRecords.Map(records);
         var now = timeProvider.GetUtcNow();
         var upsert = page.Rows.Count == 0 ? null : WorkflowTable.Upsert(projectId, page.Rows, now);
-        var written = await UpsertPageAsync(projectId, StreamNames.Workflows, taskId, upsert, page.Valid, page.DeadLetters, checkpoint, now, cancellationToken);
+        var resolve = DeadLetterTable.Resolve(projectId, StreamNames.Workflows, [.. page.Rows.Select(static r => r.WorkflowId)], now);
+        var written = await UpsertPageAsync(projectId, StreamNames.Workflows, taskId, upsert, resolve, page.Valid, page.DeadLetters, checkpoint, now, cancellationToken);
         return Report(StreamNames.Workflows, projectId, taskId, written.ToResult(page.Valid, page.DeadLetters.Count));
     }
 
@@ -35,7 +36,8 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         var page = ReviewRecords.Map(records);
         var now = timeProvider.GetUtcNow();
         var upsert = page.Rows.Count == 0 ? null : ReviewTable.Upsert(projectId, page.Rows, now);
-        var written = await UpsertPageAsync(projectId, StreamNames.Reviews, taskId, upsert, page.Valid, page.DeadLetters, checkpoint, now, cancellationToken);
+        var resolve = DeadLetterTable.Resolve(projectId, StreamNames.Reviews, [.. page.Rows.Select(static r => r.ReviewId)], now);
+        var written = await UpsertPageAsync(projectId, StreamNames.Reviews, taskId, upsert, resolve, page.Valid, page.DeadLetters, checkpoint, now, cancellationToken);
         var result = Report(StreamNames.Reviews, projectId, taskId, written.ToResult(page.Valid, page.DeadLetters.Count));
         return new ReviewPageWriteResult(result, written.Changed);
     }
@@ -70,7 +72,8 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
             _ => throw new ArgumentOutOfRangeException(nameof(stream), stream, "Children are review_versions or review_progress."),
         };
 
-        List<NpgsqlBatchCommand> commands = [ReviewChildTables.Lock(stream, projectId, reviewId), replace];
+        // The review's children landed: an earlier dead letter naming the review (its endpoint answered garbage) is resolved.
+        List<NpgsqlBatchCommand> commands = [ReviewChildTables.Lock(stream, projectId, reviewId), replace, DeadLetterTable.Resolve(projectId, stream, [reviewId], now)!];
         AddDeadLetters(commands, projectId, stream, taskId, deadLetters, now);
         var (applied, inserted, updated, removed) = await PageTransaction.RunAsync(
             dataSource,
@@ -110,7 +113,7 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         // The dead letter's identity is its raw text: naming the review and endpoint keeps two reviews' failures apart.
         var raw = JsonSerializer.Serialize(new { reviewId, endpoint, reason = StorableText.Clean(reason) });
         var deadLetter = new DeadLetter(reviewId, raw, $"review {reviewId}: {reason}");
-        await UpsertPageAsync(projectId, stream, taskId, null, 0, [deadLetter], checkpoint, timeProvider.GetUtcNow(), cancellationToken);
+        await UpsertPageAsync(projectId, stream, taskId, null, null, 0, [deadLetter], checkpoint, timeProvider.GetUtcNow(), cancellationToken);
         return Report(stream, projectId, taskId, new PageWriteResult(0, 0, 0, 1));
     }
 
@@ -179,6 +182,7 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         string stream,
         string taskId,
         NpgsqlBatchCommand? upsert,
+        NpgsqlBatchCommand? resolve,
         int valid,
         IReadOnlyList<DeadLetter> deadLetters,
         Checkpoint? checkpoint,
@@ -187,6 +191,11 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
     {
         // The upsert goes first: its RETURNING rows are the first result the reader sees.
         List<NpgsqlBatchCommand> commands = upsert is null ? [] : [upsert];
+        if (resolve is not null)
+        {
+            commands.Add(resolve);
+        }
+
         AddDeadLetters(commands, projectId, stream, taskId, deadLetters, now);
         if (commands.Count == 0 && checkpoint is null)
         {

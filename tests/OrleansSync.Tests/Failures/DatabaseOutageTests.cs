@@ -54,6 +54,12 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             TimeSpan.FromSeconds(30),
             "every task's terminal progress row",
             ct);
+        // The final rows are right: what each task counted, committed with its checkpoints.
+        var counted = await cluster.Database.ListAsync(
+            "SELECT task_id, pages, records_read FROM sync.progress WHERE run_id = @r", static r => (TaskId: r.GetString(0), Pages: r.GetInt64(1), Read: r.GetInt64(2)), ct, ("r", run.RunId));
+        Assert.All(counted, row => Assert.Equal(
+            tasks.Where(t => t.Spec.TaskId == row.TaskId).Select(static t => (t.Spec.TaskId, t.Progress.Pages, t.Progress.RecordsRead)).Single(), row));
+        Assert.Equal(differences.ExpectedReviews, tasks.Single(static t => t.Spec.Stream == "reviews").Progress.RecordsRead);
         var history = await cluster.Database.ScalarAsync<string>("SELECT status FROM sync.runs WHERE run_id = @r", ct, ("r", run.RunId));
         Assert.Equal("succeeded", history);
         // The outage spent no upstream attempt: no task failed a run for it.

@@ -38,6 +38,24 @@ public sealed class DeadLetterTests
     }
 
     [Fact]
+    public async Task WriteReviews_DeadLetteredRecordLandsLater_ItsDeadLetterIsResolvedAndOthersStayOpen()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var test = await MirrorTest.CreateAsync(ct);
+        await test.Writer.WriteReviewsAsync(ProjectId, MalformedPage(), null, TaskId, ct);
+        test.Clock.Now += TimeSpan.FromMinutes(5);
+
+        // Review 4 comes back well-formed (and newer): it lands, and its dead letter is resolved.
+        var fixedReview = await test.Writer.WriteReviewsAsync(ProjectId, [Review(4, "2024-11-08T10:00:00.000Z").ToElement()], null, TaskId, ct);
+
+        Assert.Equal(1, fixedReview.Page.Inserted);
+        var resolved = await test.Database.ListAsync(
+            "SELECT record_key, resolved_at FROM sync.dead_letters WHERE resolved_at IS NOT NULL", static r => (Key: r.GetString(0), At: r.GetFieldValue<DateTimeOffset>(1)), ct);
+        Assert.Equal([(ReviewId(4), test.Clock.Now)], resolved);
+        Assert.Equal(5, await test.Database.ScalarAsync<long>("SELECT count(*) FROM sync.dead_letters WHERE resolved_at IS NULL", ct));
+    }
+
+    [Fact]
     public async Task WriteReviews_SameMalformedPageTwice_BumpsOccurrences()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -80,6 +80,22 @@ public sealed class SiloKillDuringSyncTests(ITestOutputHelper output)
         // One call per review, plus at most the one page each task had in flight when its silo died.
         Assert.InRange(versionCalls, differences.ExpectedReviews, differences.ExpectedReviews + 1);
         Assert.InRange(progressCalls, differences.ExpectedReviews, differences.ExpectedReviews + 1);
+
+        // Counters committed with the checkpoints: exact after the kill, in the grain and in sync.progress.
+        foreach (var (stream, table) in new[] { ("review_versions", "acc.review_versions"), ("review_progress", "acc.review_progress") })
+        {
+            var task = tasks.Single(t => t.Spec.Stream == stream);
+            var mirrored = await cluster.Database.ScalarAsync<long>($"SELECT count(*) FROM {table} WHERE project_id = @p", ct, ("p", projectId));
+            Assert.Equal(differences.ExpectedReviews, task.Progress.Pages);
+            Assert.Equal(mirrored, task.Progress.RecordsRead);
+            Assert.Equal(mirrored, task.Progress.Inserted);
+            var row = await cluster.Database.ListAsync(
+                "SELECT pages, records_read, records_inserted FROM sync.progress WHERE task_id = @t",
+                static r => (Pages: r.GetInt64(0), Read: r.GetInt64(1), Inserted: r.GetInt64(2)),
+                ct,
+                ("t", task.Spec.TaskId));
+            Assert.Equal((task.Progress.Pages, mirrored, mirrored), row.Single());
+        }
     }
 
     private static async Task<List<TaskView>?> ChildTasksAsync(IClusterClient client, string projectId, int minimumPages, CancellationToken ct)

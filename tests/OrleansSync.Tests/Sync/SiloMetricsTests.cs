@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using OrleansSync.Emulator;
 using OrleansSync.Tasks;
@@ -24,8 +25,26 @@ public sealed partial class SiloMetricsTests
             (_, tasks) = await SyncDriver.SyncToEndAsync(connection.Client, projectId, full: false, ct);
         }
 
+        // The progress writers' counters, as `cluster --json` shows them once nothing is pending.
+        var writers = await Eventually.ValueAsync(
+            async () =>
+            {
+                var shown = await Infrastructure.Cli.RunAsync(cluster.CliEnvironment(), ct, "cluster", "--json");
+                var json = JsonDocument.Parse(shown.StdOut).RootElement.GetProperty("progressWriters").Clone();
+                return json.GetProperty("pending").GetInt32() == 0 ? new[] { json } : null;
+            },
+            TimeSpan.FromSeconds(30),
+            "the progress writers to have nothing pending",
+            ct);
         using var http = new HttpClient();
         var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{cluster.Silos[0].HttpPort}/metrics"), ct);
+
+        var written = writers[0];
+        var updates = written.GetProperty("updates").GetInt64();
+        Assert.True(updates >= tasks.Sum(static t => t.Progress.Pages), $"{updates} progress updates for {tasks.Sum(static t => t.Progress.Pages)} pages");
+        Assert.Equal(updates, SampleSum(text, "orleanssync_progress_updates_total"));
+        Assert.Equal(written.GetProperty("rowsWritten").GetInt64(), SampleSum(text, "orleanssync_progress_rows_written_total"));
+        Assert.Equal(written.GetProperty("statements").GetInt64(), SampleSum(text, "orleanssync_progress_statements_total"));
 
         var reviews = tasks.Single(static t => t.Spec.Stream == "reviews").Progress;
         Assert.Equal(reviews.Inserted, Sample(text, "orleanssync_records_total", "reviews", "inserted"));

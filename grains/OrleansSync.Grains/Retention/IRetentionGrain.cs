@@ -1,0 +1,21 @@
+namespace OrleansSync.Retention;
+
+/// <summary>
+/// The cluster's one cleaner (key 0) of <c>sync.progress</c>, <c>sync.runs</c> and resolved <c>sync.dead_letters</c>:
+/// a reminder runs it every <see cref="RetentionOptions.Period"/>, so it survives any silo's loss.
+/// </summary>
+[Alias("OrleansSync.Retention.IRetentionGrain")]
+public interface IRetentionGrain : IGrainWithIntegerKey
+{
+    /// <summary>Registers the reminder when it does not exist yet; every silo calls it as it starts.</summary>
+    [Alias("Ensure")]
+    Task EnsureScheduledAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes what is older than <see cref="RetentionOptions.Keep"/> now.</summary>
+    [Alias("Clean")]
+    Task<RetentionResult> CleanAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Rows one cleaning deleted, by table.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansSync.Retention.RetentionResult")]
+public sealed record class RetentionResult([property: Id(0)] long Progress, [property: Id(1)] long Runs, [property: Id(2)] long DeadLetters);

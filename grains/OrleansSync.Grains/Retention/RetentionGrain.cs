@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace OrleansSync.Retention;
+
+/// <summary>
+/// Deletes finished bookkeeping past its keep time: progress rows of tasks that ended, runs that ended (skipped ticks
+/// included), and dead letters whose record has since landed. Open work and unresolved dead letters are never touched.
+/// </summary>
+public sealed partial class RetentionGrain(NpgsqlDataSource dataSource, TimeProvider time, IOptions<RetentionOptions> options, ILogger<RetentionGrain> logger)
+    : Grain, IRetentionGrain, IRemindable
+{
+    private const string Reminder = "retention";
+
+    private const string CleanSql = """
+        DELETE FROM sync.progress WHERE finished_at < @cutoff AND status IN ('succeeded', 'failed', 'cancelled');
+        DELETE FROM sync.runs WHERE finished_at < @cutoff AND status <> 'running';
+        DELETE FROM sync.dead_letters WHERE resolved_at < @cutoff;
+        """;
+
+    public async Task EnsureScheduledAsync(CancellationToken cancellationToken = default)
+    {
+        // Registered once: re-registering on every silo start would push the next cleaning out each time.
+        if (await this.GetReminder(Reminder, cancellationToken) is null)
+        {
+            var period = options.Value.Period;
+            await this.RegisterOrUpdateReminder(Reminder, period, period, cancellationToken);
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status) => await CleanAsync(CancellationToken.None);
+
+    public async Task<RetentionResult> CleanAsync(CancellationToken cancellationToken = default)
+    {
+        var cutoff = time.GetUtcNow() - options.Value.Keep;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var sql in CleanSql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(sql) { Parameters = { new NpgsqlParameter<DateTimeOffset>("cutoff", cutoff.ToUniversalTime()) } });
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        var result = new RetentionResult(batch.BatchCommands[0].RecordsAffected, batch.BatchCommands[1].RecordsAffected, batch.BatchCommands[2].RecordsAffected);
+        LogInformationCleaned(logger, cutoff, result.Progress, result.Runs, result.DeadLetters);
+        return result;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted what finished before {Cutoff:u}: {Progress} progress row(s), {Runs} run(s), {DeadLetters} resolved dead letter(s)")]
+    private static partial void LogInformationCleaned(ILogger logger, DateTimeOffset cutoff, long progress, long runs, long deadLetters);
+}

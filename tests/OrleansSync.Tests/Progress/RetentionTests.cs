@@ -1,0 +1,46 @@
+using OrleansSync.Retention;
+using OrleansSync.Tests.Infrastructure;
+
+namespace OrleansSync.Tests.Progress;
+
+/// <summary>Retention deletes finished progress, finished runs and resolved dead letters past the keep time, and nothing else.</summary>
+public sealed class RetentionTests
+{
+    [Fact]
+    public async Task Clean_DeletesOnlyFinishedAndResolvedRowsOlderThanKeep()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct, new Dictionary<string, string?> { ["OrleansSync:Retention:Keep"] = "7.00:00:00" });
+        var database = cluster.Database;
+        await database.ScalarAsync<int>("""
+            INSERT INTO sync.progress (task_id, project_id, stream, status, started_at, updated_at, finished_at) VALUES
+                ('old-done', 'p', 'reviews', 'succeeded', now() - interval '9 days', now() - interval '9 days', now() - interval '9 days'),
+                ('old-failed', 'p', 'reviews', 'failed', now() - interval '9 days', now() - interval '9 days', now() - interval '8 days'),
+                ('recent-done', 'p', 'reviews', 'succeeded', now() - interval '2 days', now() - interval '2 days', now() - interval '2 days'),
+                ('old-paused', 'p', 'reviews', 'paused', now() - interval '9 days', now() - interval '9 days', NULL);
+            INSERT INTO sync.runs (run_id, project_id, kind, trigger, status, started_at, finished_at) VALUES
+                ('old-run', 'p', 'sync', 'cli', 'succeeded', now() - interval '9 days', now() - interval '9 days'),
+                ('old-skip', 'p', 'sync', 'schedule', 'skipped', now() - interval '9 days', now() - interval '9 days'),
+                ('recent-run', 'p', 'sync', 'cli', 'failed', now() - interval '1 day', now() - interval '1 day'),
+                ('old-running', 'p', 'sync', 'cli', 'running', now() - interval '9 days', NULL);
+            INSERT INTO sync.dead_letters (project_id, stream, record_key, raw, raw_sha256, reason, first_seen_at, last_seen_at, resolved_at) VALUES
+                ('p', 'reviews', 'r1', '{}', 'a', 'bad', now() - interval '20 days', now() - interval '20 days', now() - interval '9 days'),
+                ('p', 'reviews', 'r2', '{}', 'b', 'bad', now() - interval '20 days', now() - interval '20 days', NULL),
+                ('p', 'reviews', 'r3', '{}', 'c', 'bad', now() - interval '20 days', now() - interval '20 days', now() - interval '1 day');
+            SELECT 1;
+            """, ct);
+
+        var result = await cluster.Client.GetGrain<IRetentionGrain>(0).CleanAsync(ct);
+
+        Assert.Equal(new RetentionResult(2, 2, 1), result);
+        Assert.Equal(["old-paused", "recent-done"], await database.ListAsync("SELECT task_id FROM sync.progress ORDER BY task_id", static r => r.GetString(0), ct));
+        Assert.Equal(["old-running", "recent-run"], await database.ListAsync("SELECT run_id FROM sync.runs ORDER BY run_id", static r => r.GetString(0), ct));
+        Assert.Equal(["r2", "r3"], await database.ListAsync("SELECT record_key FROM sync.dead_letters ORDER BY record_key", static r => r.GetString(0), ct));
+        // Every silo makes sure the cleaning is scheduled.
+        await Eventually.UntilAsync(
+            async () => await database.ScalarAsync<long>("SELECT count(*) FROM orleansreminderstable WHERE remindername = 'retention'", ct) == 1,
+            TimeSpan.FromSeconds(30),
+            "the retention reminder",
+            ct);
+    }
+}
