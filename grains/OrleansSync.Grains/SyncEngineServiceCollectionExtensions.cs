@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansSync.Acc;
+using OrleansSync.Backfills;
 using OrleansSync.Mirror;
 using OrleansSync.Pipeline;
 using OrleansSync.Progress;
@@ -28,6 +29,9 @@ public static class SyncEngineServiceCollectionExtensions
             services.AddSingleton<IStreamRunner>(sp => ActivatorUtilities.CreateInstance<ReviewChildrenRunner>(sp, stream));
         }
 
+        services.AddSingleton<IStreamRunner, BackfillDayRunner>();
+        services.AddSingleton<BackfillHistory>();
+
         services.AddMetrics();
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<RunHistory>();
@@ -41,6 +45,8 @@ public static class SyncEngineServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProgressWriterOptions>, ProgressWriterOptionsValidator>());
         services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StreamOptions>, StreamOptionsValidator>());
+        services.AddOptions<BackfillOptions>().BindConfiguration(BackfillOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackfillOptions>, BackfillOptionsValidator>());
         return services;
     }
 }

@@ -117,10 +117,15 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         ReviewChildQueries.NeedingChildrenAsync(dataSource, ProjectIds.Normalize(projectId), stream, all, afterReviewId, limit, cancellationToken);
 
     /// <summary>The checkpoint of a project's stream, or null when none was written.</summary>
-    public Task<Checkpoint?> ReadCheckpointAsync(string projectId, string stream, CancellationToken cancellationToken)
+    public Task<Checkpoint?> ReadCheckpointAsync(string projectId, string stream, CancellationToken cancellationToken) =>
+        ReadCheckpointAsync(projectId, stream, scope: "", cancellationToken);
+
+    /// <summary>The checkpoint of a project's stream in <paramref name="scope"/> (<c>""</c> the live one), or null when none was written.</summary>
+    public Task<Checkpoint?> ReadCheckpointAsync(string projectId, string stream, string scope, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(stream);
-        return CheckpointTable.ReadAsync(dataSource, ProjectIds.Normalize(projectId), stream, cancellationToken);
+        ArgumentNullException.ThrowIfNull(scope);
+        return CheckpointTable.ReadAsync(dataSource, ProjectIds.Normalize(projectId), stream, scope, cancellationToken);
     }
 
     /// <summary>
