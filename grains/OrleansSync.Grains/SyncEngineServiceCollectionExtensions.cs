@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansSync.Acc;
+using OrleansSync.Backfills;
 using OrleansSync.Mirror;
 using OrleansSync.Pipeline;
 using OrleansSync.Progress;
@@ -29,6 +30,9 @@ public static class SyncEngineServiceCollectionExtensions
             services.AddSingleton<IStreamRunner>(sp => ActivatorUtilities.CreateInstance<ReviewChildrenRunner>(sp, stream));
         }
 
+        services.AddSingleton<IStreamRunner, BackfillDayRunner>();
+        services.AddSingleton<BackfillHistory>();
+
         services.AddMetrics();
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<RunHistory>();
@@ -45,6 +49,8 @@ public static class SyncEngineServiceCollectionExtensions
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
         services.AddHostedService<RetentionStarter>();
+        services.AddOptions<BackfillOptions>().BindConfiguration(BackfillOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackfillOptions>, BackfillOptionsValidator>());
         return services;
     }
 }

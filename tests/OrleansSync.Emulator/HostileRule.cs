@@ -9,8 +9,15 @@ namespace OrleansSync.Emulator;
 /// <param name="Kind">What goes wrong.</param>
 /// <param name="ReviewId">For <see cref="HostileTarget.Versions"/> and <see cref="HostileTarget.Progress"/>: only this review's calls.</param>
 /// <param name="Times">How many calls to spoil; null for every matching call.</param>
-public sealed record HostileRule(HostileTarget Target, HostileKind Kind, string? ReviewId = null, int? Times = null)
+/// <param name="Query">
+/// For <see cref="HostileTarget.Reviews"/> and <see cref="HostileTarget.Workflows"/>: only calls whose query string,
+/// unescaped, contains this text (e.g. one day's <c>filter[updatedAt]</c>).
+/// </param>
+public sealed record HostileRule(HostileTarget Target, HostileKind Kind, string? ReviewId = null, int? Times = null, string? Query = null)
 {
+    /// <summary>The query string a rule's <see cref="Query"/> is looked for in: unescaped, without the leading '?'.</summary>
+    internal static string QueryOf(HttpRequest request) => Uri.UnescapeDataString(request.QueryString.Value?.TrimStart('?') ?? string.Empty);
+
     internal IEnumerable<string> Validate()
     {
         if (!Enum.IsDefined(Target))
@@ -36,6 +43,16 @@ public sealed record HostileRule(HostileTarget Target, HostileKind Kind, string?
         if (ReviewId is { Length: 0 })
         {
             yield return "reviewId must not be empty";
+        }
+
+        if (Query is not null && Target is not (HostileTarget.Reviews or HostileTarget.Workflows))
+        {
+            yield return "query narrows only the reviews and workflows targets";
+        }
+
+        if (Query is { Length: 0 })
+        {
+            yield return "query must not be empty";
         }
 
         if (Times is < 1)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OrleansSync.Client.Backfills;
 using OrleansSync.Client.Cluster;
 using OrleansSync.Client.Database;
 using OrleansSync.Client.DeadLetters;
@@ -20,6 +21,7 @@ public static class OrleansSyncCli
             ClusterCommand.Create(),
             ProjectCommand.Create(),
             SyncCommand.Create(),
+            BackfillCommand.Create(),
             TaskCommand.Create(),
             DeadLetterCommand.Create(),
         };

@@ -22,9 +22,10 @@ public sealed partial class AccClient
 
     /// <summary>
     /// Reviews, archived or not (ACC hides archived ones unless asked), optionally only those updated at or after
-    /// <paramref name="updatedSince"/>; in sequenceId order, which mutations never reorder.
+    /// <paramref name="updatedSince"/> (and before <paramref name="updatedBefore"/>, exclusive); in sequenceId order,
+    /// which mutations never reorder.
     /// </summary>
-    public Uri ReviewsUrl(AccConnection connection, string projectId, bool archived, DateTimeOffset? updatedSince)
+    public Uri ReviewsUrl(AccConnection connection, string projectId, bool archived, DateTimeOffset? updatedSince, DateTimeOffset? updatedBefore = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var query = $"reviews?filter[archived]={(archived ? "true" : "false")}";
@@ -33,6 +34,18 @@ public sealed partial class AccClient
             // Milliseconds truncate, so the range starts at or before the mark: an overlap, never a gap.
             var start = since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
             query += $"&filter[updatedAt]={Uri.EscapeDataString(start)}..";
+        }
+
+        if (updatedBefore is { } before)
+        {
+            if (updatedSince is null)
+            {
+                query += "&filter[updatedAt]=..";
+            }
+
+            // ACC's end is inclusive and its times are whole milliseconds: the last millisecond before the bound.
+            var end = before.UtcDateTime.AddMilliseconds(-1).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+            query += Uri.EscapeDataString(end);
         }
 
         return ReviewsApiUrl(connection, projectId, $"{query}&sort=sequenceId&limit={PageSize}");

@@ -13,10 +13,10 @@ internal static class CheckpointTable
     // trust silo clocks, so an older run's write is told apart only by its position within its own run.
     // Counters add up while the same task writes, and start again from the page when another task takes over.
     private const string UpsertSql = """
-        INSERT INTO sync.checkpoints AS t (project_id, stream, task_id, run_id, position, cursor, updated_at,
+        INSERT INTO sync.checkpoints AS t (project_id, stream, scope, task_id, run_id, position, cursor, updated_at,
             task_pages, task_records_read, task_inserted, task_updated, task_unchanged, task_dead_lettered,
             task_calls, task_throttled, task_total)
-        VALUES (@project_id, @stream, @task_id, @run_id, @position, @cursor, @now,
+        VALUES (@project_id, @stream, @scope, @task_id, @run_id, @position, @cursor, @now,
             @pages, @records_read, @inserted, @updated, @unchanged, @dead_lettered, @calls, @throttled, @total)
         ON CONFLICT (project_id, stream, scope) DO UPDATE SET
             task_id = excluded.task_id,
@@ -37,11 +37,18 @@ internal static class CheckpointTable
         """;
 
     private const string ReadSql = """
-        SELECT task_id, run_id, position, cursor::text,
-               task_pages, task_records_read, task_inserted, task_updated, task_unchanged, task_dead_lettered,
-               task_calls, task_throttled, task_total
+        SELECT task_id, run_id, position, cursor::text FROM sync.checkpoints
+        WHERE project_id = @project_id AND stream = @stream AND scope = @scope
+        """;
+
+    // A backfill day's task writes three checkpoints (reviews and both children) under its scope: its counters are their sum.
+    private const string CountersSql = """
+        SELECT count(*), COALESCE(sum(task_pages), 0)::bigint, COALESCE(sum(task_records_read), 0)::bigint,
+               COALESCE(sum(task_inserted), 0)::bigint, COALESCE(sum(task_updated), 0)::bigint,
+               COALESCE(sum(task_unchanged), 0)::bigint, COALESCE(sum(task_dead_lettered), 0)::bigint,
+               COALESCE(sum(task_calls), 0)::bigint, COALESCE(sum(task_throttled), 0)::bigint, max(task_total)
           FROM sync.checkpoints
-         WHERE project_id = @project_id AND stream = @stream AND scope = ''
+         WHERE project_id = @project_id AND task_id = @task_id
         """;
 
     /// <summary>
@@ -57,6 +64,7 @@ internal static class CheckpointTable
             {
                 SqlParameters.Text("project_id", ProjectIds.Normalize(checkpoint.ProjectId)),
                 SqlParameters.Text("stream", checkpoint.Stream),
+                SqlParameters.Text("scope", checkpoint.Scope),
                 SqlParameters.Text("task_id", checkpoint.TaskId),
                 SqlParameters.Text("run_id", checkpoint.RunId),
                 SqlParameters.Bigint("position", checkpoint.Position),
@@ -75,12 +83,12 @@ internal static class CheckpointTable
         };
     }
 
-    public static async Task<(Checkpoint Checkpoint, TaskCounters Counters)?> ReadAsync(
-        NpgsqlDataSource dataSource, string projectId, string stream, CancellationToken cancellationToken)
+    public static async Task<Checkpoint?> ReadAsync(NpgsqlDataSource dataSource, string projectId, string stream, string scope, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(ReadSql);
         command.Parameters.Add(SqlParameters.Text("project_id", projectId));
         command.Parameters.Add(SqlParameters.Text("stream", stream));
+        command.Parameters.Add(SqlParameters.Text("scope", scope));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -88,18 +96,31 @@ internal static class CheckpointTable
         }
 
         var taskId = await reader.IsDBNullAsync(0, cancellationToken) ? string.Empty : reader.GetString(0);
-        var checkpoint = new Checkpoint(projectId, stream, taskId, reader.GetString(1), reader.GetInt64(2), reader.GetString(3));
-        var counters = new TaskCounters(
+        return new Checkpoint(projectId, stream, taskId, reader.GetString(1), reader.GetInt64(2), reader.GetString(3), scope);
+    }
+
+    /// <summary>The counters a task's checkpoints committed, or null when no checkpoint is (still) the task's.</summary>
+    public static async Task<TaskCounters?> TaskCountersAsync(NpgsqlDataSource dataSource, string projectId, string taskId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(CountersSql);
+        command.Parameters.Add(SqlParameters.Text("project_id", projectId));
+        command.Parameters.Add(SqlParameters.Text("task_id", taskId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken) || reader.GetInt64(0) == 0)
+        {
+            return null;
+        }
+
+        return new TaskCounters(
             taskId,
+            reader.GetInt64(1),
+            reader.GetInt64(2),
+            reader.GetInt64(3),
             reader.GetInt64(4),
             reader.GetInt64(5),
             reader.GetInt64(6),
             reader.GetInt64(7),
             reader.GetInt64(8),
-            reader.GetInt64(9),
-            reader.GetInt64(10),
-            reader.GetInt64(11),
-            await reader.IsDBNullAsync(12, cancellationToken) ? null : reader.GetInt64(12));
-        return (checkpoint, counters);
+            await reader.IsDBNullAsync(9, cancellationToken) ? null : reader.GetInt64(9));
     }
 }

@@ -131,14 +131,22 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         ReviewChildQueries.CountNeedingChildrenAsync(dataSource, ProjectIds.Normalize(projectId), stream, all, afterReviewId, cancellationToken);
 
     /// <summary>The checkpoint of a project's stream, or null when none was written.</summary>
-    public async Task<Checkpoint?> ReadCheckpointAsync(string projectId, string stream, CancellationToken cancellationToken) =>
-        (await ReadCheckpointWithCountersAsync(projectId, stream, cancellationToken))?.Checkpoint;
+    public Task<Checkpoint?> ReadCheckpointAsync(string projectId, string stream, CancellationToken cancellationToken) =>
+        ReadCheckpointAsync(projectId, stream, scope: "", cancellationToken);
 
-    /// <summary>The checkpoint of a project's stream with the counters of the task that wrote it, or null when none was written.</summary>
-    public Task<(Checkpoint Checkpoint, TaskCounters Counters)?> ReadCheckpointWithCountersAsync(string projectId, string stream, CancellationToken cancellationToken)
+    /// <summary>The checkpoint of a project's stream in <paramref name="scope"/> (<c>""</c> the live one), or null when none was written.</summary>
+    public Task<Checkpoint?> ReadCheckpointAsync(string projectId, string stream, string scope, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(stream);
-        return CheckpointTable.ReadAsync(dataSource, ProjectIds.Normalize(projectId), stream, cancellationToken);
+        ArgumentNullException.ThrowIfNull(scope);
+        return CheckpointTable.ReadAsync(dataSource, ProjectIds.Normalize(projectId), stream, scope, cancellationToken);
+    }
+
+    /// <summary>The counters <paramref name="taskId"/>'s checkpoints committed (summed over its streams), or null when none is its.</summary>
+    public Task<TaskCounters?> ReadTaskCountersAsync(string projectId, string taskId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        return CheckpointTable.TaskCountersAsync(dataSource, ProjectIds.Normalize(projectId), taskId, cancellationToken);
     }
 
     /// <summary>

@@ -11,7 +11,11 @@ namespace OrleansSync.Pipeline;
 /// <param name="RunId">The run that wrote it.</param>
 /// <param name="Position">Pages landed by this run so far, this one included: a write at or before the stored position of the same run is stale.</param>
 /// <param name="CursorJson">The cursor, a JSON document whose shape the stream's reader owns.</param>
-public sealed record class Checkpoint(string ProjectId, string Stream, string TaskId, string RunId, long Position, string CursorJson)
+/// <param name="Scope">
+/// Which read of the stream: <c>""</c> for the project's live runs (its incremental high-water mark), a backfill day's
+/// own scope otherwise, so a backfill never moves the live checkpoint.
+/// </param>
+public sealed record class Checkpoint(string ProjectId, string Stream, string TaskId, string RunId, long Position, string CursorJson, string Scope = "")
 {
     /// <summary>What fetching the page cost and held; <see cref="PageTally.None"/> for a checkpoint that moves without a page.</summary>
     public PageTally Tally { get; init; } = PageTally.None;

@@ -31,7 +31,7 @@ public sealed record class ListCursor(
 
     /// <summary>The stream's saved cursor (of whichever run wrote it), or null when none was written.</summary>
     public static async Task<ListCursor?> ReadAsync(MirrorWriter mirror, StreamRun run, CancellationToken cancellationToken) =>
-        FromJson((await mirror.ReadCheckpointAsync(run.Spec.ProjectId, run.Spec.Stream, cancellationToken))?.CursorJson);
+        FromJson((await mirror.ReadCheckpointAsync(run.Spec.ProjectId, run.Spec.Stream, run.Scope, cancellationToken))?.CursorJson);
 
     /// <summary>This run wrote the cursor and did not finish: continue from it.</summary>
     public bool IsUnfinishedRunOf(StreamRun run) => !Done && RunId == run.RunId;

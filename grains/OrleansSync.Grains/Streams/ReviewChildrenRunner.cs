@@ -53,7 +53,8 @@ public sealed class ReviewChildrenRunner(string stream, AccClient acc, MirrorWri
         await mirror.WriteCheckpointAsync(run.Checkpoint(position, new ListCursor(run.RunId, 0, after, true, null, null, 0, position).ToJson()), cancellationToken);
     }
 
-    private async Task<PageLanded> LandChildrenAsync(StreamRun run, ReviewStamp review, Checkpoint checkpoint, long totalPages, CancellationToken cancellationToken)
+    /// <summary>Fetches one review's whole list and replaces its stored children with it (or dead-letters it), with <paramref name="checkpoint"/>.</summary>
+    internal async Task<PageLanded> LandChildrenAsync(StreamRun run, ReviewStamp review, Checkpoint checkpoint, long? totalPages, CancellationToken cancellationToken)
     {
         var spec = run.Spec;
         var url = Stream == StreamNames.ReviewVersions

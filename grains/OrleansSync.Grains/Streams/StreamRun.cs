@@ -14,7 +14,13 @@ public sealed class StreamRun(SyncTaskSpec spec, AccConnection connection)
     /// <summary>Checkpoints of this run carry its id, so a cursor left by an earlier run is never resumed.</summary>
     public string RunId => Spec.RunId;
 
-    public Checkpoint Checkpoint(long position, string cursorJson) => new(Spec.ProjectId, Spec.Stream, Spec.TaskId, Spec.RunId, position, cursorJson);
+    /// <summary>Where its checkpoints live: <c>""</c> for a project's runs, the day's own scope for a backfill day.</summary>
+    public string Scope => Spec is { BackfillId: { } backfill, From: { } from } ? $"backfill:{backfill}:{from.UtcDateTime:yyyy-MM-dd}" : "";
+
+    public Checkpoint Checkpoint(long position, string cursorJson) => new(Spec.ProjectId, Spec.Stream, Spec.TaskId, Spec.RunId, position, cursorJson, Scope);
+
+    /// <summary>The same run reading (and checkpointing) another stream: a backfill day reads reviews, then their children.</summary>
+    public StreamRun For(string stream) => new(Spec with { Stream = stream }, Connection);
 }
 
 /// <summary>One page committed: what it held and cost (<see cref="PageTally"/>, committed with it) and what it did to the mirror.</summary>

@@ -145,7 +145,7 @@ public sealed partial class SyncTaskGrain
     private async Task AdoptCommittedCountersAsync(CancellationToken cancellationToken)
     {
         var spec = state.State.Spec!;
-        if (await mirror.ReadCheckpointWithCountersAsync(spec.ProjectId, spec.Stream, cancellationToken) is not { Counters: var c } || c.TaskId != spec.TaskId)
+        if (await mirror.ReadTaskCountersAsync(spec.ProjectId, spec.TaskId, cancellationToken) is not { } c)
         {
             return;
         }

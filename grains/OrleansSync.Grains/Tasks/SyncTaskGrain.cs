@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansSync.Backfills;
 using OrleansSync.Progress;
 using OrleansSync.Projects;
 using OrleansSync.Resilience;
@@ -241,7 +242,10 @@ public sealed partial class SyncTaskGrain(
         {
             var view = View();
             await GrainFactory.GetGrain<IProgressWriterGrain>(ProgressBuckets.For(spec.TaskId)).ReportAsync(view);
-            await GrainFactory.GetGrain<IProjectGrain>(spec.ProjectId).TaskFinishedAsync(view);
+            // A backfill day reports to its backfill, a run's task to its project.
+            await (spec.BackfillId is { } backfill
+                ? GrainFactory.GetGrain<IBackfillGrain>(backfill).TaskFinishedAsync(view)
+                : GrainFactory.GetGrain<IProjectGrain>(spec.ProjectId).TaskFinishedAsync(view));
             state.State.ProjectNotified = true;
             await PersistAsync(CancellationToken.None);
             StopHeartbeat();

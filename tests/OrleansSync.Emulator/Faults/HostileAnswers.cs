@@ -29,7 +29,7 @@ internal sealed class HostileAnswers(FaultState faults, TimeProvider time)
 
         """);
 
-    public bool AnyFor(HostileTarget target, string? reviewId) => faults.Hostile.AnyFor(target, reviewId);
+    public bool AnyFor(HostileTarget target, string? reviewId, string query) => faults.Hostile.AnyFor(target, reviewId, query);
 
     public async Task InvokeAsync(HttpContext http, RequestDelegate next, HostileTarget target, string? reviewId)
     {
@@ -49,7 +49,7 @@ internal sealed class HostileAnswers(FaultState faults, TimeProvider time)
         var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         var page = response.StatusCode == StatusCodes.Status200OK ? HostilePage.Parse(body.Span) : null;
         var kind = response.StatusCode == StatusCodes.Status200OK
-            ? faults.Hostile.TryTake(target, reviewId, k => HostilePage.CanApply(k, target, page))
+            ? faults.Hostile.TryTake(target, reviewId, HostileRule.QueryOf(http.Request), k => HostilePage.CanApply(k, target, page))
             : null;
         switch (kind)
         {

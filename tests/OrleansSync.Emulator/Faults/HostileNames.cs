@@ -18,6 +18,7 @@ internal static class HostileNames
         Kind = Of(rule.Kind),
         ReviewId = rule.ReviewId,
         Times = rule.Times,
+        Query = rule.Query,
     };
 
     /// <summary>The rule, or null with the problems added to <paramref name="errors"/>.</summary>
@@ -50,14 +51,14 @@ internal static class HostileNames
             return null;
         }
 
-        var rule = new HostileRule(target, kind, json.ReviewId, json.Times);
+        var rule = new HostileRule(target, kind, json.ReviewId, json.Times, json.Query);
         var problems = rule.Validate().ToList();
         errors.AddRange(problems.Select(p => prefix + p));
         return problems.Count == 0 ? rule : null;
     }
 }
 
-/// <summary>One hostile rule on the wire: <c>{"target","kind","reviewId","times"}</c>.</summary>
+/// <summary>One hostile rule on the wire: <c>{"target","kind","reviewId","times","query"}</c>.</summary>
 internal sealed class HostileRuleJson
 {
     public string? Target { get; init; }
@@ -67,4 +68,6 @@ internal sealed class HostileRuleJson
     public string? ReviewId { get; init; }
 
     public int? Times { get; init; }
+
+    public string? Query { get; init; }
 }

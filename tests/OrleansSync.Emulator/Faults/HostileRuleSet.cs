@@ -32,15 +32,15 @@ internal sealed class HostileRuleSet
     }
 
     /// <summary>Whether some rule might take this call: the caller then keeps the normal answer to spoil it.</summary>
-    public bool AnyFor(HostileTarget target, string? reviewId) =>
-        Volatile.Read(ref _slots).Any(s => s.Matches(target, reviewId) && s.Current is not null);
+    public bool AnyFor(HostileTarget target, string? reviewId, string query) =>
+        Volatile.Read(ref _slots).Any(s => s.Matches(target, reviewId, query) && s.Current is not null);
 
     /// <summary>Uses the first matching rule that can spoil this answer, and counts it.</summary>
-    public HostileKind? TryTake(HostileTarget target, string? reviewId, Func<HostileKind, bool> applies)
+    public HostileKind? TryTake(HostileTarget target, string? reviewId, string query, Func<HostileKind, bool> applies)
     {
         foreach (var slot in Volatile.Read(ref _slots))
         {
-            if (slot.Matches(target, reviewId) && applies(slot.Rule.Kind) && slot.TryUse())
+            if (slot.Matches(target, reviewId, query) && applies(slot.Rule.Kind) && slot.TryUse())
             {
                 Interlocked.Increment(ref _injected[(int)slot.Rule.Kind]);
                 return slot.Rule.Kind;
@@ -94,9 +94,10 @@ internal sealed class HostileRuleSet
             }
         }
 
-        public bool Matches(HostileTarget target, string? reviewId) =>
+        public bool Matches(HostileTarget target, string? reviewId, string query) =>
             Rule.Target == target
-            && (Rule.ReviewId is null || string.Equals(Rule.ReviewId, reviewId, StringComparison.OrdinalIgnoreCase));
+            && (Rule.ReviewId is null || string.Equals(Rule.ReviewId, reviewId, StringComparison.OrdinalIgnoreCase))
+            && (Rule.Query is null || query.Contains(Rule.Query, StringComparison.Ordinal));
 
         public bool TryUse()
         {

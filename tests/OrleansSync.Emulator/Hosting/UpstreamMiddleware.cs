@@ -43,7 +43,7 @@ internal sealed class UpstreamMiddleware(
 
         if (http.GetEndpoint()?.Metadata.GetMetadata<HostileTargetMetadata>() is { Target: var target }
             && http.GetRouteValue("reviewId") as string is var reviewId
-            && hostile.AnyFor(target, reviewId))
+            && hostile.AnyFor(target, reviewId, HostileRule.QueryOf(http.Request)))
         {
             await hostile.InvokeAsync(http, next, target, reviewId);
             return;

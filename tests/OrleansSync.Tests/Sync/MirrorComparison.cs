@@ -18,7 +18,7 @@ public static class MirrorComparison
         public bool None => Reviews == 0 && Workflows == 0 && Versions == 0 && Progress == 0;
     }
 
-    public static async Task<Differences> CompareAsync(TestDatabase database, AccEmulator emulator, string projectId, CancellationToken ct)
+    public static async Task<Differences> CompareAsync(TestDatabase database, AccEmulator emulator, string projectId, CancellationToken ct, Func<JsonNode, bool>? includeReview = null)
     {
         var dump = JsonNode.Parse(await emulator.DumpAsync(projectId, ct))!;
         var project = dump["projects"]!.AsArray().Single()!;
@@ -29,7 +29,8 @@ public static class MirrorComparison
         foreach (var review in project["reviews"]!.AsArray())
         {
             var id = (string)review!["id"]!;
-            if (malformed.Contains(id))
+            // includeReview: whether the mirror should hold this review (and its children); all when null.
+            if (malformed.Contains(id) || includeReview?.Invoke(review["record"]!) == false)
             {
                 continue;
             }
