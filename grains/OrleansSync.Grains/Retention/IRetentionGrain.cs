@@ -1,7 +1,7 @@
 namespace OrleansSync.Retention;
 
 /// <summary>
-/// The cluster's one cleaner (key 0) of <c>sync.progress</c>, <c>sync.runs</c> and resolved <c>sync.dead_letters</c>:
+/// The cluster's one cleaner (key 0) of <c>sync.progress</c>, <c>sync.runs</c>, resolved <c>sync.dead_letters</c> and backfill checkpoints:
 /// a reminder runs it every <see cref="RetentionOptions.Period"/>, so it survives any silo's loss.
 /// </summary>
 [Alias("OrleansSync.Retention.IRetentionGrain")]
@@ -18,4 +18,5 @@ public interface IRetentionGrain : IGrainWithIntegerKey
 
 /// <summary>Rows one cleaning deleted, by table.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansSync.Retention.RetentionResult")]
-public sealed record class RetentionResult([property: Id(0)] long Progress, [property: Id(1)] long Runs, [property: Id(2)] long DeadLetters);
+public sealed record class RetentionResult(
+    [property: Id(0)] long Progress, [property: Id(1)] long Runs, [property: Id(2)] long DeadLetters, [property: Id(3)] long BackfillCheckpoints);

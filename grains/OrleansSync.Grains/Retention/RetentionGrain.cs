@@ -6,7 +6,8 @@ namespace OrleansSync.Retention;
 
 /// <summary>
 /// Deletes finished bookkeeping past its keep time: progress rows of tasks that ended, runs that ended (skipped ticks
-/// included), and dead letters whose record has since landed. Open work and unresolved dead letters are never touched.
+/// included), dead letters whose record has since landed, and backfill days' checkpoints (a day retried after that
+/// reads its day again). Open work, unresolved dead letters and the live checkpoints are never touched.
 /// </summary>
 public sealed partial class RetentionGrain(NpgsqlDataSource dataSource, TimeProvider time, IOptions<RetentionOptions> options, ILogger<RetentionGrain> logger)
     : Grain, IRetentionGrain, IRemindable
@@ -17,6 +18,7 @@ public sealed partial class RetentionGrain(NpgsqlDataSource dataSource, TimeProv
         DELETE FROM sync.progress WHERE finished_at < @cutoff AND status IN ('succeeded', 'failed', 'cancelled');
         DELETE FROM sync.runs WHERE finished_at < @cutoff AND status <> 'running';
         DELETE FROM sync.dead_letters WHERE resolved_at < @cutoff;
+        DELETE FROM sync.checkpoints WHERE scope LIKE 'backfill:%' AND updated_at < @cutoff;
         """;
 
     public async Task EnsureScheduledAsync(CancellationToken cancellationToken = default)
@@ -42,11 +44,12 @@ public sealed partial class RetentionGrain(NpgsqlDataSource dataSource, TimeProv
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken);
-        var result = new RetentionResult(batch.BatchCommands[0].RecordsAffected, batch.BatchCommands[1].RecordsAffected, batch.BatchCommands[2].RecordsAffected);
-        LogInformationCleaned(logger, cutoff, result.Progress, result.Runs, result.DeadLetters);
+        var affected = batch.BatchCommands.Cast<NpgsqlBatchCommand>().Select(static c => (long)c.RecordsAffected).ToArray();
+        var result = new RetentionResult(affected[0], affected[1], affected[2], affected[3]);
+        LogInformationCleaned(logger, cutoff, result.Progress, result.Runs, result.DeadLetters, result.BackfillCheckpoints);
         return result;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted what finished before {Cutoff:u}: {Progress} progress row(s), {Runs} run(s), {DeadLetters} resolved dead letter(s)")]
-    private static partial void LogInformationCleaned(ILogger logger, DateTimeOffset cutoff, long progress, long runs, long deadLetters);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted what finished before {Cutoff:u}: {Progress} progress row(s), {Runs} run(s), {DeadLetters} resolved dead letter(s), {Checkpoints} backfill checkpoint(s)")]
+    private static partial void LogInformationCleaned(ILogger logger, DateTimeOffset cutoff, long progress, long runs, long deadLetters, long checkpoints);
 }

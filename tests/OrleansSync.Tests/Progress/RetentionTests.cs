@@ -3,7 +3,7 @@ using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Progress;
 
-/// <summary>Retention deletes finished progress, finished runs and resolved dead letters past the keep time, and nothing else.</summary>
+/// <summary>Retention deletes finished progress, finished runs, resolved dead letters and backfill checkpoints past the keep time, and nothing else.</summary>
 public sealed class RetentionTests
 {
     [Fact]
@@ -27,15 +27,20 @@ public sealed class RetentionTests
                 ('p', 'reviews', 'r1', '{}', 'a', 'bad', now() - interval '20 days', now() - interval '20 days', now() - interval '9 days'),
                 ('p', 'reviews', 'r2', '{}', 'b', 'bad', now() - interval '20 days', now() - interval '20 days', NULL),
                 ('p', 'reviews', 'r3', '{}', 'c', 'bad', now() - interval '20 days', now() - interval '20 days', now() - interval '1 day');
+            INSERT INTO sync.checkpoints (project_id, stream, scope, cursor, updated_at) VALUES
+                ('p', 'reviews', '', '{}', now() - interval '90 days'),
+                ('p', 'reviews', 'backfill:bf-1:2026-01-01', '{}', now() - interval '9 days'),
+                ('p', 'reviews', 'backfill:bf-2:2026-01-01', '{}', now() - interval '1 day');
             SELECT 1;
             """, ct);
 
         var result = await cluster.Client.GetGrain<IRetentionGrain>(0).CleanAsync(ct);
 
-        Assert.Equal(new RetentionResult(2, 2, 1), result);
+        Assert.Equal(new RetentionResult(2, 2, 1, 1), result);
         Assert.Equal(["old-paused", "recent-done"], await database.ListAsync("SELECT task_id FROM sync.progress ORDER BY task_id", static r => r.GetString(0), ct));
         Assert.Equal(["old-running", "recent-run"], await database.ListAsync("SELECT run_id FROM sync.runs ORDER BY run_id", static r => r.GetString(0), ct));
         Assert.Equal(["r2", "r3"], await database.ListAsync("SELECT record_key FROM sync.dead_letters ORDER BY record_key", static r => r.GetString(0), ct));
+        Assert.Equal(["", "backfill:bf-2:2026-01-01"], await database.ListAsync("SELECT scope FROM sync.checkpoints ORDER BY scope", static r => r.GetString(0), ct));
         // Every silo makes sure the cleaning is scheduled.
         await Eventually.UntilAsync(
             async () => await database.ScalarAsync<long>("SELECT count(*) FROM orleansreminderstable WHERE remindername = 'retention'", ct) == 1,
