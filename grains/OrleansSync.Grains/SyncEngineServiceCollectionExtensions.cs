@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansSync.Acc;
 using OrleansSync.Mirror;
+using OrleansSync.Placement;
 using OrleansSync.Pipeline;
 using OrleansSync.Progress;
 using OrleansSync.Projects;
@@ -32,6 +33,7 @@ public static class SyncEngineServiceCollectionExtensions
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<RunHistory>();
         services.AddSingleton<ProgressTable>();
+        services.AddTaskPlacement();
         // Validated at start: a bad value stops the silo naming the setting, instead of surfacing in the first task.
         services.AddOptions<SyncTaskOptions>().BindConfiguration(SyncTaskOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncTaskOptions>, SyncTaskOptionsValidator>());

@@ -22,6 +22,7 @@ public static class OrleansSyncCli
             SyncCommand.Create(),
             TaskCommand.Create(),
             DeadLetterCommand.Create(),
+            WatchCommand.Create(),
         };
         root.Options.Add(CliContext.JsonOption);
         root.Options.Add(CliContext.VerboseOption);

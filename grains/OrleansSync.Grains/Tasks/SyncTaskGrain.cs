@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansSync.Placement;
 using OrleansSync.Progress;
 using OrleansSync.Projects;
 using OrleansSync.Resilience;
@@ -15,6 +16,7 @@ namespace OrleansSync.Tasks;
 /// on another silo if its silo dies; a heartbeat restarts it when it hangs and publishes how it ended until the
 /// project has heard.
 /// </summary>
+[RunningTasksPlacement]
 public sealed partial class SyncTaskGrain(
     [PersistentState("task", GrainStorage.Name)] IPersistentState<SyncTaskState> state,
     IEnumerable<IStreamRunner> runners,
