@@ -4,23 +4,27 @@ namespace OrleansSync.Placement;
 
 /// <summary>
 /// This silo's view of every silo's task load: the board's last answer, this silo's own slots (always fresh), and the
-/// tasks this silo has placed since, which the board cannot know of yet.
+/// tasks this silo has placed that the board cannot know of yet. Each of those counts as one task per candidate silo
+/// (Orleans' activation-count trick): the other silos are likely placing on the same stale view at the same moment,
+/// and without it they all pile onto the same least loaded silo.
 /// </summary>
 public sealed class TaskLoadView(TaskSlots slots, ILocalSiloDetails local, TimeProvider time, IOptions<TaskPlacementOptions> options)
 {
     private readonly Lock _lock = new();
     private readonly Queue<(SiloAddress Silo, DateTimeOffset At)> _placed = new();
     private Dictionary<SiloAddress, int> _board = [];
+    private DateTimeOffset _boardAt;
 
     public void Update(Dictionary<SiloAddress, int> board)
     {
+        var now = time.GetUtcNow();
         lock (_lock)
         {
-            _board = board;
+            (_board, _boardAt) = (board, now);
         }
     }
 
-    /// <summary>The least loaded of <paramref name="candidates"/> (ties broken at random), counted as loaded by one more task from now on.</summary>
+    /// <summary>The least loaded of <paramref name="candidates"/> (ties broken at random), from now on counted as loaded by this placement until the board shows it.</summary>
     public SiloAddress Choose(SiloAddress[] candidates)
     {
         if (candidates.Length == 0)
@@ -29,11 +33,11 @@ public sealed class TaskLoadView(TaskSlots slots, ILocalSiloDetails local, TimeP
         }
 
         var now = time.GetUtcNow();
-        // A placement shows in the board after its task took a slot and both silos' next rounds: two periods and some.
-        var counted = now - (options.Value.LoadRefreshPeriod * 2) - TimeSpan.FromMilliseconds(500);
         var (running, queued) = slots.Counts;
         lock (_lock)
         {
+            // The board shows a placement once its task has a slot (give it a moment) and its silo has reported since.
+            var counted = _boardAt - options.Value.LoadRefreshPeriod - TimeSpan.FromMilliseconds(250);
             while (_placed.TryPeek(out var oldest) && oldest.At < counted)
             {
                 _placed.Dequeue();
@@ -45,7 +49,7 @@ public sealed class TaskLoadView(TaskSlots slots, ILocalSiloDetails local, TimeP
             foreach (var silo in candidates)
             {
                 var load = (silo.Equals(local.SiloAddress) ? running + queued : _board.GetValueOrDefault(silo))
-                    + _placed.Count(p => p.Silo.Equals(silo));
+                    + (candidates.Length * _placed.Count(p => p.Silo.Equals(silo)));
                 if (load < bestLoad)
                 {
                     (best, bestLoad, ties) = (silo, load, 1);

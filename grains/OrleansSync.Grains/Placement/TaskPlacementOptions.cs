@@ -23,7 +23,7 @@ public sealed class TaskPlacementOptions
 
     /// <summary>How often each silo publishes its running and queued tasks to the cluster, and reads the others'.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
-    public TimeSpan LoadRefreshPeriod { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan LoadRefreshPeriod { get; set; } = TimeSpan.FromMilliseconds(500);
 }
 
 /// <summary>The placement of task grains: ours, or one of Orleans' built-in strategies.</summary>

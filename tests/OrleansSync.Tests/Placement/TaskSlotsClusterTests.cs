@@ -25,7 +25,7 @@ public sealed class TaskSlotsClusterTests(ITestOutputHelper output)
             ct);
         var configuration = new Dictionary<string, string?>(SyncDriver.FastTasks) { ["OrleansSync:Placement:MaxRunningPerSilo"] = "1" };
         await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct, configuration);
-        var slots = ((InProcessSiloHandle)cluster.Cluster.Primary!).SiloHost.Services.GetRequiredService<TaskSlots>();
+        var slots = ((InProcessSiloHandle)cluster.Cluster.Silos[0]).SiloHost.Services.GetRequiredService<TaskSlots>();
         foreach (var projectId in emulator.ProjectIds)
         {
             await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
