@@ -3,12 +3,13 @@ using Microsoft.Extensions.Options;
 namespace OrleansSync.Placement;
 
 /// <summary>
-/// This silo's view of every silo's task load: the board's last answer, this silo's own slots (always fresh), and the
-/// tasks this silo has placed that the board cannot know of yet. Each of those counts as one task per candidate silo
-/// (Orleans' activation-count trick): the other silos are likely placing on the same stale view at the same moment,
-/// and without it they all pile onto the same least loaded silo.
+/// This silo's view of every silo's task load: the board's last answer, plus the tasks this silo has placed that the
+/// board cannot know of yet. Each of those counts as one task per candidate silo (Orleans' activation-count trick):
+/// the other silos are likely placing on the same stale view at the same moment, and without it they would all pile
+/// onto the same least loaded silo. Its own silo is read from the board like the others: counted fresher, it would
+/// shy away from itself, and a silo that places nothing (one that just joined) would take more than its share.
 /// </summary>
-public sealed class TaskLoadView(TaskSlots slots, ILocalSiloDetails local, TimeProvider time, IOptions<TaskPlacementOptions> options)
+public sealed class TaskLoadView(TimeProvider time, IOptions<TaskPlacementOptions> options)
 {
     private readonly Lock _lock = new();
     private readonly Queue<(SiloAddress Silo, DateTimeOffset At)> _placed = new();
@@ -33,7 +34,6 @@ public sealed class TaskLoadView(TaskSlots slots, ILocalSiloDetails local, TimeP
         }
 
         var now = time.GetUtcNow();
-        var (running, queued) = slots.Counts;
         lock (_lock)
         {
             // The board shows a placement once its task has a slot (give it a moment) and its silo has reported since.
@@ -48,8 +48,7 @@ public sealed class TaskLoadView(TaskSlots slots, ILocalSiloDetails local, TimeP
             var ties = 0;
             foreach (var silo in candidates)
             {
-                var load = (silo.Equals(local.SiloAddress) ? running + queued : _board.GetValueOrDefault(silo))
-                    + (candidates.Length * _placed.Count(p => p.Silo.Equals(silo)));
+                var load = _board.GetValueOrDefault(silo) + (candidates.Length * _placed.Count(p => p.Silo.Equals(silo)));
                 if (load < bestLoad)
                 {
                     (best, bestLoad, ties) = (silo, load, 1);
