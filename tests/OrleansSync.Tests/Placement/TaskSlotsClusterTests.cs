@@ -61,4 +61,39 @@ public sealed class TaskSlotsClusterTests(ITestOutputHelper output)
         Assert.True(queuedRows > 0, "no task showed status 'queued' in sync.progress");
         Assert.Equal(queueOrder, startOrder.Where(queueOrder.Contains));
     }
+
+    [Fact]
+    public async Task Cancel_TaskWaitingForASlot_LeavesTheLineAndEndsCancelled()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var emulator = await AccEmulator.StartAsync(
+            new EmulatorOptions
+            {
+                Dataset = { Seed = 62, Projects = 2, ReviewsPerProject = 4, WorkflowsPerProject = 2, VersionsPerReview = 1, ProgressStepsPerReview = 1 },
+                RateLimits = RateLimitOptions.Unlimited,
+                Faults = new FaultSettings { LatencyMs = 100 },
+            },
+            ct);
+        var configuration = new Dictionary<string, string?>(SyncDriver.FastTasks) { ["OrleansSync:Placement:MaxRunningPerSilo"] = "1" };
+        await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct, configuration);
+        var slots = ((InProcessSiloHandle)cluster.Cluster.Silos[0]).SiloHost.Services.GetRequiredService<TaskSlots>();
+        foreach (var projectId in emulator.ProjectIds)
+        {
+            await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
+        }
+
+        var runs = await Task.WhenAll(emulator.ProjectIds.Select(p =>
+            cluster.Client.GetGrain<Projects.IProjectGrain>(p).SyncAsync(new Projects.SyncRequest(null, Full: false, "test"), ct)));
+        var waiting = await Eventually.ValueAsync(
+            () => Task.FromResult(slots.QueuedTaskIds().LastOrDefault()), TimeSpan.FromSeconds(30), "a task waiting for the slot", ct);
+        var view = await cluster.Client.GetGrain<ISyncTaskGrain>(waiting).CancelAsync(ct);
+
+        Assert.Equal(SyncTaskStatus.Cancelled, view?.Status);
+        Assert.DoesNotContain(waiting, slots.QueuedTaskIds());
+        var results = await Task.WhenAll(runs.Select(r => SyncDriver.WaitForRunAsync(cluster.Client, r.Run.ProjectId, r.Run.RunId, ct)));
+        var others = results.SelectMany(static r => r.Tasks).Where(t => t.Spec.TaskId != waiting).ToList();
+        Assert.All(others, t => Assert.True(t.Status is SyncTaskStatus.Succeeded or SyncTaskStatus.Cancelled, SyncDriver.Describe([t])));
+        Assert.Contains(others, static t => t.Status == SyncTaskStatus.Succeeded);
+        Assert.Equal((0, 0), slots.Counts);
+    }
 }
