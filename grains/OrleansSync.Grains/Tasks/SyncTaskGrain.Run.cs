@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
-using OrleansSync.Placement;
 using OrleansSync.Pipeline;
+using OrleansSync.Placement;
 using OrleansSync.Progress;
 using OrleansSync.Resilience;
 using OrleansSync.Secrets;
