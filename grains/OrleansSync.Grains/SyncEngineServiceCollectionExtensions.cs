@@ -5,6 +5,7 @@ using OrleansSync.Acc;
 using OrleansSync.Backfills;
 using OrleansSync.Mirror;
 using OrleansSync.Pipeline;
+using OrleansSync.Placement;
 using OrleansSync.Progress;
 using OrleansSync.Projects;
 using OrleansSync.Retention;
@@ -37,6 +38,7 @@ public static class SyncEngineServiceCollectionExtensions
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<RunHistory>();
         services.AddSingleton<ProgressTable>();
+        services.AddTaskPlacement();
         // Validated at start: a bad value stops the silo naming the setting, instead of surfacing in the first task.
         services.AddOptions<SyncTaskOptions>().BindConfiguration(SyncTaskOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncTaskOptions>, SyncTaskOptionsValidator>());

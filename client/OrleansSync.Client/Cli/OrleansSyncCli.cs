@@ -24,6 +24,7 @@ public static class OrleansSyncCli
             BackfillCommand.Create(),
             TaskCommand.Create(),
             DeadLetterCommand.Create(),
+            WatchCommand.Create(),
         };
         root.Options.Add(CliContext.JsonOption);
         root.Options.Add(CliContext.VerboseOption);

@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace OrleansSync.Client.Tasks;
 
-/// <summary><c>orleanssync task list|show|cancel</c>. Lists read <c>sync.progress</c>; single tasks ask their grain.</summary>
+/// <summary><c>orleanssync task list|show|cancel|pause|resume|retry</c>. Lists read <c>sync.progress</c>; single tasks ask their grain.</summary>
 public static class TaskCommand
 {
     private static readonly Argument<string> IdArgument = new("task-id") { Description = "A task id, as 'task list' or 'sync' print it." };
@@ -15,13 +15,19 @@ public static class TaskCommand
     {
         CreateList(),
         CreateShow(),
-        CreateCancel(),
+        CreateControl("cancel", "Cancel a running task (its checkpoint is kept).", static (task, ct) => task.CancelAsync(ct)),
+        CreateControl("pause", "Pause a queued, running or waiting task at its next page boundary (its checkpoint is kept).", static (task, ct) => task.PauseAsync(ct)),
+        CreateControl("resume", "Resume a paused task from its checkpoint.", static (task, ct) => task.ResumeAsync(ct)),
+        CreateControl("retry", "Run a failed task again from its checkpoint.", static (task, ct) => task.RetryAsync(ct)),
     };
+
+    /// <summary>Every status, as <c>--status</c> takes it and <c>sync.progress</c> stores it.</summary>
+    private static string Statuses => string.Join(", ", Enum.GetValues<SyncTaskStatus>().Select(static s => s.ToText()));
 
     private static Command CreateList()
     {
         var project = new Option<string?>("--project") { Description = "Only this project's tasks." };
-        var status = new Option<string?>("--status") { Description = "Only tasks in this status: pending, running, waiting, succeeded, failed, cancelled." };
+        var status = new Option<string?>("--status") { Description = $"Only tasks in this status: {Statuses}." };
         var limit = new Option<int>("--limit") { Description = "At most this many, newest first.", DefaultValueFactory = static _ => 50 };
         var command = new Command("list", "List tasks, newest first.") { project, status, limit };
         command.SetAction(async (parse, ct) =>
@@ -30,7 +36,7 @@ public static class TaskCommand
             var wanted = parse.GetValue(status)?.ToLowerInvariant();
             if (wanted is not null && !Enum.GetNames<SyncTaskStatus>().Any(n => n.Equals(wanted, StringComparison.OrdinalIgnoreCase)))
             {
-                throw CliException.BadInput($"--status '{wanted}' is not a task status: pending, running, waiting, succeeded, failed or cancelled.");
+                throw CliException.BadInput($"--status '{wanted}' is not a task status: give one of {Statuses}.");
             }
 
             var rows = await TaskListQuery.RunAsync(context.Settings(), parse.GetValue(project), wanted, parse.GetValue(limit), ct);
@@ -40,11 +46,11 @@ public static class TaskCommand
                 return ExitCodes.Ok;
             }
 
-            var table = new Table().AddColumns("Task", "Status", "Read", "Inserted", "Updated", "Dead letters", "Attempts", "Silo", "Updated (UTC)");
+            var table = new Table().AddColumns("Task", "Status", "Kind", "%", "Read", "Inserted", "Updated", "Dead letters", "Attempts", "Silo", "Updated (UTC)");
             foreach (var row in rows)
             {
                 table.AddRow(
-                    Markup.Escape(row.TaskId), row.Status, Count(row.RecordsRead), Count(row.RecordsInserted), Count(row.RecordsUpdated),
+                    Markup.Escape(row.TaskId), row.Status, Markup.Escape(row.Kind), TaskCells.Percent(row.Percent), Count(row.RecordsRead), Count(row.RecordsInserted), Count(row.RecordsUpdated),
                     Count(row.RecordsDeadLettered), Count(row.Attempts), Markup.Escape(row.Silo ?? "-"), row.UpdatedAt.ToString("u", CultureInfo.InvariantCulture));
             }
 
@@ -70,15 +76,19 @@ public static class TaskCommand
         return command;
     }
 
-    private static Command CreateCancel()
+    /// <summary>
+    /// A command that asks the task's grain to change state. An unknown task, or one in the wrong state (the grain's
+    /// <see cref="InvalidRequestException"/>, whose message says why), exits 2.
+    /// </summary>
+    private static Command CreateControl(string name, string description, Func<ISyncTaskGrain, CancellationToken, Task<TaskView?>> call)
     {
-        var command = new Command("cancel", "Cancel a running task (its checkpoint is kept).") { IdArgument };
+        var command = new Command(name, description) { IdArgument };
         command.SetAction(async (parse, ct) =>
         {
             var context = CliContext.From(parse);
             var id = TaskId(parse);
             await using var connection = await context.ConnectAsync(ct);
-            var view = await connection.Client.GetGrain<ISyncTaskGrain>(id).CancelAsync(ct)
+            var view = await call(connection.Client.GetGrain<ISyncTaskGrain>(id), ct)
                 ?? throw CliException.BadInput($"No task '{id}': 'orleanssync task list' shows the known ones.");
             Write(context, view);
             return ExitCodes.Ok;

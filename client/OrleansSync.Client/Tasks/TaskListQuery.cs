@@ -10,7 +10,8 @@ public static class TaskListQuery
     public sealed record class Row(
         string TaskId, string ProjectId, string Stream, string? RunId, string Status, long RecordsRead, long RecordsInserted,
         long RecordsUpdated, long RecordsUnchanged, long RecordsDeadLettered, long? TotalRecords, long UpstreamCalls, int Attempts,
-        string? LastError, string? Silo, DateTimeOffset? StartedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt);
+        string? LastError, string? Silo, DateTimeOffset? StartedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt,
+        string Kind, double? Percent, double? RecordsPerSecond, DateTimeOffset? Eta, string Breaker);
 
     public static async Task<List<Row>> RunAsync(ClientSettings settings, string? project, string? status, int limit, CancellationToken cancellationToken)
     {
@@ -23,7 +24,8 @@ public static class TaskListQuery
             settings,
             """
             SELECT task_id, project_id, stream, run_id, status, records_read, records_inserted, records_updated, records_unchanged,
-                   records_dead_lettered, total_records, upstream_calls, attempts, last_error, silo, started_at, updated_at, finished_at
+                   records_dead_lettered, total_records, upstream_calls, attempts, last_error, silo, started_at, updated_at, finished_at,
+                   kind, percent, records_per_second, eta, breaker
               FROM sync.progress
              WHERE (@project::text IS NULL OR project_id = @project) AND (@status::text IS NULL OR status = @status)
              ORDER BY updated_at DESC
@@ -36,7 +38,9 @@ public static class TaskListQuery
                 reader.IsDBNull(10) ? null : reader.GetInt64(10), reader.GetInt64(11), reader.GetInt32(12),
                 reader.IsDBNull(13) ? null : reader.GetString(13), reader.IsDBNull(14) ? null : reader.GetString(14),
                 reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15), reader.GetFieldValue<DateTimeOffset>(16),
-                reader.IsDBNull(17) ? null : reader.GetFieldValue<DateTimeOffset>(17)),
+                reader.IsDBNull(17) ? null : reader.GetFieldValue<DateTimeOffset>(17),
+                reader.GetString(18), reader.IsDBNull(19) ? null : reader.GetDouble(19), reader.IsDBNull(20) ? null : reader.GetDouble(20),
+                reader.IsDBNull(21) ? null : reader.GetFieldValue<DateTimeOffset>(21), reader.GetString(22)),
             cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using Orleans.Storage;
 using OrleansSync.Pipeline;
+using OrleansSync.Placement;
 using OrleansSync.Progress;
 using OrleansSync.Resilience;
 using OrleansSync.Secrets;
@@ -46,6 +47,7 @@ public sealed partial class SyncTaskGrain
             var runner = runners.SingleOrDefault(r => r.Stream == spec.Stream)
                 ?? throw new InvalidRequestException($"No runner for stream '{spec.Stream}'.");
             var connection = new Acc.AccConnection(new Uri(spec.BaseUrl), spec.ClientId, SecretVariables.Resolve(spec.ClientSecretVariable, silo.Name), spec.UserId);
+            await using var slot = await AcquireSlotAsync(cancellationToken);
             // Every run says where it runs, and that it runs (a started task's first row, a probe, a retry).
             state.State.Status = SyncTaskStatus.Running;
             state.State.NextAttemptAt = null;
@@ -86,6 +88,26 @@ public sealed partial class SyncTaskGrain
         {
             _inLoop = false;
         }
+    }
+
+    /// <summary>
+    /// One of this silo's run slots (<see cref="TaskSlots"/>), held until the run ends. While none is free the task is
+    /// <see cref="SyncTaskStatus.Queued"/> here, and reports it.
+    /// </summary>
+    private async Task<IAsyncDisposable> AcquireSlotAsync(CancellationToken cancellationToken)
+    {
+        var slot = await slots.AcquireAsync(
+            state.State.Spec!.TaskId,
+            () =>
+            {
+                state.State.Status = SyncTaskStatus.Queued;
+                state.State.Silo = silo.Name;
+                return PersistAndReportAsync(cancellationToken);
+            },
+            cancellationToken);
+        // The wait in line is not a hang.
+        _lastProgressAt = time.GetUtcNow();
+        return slot;
     }
 
     /// <summary>The run's token fired: a cancel, a hang, or the activation going away (which leaves the task as it is).</summary>
@@ -269,7 +291,7 @@ public sealed partial class SyncTaskGrain
         }
 
         await CatchUpAsync();
-        if (!s.Status.IsTerminal() && LoopRunning && !_hung && time.GetUtcNow() - _lastProgressAt > Options.HungAfter)
+        if (s.Status == SyncTaskStatus.Running && LoopRunning && !_hung && time.GetUtcNow() - _lastProgressAt > Options.HungAfter)
         {
             _hung = true;
             s.HungRestarts++;

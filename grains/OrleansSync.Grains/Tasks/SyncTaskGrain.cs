@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansSync.Backfills;
+using OrleansSync.Placement;
 using OrleansSync.Progress;
 using OrleansSync.Projects;
 using OrleansSync.Resilience;
@@ -17,10 +18,12 @@ namespace OrleansSync.Tasks;
 /// on another silo if its silo dies; a heartbeat restarts it when it hangs and publishes how it ended until the
 /// project has heard.
 /// </summary>
+[RunningTasksPlacement]
 public sealed partial class SyncTaskGrain(
     [PersistentState("task", GrainStorage.Name)] IPersistentState<SyncTaskState> state,
     IEnumerable<IStreamRunner> runners,
     Mirror.MirrorWriter mirror,
+    TaskSlots slots,
     SyncMetrics metrics,
     ILocalSiloDetails silo,
     TimeProvider time,

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Options;
+
+namespace OrleansSync.Placement;
+
+/// <summary>Keeps the last report of each silo; a silo not heard from for ten refresh periods drops out.</summary>
+public sealed class TaskLoadGrain(TimeProvider time, IOptions<TaskPlacementOptions> options) : Grain, ITaskLoadGrain
+{
+    private readonly Dictionary<SiloAddress, (int Load, DateTimeOffset At)> _loads = [];
+
+    public Task<Dictionary<SiloAddress, int>> ReportAsync(SiloAddress silo, int load, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        _loads[silo] = (load, now);
+        var oldest = now - (options.Value.LoadRefreshPeriod * 10);
+        foreach (var gone in _loads.Where(e => e.Value.At < oldest).Select(static e => e.Key).ToList())
+        {
+            _loads.Remove(gone);
+        }
+
+        return Task.FromResult(_loads.ToDictionary(static e => e.Key, static e => e.Value.Load));
+    }
+}
