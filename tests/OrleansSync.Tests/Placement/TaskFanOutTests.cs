@@ -91,6 +91,7 @@ public sealed partial class TaskFanOutTests(ITestOutputHelper output)
     private async Task<Spread> SyncAllAsync(ProcessCluster cluster, IClusterClient client, AccEmulator emulator, CancellationToken ct)
     {
         var silos = cluster.Silos.Where(static s => !s.HasExited).ToList();
+        var writersBefore = await Progress.ProgressScalingTests.WriterStatsAsync(client, ct);
         var started = await Task.WhenAll(emulator.ProjectIds.Select(p => client.GetGrain<IProjectGrain>(p).SyncAsync(new SyncRequest(null, Full: false, "test"), ct)));
         var done = Task.WhenAll(started.Select(s => SyncDriver.WaitForRunAsync(client, s.Run.ProjectId, s.Run.RunId, ct, TimeSpan.FromMinutes(2))));
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -119,6 +120,16 @@ public sealed partial class TaskFanOutTests(ITestOutputHelper output)
         output.WriteLine($"silos {string.Join("/", silos.Select(static s => s.Name))}: tasks {string.Join("/", silos.Select(s => tasks.GetValueOrDefault(s.Name)))} (max/min {spread.TaskRatio:0.00}); "
             + $"running+queued averaged over {busy.Count} busy samples {string.Join("/", averages.Select(static a => a.ToString("0.0", CultureInfo.InvariantCulture)))} (max/min {spread.LoadRatio:0.00})");
         output.WriteLine($"running+queued per silo every 0.25 s: {string.Join(" ", samples)}");
+        // For the record: what progress cost this run (writer counters, and grain-state writes per task).
+        var writers = await Progress.ProgressScalingTests.WriterStatsAsync(client, ct);
+        var versions = await cluster.Database.ListAsync(
+            "SELECT version FROM orleansstorage WHERE graintypestring = 'task' AND grainidextensionstring = ANY(@ids)",
+            static r => r.GetInt32(0),
+            ct,
+            ("ids", results.SelectMany(static r => r.Tasks).Select(static t => t.Spec.TaskId).ToArray()));
+        output.WriteLine(
+            $"progress: {writers.Updates - writersBefore.Updates} updates, {writers.RowsWritten - writersBefore.RowsWritten} rows written in {writers.Statements - writersBefore.Statements} statements, "
+            + $"{results.Sum(static r => r.Tasks.Sum(static t => t.Progress.Pages))} pages; grain-state writes per task min/avg/max {versions.Min()}/{versions.Average():0.0}/{versions.Max()} over {versions.Count} tasks");
         return spread;
     }
 
