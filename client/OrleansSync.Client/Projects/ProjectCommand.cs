@@ -68,7 +68,7 @@ public static class ProjectCommand
             var text = parse.GetValue(every);
             var period = (text, parse.GetValue(off)) switch
             {
-                (null, false) => throw CliException.BadInput($"Say what to do with the schedule of {id}: --every DURATION (e.g. 15m) or --off."),
+                (null, false) => throw CliException.BadInput($"Neither --every nor --off given: say what to do with the schedule of {id}, e.g. --every 15m, or --off."),
                 (not null, true) => throw CliException.BadInput("--every and --off contradict each other: give one of them."),
                 ({ } given, false) => Durations.Parse(given, "--every"),
                 (null, true) => (TimeSpan?)null,
