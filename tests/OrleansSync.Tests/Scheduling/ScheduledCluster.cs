@@ -45,7 +45,8 @@ public sealed class ScheduledCluster : IAsyncDisposable
                 ["OrleansSync__Tasks__RetryBaseDelay"] = "00:00:00.200",
                 ["OrleansSync__Progress__FlushInterval"] = "00:00:00.500",
             };
-            return new ScheduledCluster(emulator, await ProcessCluster.StartAsync(silos, ct, environment));
+            // Thirty projects at once would take much of a stock PostgreSQL's 100 connections, shared with other test runs.
+            return new ScheduledCluster(emulator, await ProcessCluster.StartAsync(silos, ct, environment, siloPoolSize: 10));
         }
         catch
         {
