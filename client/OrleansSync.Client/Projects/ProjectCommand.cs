@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace OrleansSync.Client.Projects;
 
-/// <summary><c>orleanssync project add|list|show|remove|pause|resume</c>.</summary>
+/// <summary><c>orleanssync project add|schedule|list|show|remove|pause|resume</c>.</summary>
 public static class ProjectCommand
 {
     private static readonly Argument<string> IdArgument = new("id") { Description = "The upstream project id (with or without 'b.')." };
@@ -14,6 +14,7 @@ public static class ProjectCommand
     public static Command Create() => new("project", "Configure the upstream projects the cluster mirrors.")
     {
         CreateAdd(),
+        CreateSchedule(),
         CreateList(),
         CreateShow(),
         CreateRemove(),
@@ -49,6 +50,31 @@ public static class ProjectCommand
                 parse.GetValue(every) is { } text ? Durations.Parse(text, "--every") : null);
             await using var connection = await context.ConnectAsync(ct);
             var view = await connection.Client.GetGrain<IProjectGrain>(spec.ProjectId).ConfigureAsync(spec, ct);
+            Write(context, view);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command CreateSchedule()
+    {
+        var every = new Option<string?>("--every") { Description = "Sync every period, e.g. 15m, 6h, 1d or 01:30:00; a new or changed schedule runs at once." };
+        var off = new Option<bool>("--off") { Description = "Remove the schedule: the project then syncs only when asked." };
+        var command = new Command("schedule", "Set or remove a project's schedule.") { IdArgument, every, off };
+        command.SetAction(async (parse, ct) =>
+        {
+            var context = CliContext.From(parse);
+            var id = parse.GetValue(IdArgument)!;
+            var text = parse.GetValue(every);
+            var period = (text, parse.GetValue(off)) switch
+            {
+                (null, false) => throw CliException.BadInput($"Neither --every nor --off given: say what to do with the schedule of {id}, e.g. --every 15m, or --off."),
+                (not null, true) => throw CliException.BadInput("--every and --off contradict each other: give one of them."),
+                ({ } given, false) => Durations.Parse(given, "--every"),
+                (null, true) => (TimeSpan?)null,
+            };
+            await using var connection = await context.ConnectAsync(ct);
+            var view = await connection.Client.GetGrain<IProjectGrain>(ProjectIds.Normalize(id)).ScheduleAsync(period, ct);
             Write(context, view);
             return ExitCodes.Ok;
         });
@@ -162,6 +188,15 @@ public static class ProjectCommand
         grid.AddRow("User id", Markup.Escape(view.Spec.UserId ?? "-"));
         grid.AddRow("Streams", Markup.Escape(string.Join(", ", view.Spec.Streams)));
         grid.AddRow("Every", view.Spec.Every?.ToString() ?? "manual");
+        if (view.Schedule is { } schedule)
+        {
+            grid.AddRow("Next tick", $"{schedule.NextTickAt:u} (jitter {schedule.Jitter.TotalSeconds:0.###} s)");
+            grid.AddRow("Last tick", schedule.LastTickAt is { } tick ? $"{tick:u}" : "-");
+            grid.AddRow("Last catch-up", schedule.LastCatchUp is { } catchUp
+                ? Markup.Escape($"{catchUp.At:u} ({catchUp.RunId ?? "skipped"}): {catchUp.Reason}")
+                : "-");
+        }
+
         grid.AddRow("Paused", view.Paused ? "yes" : "no");
         grid.AddRow("Current run", view.CurrentRun?.RunId ?? "-");
         grid.AddRow("Last run", view.LastRun is { } last ? $"{last.RunId} {last.Status.ToText()}" : "-");

@@ -10,6 +10,14 @@ public interface IProjectGrain : IGrainWithStringKey
     [Alias("Configure")]
     Task<ProjectView> ConfigureAsync(ProjectSpec spec, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sets (<paramref name="every"/>) or removes (null) the project's schedule. A new or changed schedule runs at once,
+    /// then every period; the same period again changes nothing. Throws <see cref="InvalidRequestException"/> for an
+    /// unknown project or a period shorter than the cluster's minimum.
+    /// </summary>
+    [Alias("Schedule")]
+    Task<ProjectView> ScheduleAsync(TimeSpan? every, CancellationToken cancellationToken = default);
+
     /// <summary>The project, or null when it was never added (or was removed).</summary>
     [Alias("Get")]
     Task<ProjectView?> GetAsync(CancellationToken cancellationToken = default);

@@ -10,6 +10,7 @@ namespace OrleansSync.Projects;
 /// <param name="LastRun">The last run that ended.</param>
 /// <param name="Breaker">Its circuit breaker, fed by failed runs.</param>
 /// <param name="LastSkip">The last run that did not start (a scheduled tick skipped), and why.</param>
+/// <param name="Schedule">Its schedule, when it has one: next tick, jitter, last catch-up.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSync.Projects.ProjectView")]
 public sealed record class ProjectView(
     [property: Id(0)] ProjectSpec Spec,
@@ -18,4 +19,5 @@ public sealed record class ProjectView(
     [property: Id(3)] RunView? CurrentRun,
     [property: Id(4)] RunView? LastRun,
     [property: Id(5)] BreakerView? Breaker = null,
-    [property: Id(6)] SkippedRun? LastSkip = null);
+    [property: Id(6)] SkippedRun? LastSkip = null,
+    [property: Id(7)] ScheduleView? Schedule = null);

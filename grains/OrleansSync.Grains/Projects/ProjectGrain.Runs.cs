@@ -20,7 +20,15 @@ public sealed partial class ProjectGrain
     private int _bookkeepingFailures;
     private IGrainTimer? _advanceTimer;
 
-    public async Task<SyncStarted> SyncAsync(SyncRequest request, CancellationToken cancellationToken = default)
+    public Task<SyncStarted> SyncAsync(SyncRequest request, CancellationToken cancellationToken = default) =>
+        StartRunAsync(request, runId: null, reason: null, dueAt: null, cancellationToken);
+
+    /// <param name="request">What to run.</param>
+    /// <param name="runId">The new run's id, when the caller recorded it already (a catch-up); else a fresh one.</param>
+    /// <param name="reason">Why, beyond the trigger, for <c>sync.runs</c>.</param>
+    /// <param name="dueAt">When the schedule tick asking for it was due.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    private async Task<SyncStarted> StartRunAsync(SyncRequest request, string? runId, string? reason, DateTimeOffset? dueAt, CancellationToken cancellationToken)
     {
         var spec = RequireSpec();
         if (state.State.CurrentRun is { } current)
@@ -57,13 +65,15 @@ public sealed partial class ProjectGrain
 
         CircuitBreaker.TryAttempt(breaker, now, out var probe);
         BreakerMoved(probe);
-        var runId = NewRunId(now);
+        runId ??= NewRunId(now);
         var run = new RunState
         {
             RunId = runId,
             Full = request.Full,
             Trigger = request.Trigger,
             StartedAt = now,
+            Reason = reason,
+            DueAt = dueAt,
             Tasks = [.. StreamNames.ProjectStreams.Where(streams.Contains).Select(s => new RunTaskState { TaskId = $"{ProjectId}:{s}:{runId}", Stream = s })],
         };
         state.State.CurrentRun = run;
@@ -119,34 +129,6 @@ public sealed partial class ProjectGrain
         }
 
         await AdvanceRunAsync();
-    }
-
-    /// <summary>A schedule tick: a run, or a skip recorded with its reason.</summary>
-    private async Task ScheduledTickAsync()
-    {
-        var now = time.GetUtcNow();
-        var reason = state.State.CurrentRun is { } current ? $"run {current.RunId} is still in progress"
-            : state.State.Paused ? "the project is paused"
-            : BreakerRefusal(now);
-        try
-        {
-            if (reason is null)
-            {
-                await SyncAsync(new SyncRequest(null, Full: false, Trigger: "schedule"));
-                return;
-            }
-
-            var skip = new SkippedRun(now, "schedule", reason);
-            state.State.LastSkip = skip;
-            await state.WriteStateAsync();
-            LogInformationTickSkipped(logger, ProjectId, reason);
-            await runs.SkippedAsync(ProjectId, NewRunId(now), skip, CancellationToken.None);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The next tick tries again; a tick is not worth a retry of its own.
-            LogWarningTickFailed(logger, e, ProjectId);
-        }
     }
 
     /// <summary>Why a run may not start now because of the breaker, or null when it may.</summary>
@@ -295,12 +277,6 @@ public sealed partial class ProjectGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Project {ProjectId} finished run {RunId}: {Status}")]
     private static partial void LogInformationRunFinished(ILogger logger, string projectId, string runId, SyncTaskStatus status);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Project {ProjectId} skipped a scheduled run: {Reason}")]
-    private static partial void LogInformationTickSkipped(ILogger logger, string projectId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Project {ProjectId} could not act on a schedule tick; the next tick tries again")]
-    private static partial void LogWarningTickFailed(ILogger logger, Exception error, string projectId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Project {ProjectId} could not advance run {RunId}; retrying in {DelayMs} ms")]
     private static partial void LogWarningBookkeepingFailed(ILogger logger, Exception error, string projectId, string? runId, long delayMs);

@@ -11,7 +11,7 @@ namespace OrleansSync.Projects;
 /// A project: its settings, its runs and its circuit breaker. A run starts one task per stream; review children wait
 /// for the run's reviews task, because they are fetched only for the reviews it changed. A schedule (<c>--every</c>)
 /// is a reminder, so it survives the loss of any silo and a full cluster restart. Runs' bookkeeping lives in
-/// <c>ProjectGrain.Runs.cs</c>.
+/// <c>ProjectGrain.Runs.cs</c>, schedules (jitter, catch-up) in <c>ProjectGrain.Schedule.cs</c>.
 /// </summary>
 public sealed partial class ProjectGrain(
     [PersistentState("project", GrainStorage.Name)] IPersistentState<ProjectState> state,
@@ -33,21 +33,12 @@ public sealed partial class ProjectGrain(
         var normalised = ProjectSpecValidator.Normalise(ProjectId, spec, options.Value.MinimumEvery);
         // Checked on this silo only; every silo needs it, and a task on a silo without it fails naming both.
         _ = SecretVariables.Resolve(normalised.ClientSecretVariable, silo.Name);
-        if (state.State.Spec is null)
-        {
-            state.State.CreatedAt = time.GetUtcNow();
-        }
-
-        state.State.Spec = normalised;
-        await state.WriteStateAsync(cancellationToken);
+        var fresh = await SaveSpecAsync(normalised, cancellationToken);
         await GrainFactory.GetGrain<IProjectCatalogGrain>(IProjectCatalogGrain.Key).AddAsync(ProjectId, cancellationToken);
-        if (normalised.Every is { } every)
+        if (fresh is not null)
         {
-            await this.RegisterOrUpdateReminder(ScheduleReminder, every, every, cancellationToken);
-        }
-        else
-        {
-            await UnregisterReminderAsync(ScheduleReminder, cancellationToken);
+            // A newly scheduled project runs at once (see ProjectGrain.Schedule.cs).
+            await ActOnTickAsync(fresh, fresh.LastTickAt!.Value, missed: 0, since: null);
         }
 
         return View();
@@ -87,7 +78,7 @@ public sealed partial class ProjectGrain(
             return;
         }
 
-        await ScheduledTickAsync();
+        await ScheduledTickAsync(status);
     }
 
     public Task<ProjectView?> GetAsync(CancellationToken cancellationToken = default) =>
@@ -146,5 +137,6 @@ public sealed partial class ProjectGrain(
         state.State.CurrentRun?.ToView(ProjectId, SyncTaskStatus.Running, null),
         state.State.LastRun,
         CircuitBreaker.View(state.State.Breaker, options.Value.Breaker),
-        state.State.LastSkip);
+        state.State.LastSkip,
+        state.State.Schedule?.ToView(time.GetUtcNow()));
 }

@@ -16,6 +16,13 @@ public sealed class ProjectOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan MinimumEvery { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The largest share of its period by which a project's ticks are offset (drawn per project when its schedule is
+    /// set), so that many projects scheduled together do not all start in the same second.
+    /// </summary>
+    [Range(0.0, 0.5)]
+    public double ScheduleJitter { get; set; } = 0.1;
+
     /// <summary>The project's breaker (<c>OrleansSync:Projects:Breaker</c>): it opens after this many consecutive failed runs.</summary>
     [ValidateObjectMembers]
     public BreakerOptions Breaker { get; set; } = new() { Failures = 3, OpenTime = TimeSpan.FromMinutes(5), MaxOpenTime = TimeSpan.FromHours(6) };

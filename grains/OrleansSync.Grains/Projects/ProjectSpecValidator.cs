@@ -37,13 +37,18 @@ public static class ProjectSpecValidator
         SecretVariables.ValidateName(spec.ClientSecretVariable);
         var streams = spec.Streams.Count == 0 ? StreamNames.ProjectStreams : spec.Streams;
         ValidateStreams(streams, "--streams");
-        if (spec.Every is { } every && every < minimumEvery)
-        {
-            throw new InvalidRequestException($"--every {every} is shorter than the shortest schedule, {minimumEvery}.");
-        }
+        ValidateEvery(spec.Every, minimumEvery);
 
         var ordered = StreamNames.ProjectStreams.Where(streams.Contains).ToList();
         return spec with { ProjectId = projectId, BaseUrl = baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/'), Streams = ordered };
+    }
+
+    public static void ValidateEvery(TimeSpan? every, TimeSpan minimumEvery)
+    {
+        if (every is { } period && period < minimumEvery)
+        {
+            throw new InvalidRequestException($"--every {period} is shorter than the shortest schedule this cluster accepts, {minimumEvery} (OrleansSync:Projects:MinimumEvery): give a longer period.");
+        }
     }
 
     public static void ValidateStreams(IEnumerable<string> streams, string where)

@@ -27,6 +27,10 @@ public sealed class ProjectState
 
     [Id(6)]
     public SkippedRun? LastSkip { get; set; }
+
+    /// <summary>Where the schedule's reminder stands; null without <c>--every</c>.</summary>
+    [Id(7)]
+    public ScheduleState? Schedule { get; set; }
 }
 
 [GenerateSerializer, Alias("OrleansSync.Projects.RunState")]
@@ -50,6 +54,14 @@ public sealed class RunState
     /// <summary>The run's <c>sync.runs</c> row exists. Each bookkeeping step is recorded once done, and retried until it is.</summary>
     [Id(5)]
     public bool HistoryOpened { get; set; }
+
+    /// <summary>Why the run started, beyond its trigger (a catch-up says how many ticks it stands for).</summary>
+    [Id(6)]
+    public string? Reason { get; set; }
+
+    /// <summary>When the schedule tick that started it was due; null for runs asked for.</summary>
+    [Id(7)]
+    public DateTimeOffset? DueAt { get; set; }
 
     public bool AllTerminal => Tasks.All(static t => t.IsTerminal);
 

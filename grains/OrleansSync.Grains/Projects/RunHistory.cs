@@ -13,8 +13,8 @@ public sealed class RunHistory(NpgsqlDataSource dataSource)
     public async Task StartedAsync(string projectId, RunState run, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO sync.runs (run_id, project_id, kind, trigger, status, tasks, started_at)
-            VALUES (@run_id, @project_id, @kind, @trigger, 'running', @tasks, @started_at)
+            INSERT INTO sync.runs (run_id, project_id, kind, trigger, status, tasks, started_at, reason, due_at)
+            VALUES (@run_id, @project_id, @kind, @trigger, 'running', @tasks, @started_at, @reason, @due_at)
             ON CONFLICT (run_id) DO NOTHING
             """);
         command.Parameters.AddWithValue("run_id", run.RunId);
@@ -23,6 +23,8 @@ public sealed class RunHistory(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("trigger", run.Trigger);
         command.Parameters.AddWithValue("tasks", run.Tasks.Count);
         command.Parameters.AddWithValue("started_at", run.StartedAt);
+        command.Parameters.AddWithValue("reason", (object?)StorableText.CleanOrNull(run.Reason) ?? DBNull.Value);
+        command.Parameters.AddWithValue("due_at", (object?)run.DueAt ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -49,12 +51,12 @@ public sealed class RunHistory(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>A run that did not start: the tick (or request) that asked for it, and why not.</summary>
-    public async Task SkippedAsync(string projectId, string runId, SkippedRun skip, CancellationToken cancellationToken)
+    /// <summary>A run that did not start: the tick (or request) that asked for it, when that tick was due, and why not.</summary>
+    public async Task SkippedAsync(string projectId, string runId, SkippedRun skip, CancellationToken cancellationToken, DateTimeOffset? dueAt = null)
     {
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO sync.runs (run_id, project_id, kind, trigger, status, reason, started_at, finished_at)
-            VALUES (@run_id, @project_id, 'sync', @trigger, 'skipped', @reason, @at, @at)
+            INSERT INTO sync.runs (run_id, project_id, kind, trigger, status, reason, started_at, finished_at, due_at)
+            VALUES (@run_id, @project_id, 'sync', @trigger, 'skipped', @reason, @at, @at, @due_at)
             ON CONFLICT (run_id) DO NOTHING
             """);
         command.Parameters.AddWithValue("run_id", runId);
@@ -62,6 +64,7 @@ public sealed class RunHistory(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("trigger", skip.Trigger);
         command.Parameters.AddWithValue("reason", StorableText.Clean(skip.Reason));
         command.Parameters.AddWithValue("at", skip.At);
+        command.Parameters.AddWithValue("due_at", (object?)dueAt ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -9,9 +9,14 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     private readonly IReadOnlyDictionary<string, string?>? _environment;
 
-    private ProcessCluster(TestDatabase database, string clusterId, string logDirectory, IReadOnlyDictionary<string, string?>? environment)
+    private readonly string _siloConnectionString;
+
+    private ProcessCluster(TestDatabase database, string clusterId, string logDirectory, IReadOnlyDictionary<string, string?>? environment, int? siloPoolSize)
     {
         _environment = environment;
+        _siloConnectionString = siloPoolSize is { } size
+            ? new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = size }.ConnectionString
+            : database.ConnectionString;
         Database = database;
         ClusterId = clusterId;
         LogDirectory = logDirectory;
@@ -28,11 +33,15 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// <param name="silos">How many silo processes to start.</param>
     /// <param name="cancellationToken">The test's token.</param>
     /// <param name="environment">Extra variables for every silo, e.g. <c>OrleansSync__Tasks__WatchdogPeriod</c> or a client secret.</param>
-    public static async Task<ProcessCluster> StartAsync(int silos, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <param name="siloPoolSize">
+    /// Caps each silo's PostgreSQL connection pool (Npgsql's default is 100), for tests busy enough that a few silos
+    /// would otherwise take all of the server's connections (max_connections is 100 on a stock install).
+    /// </param>
+    public static async Task<ProcessCluster> StartAsync(int silos, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null, int? siloPoolSize = null)
     {
         var database = await TestDatabase.CreateAsync(migrate: true, cancellationToken);
         var logDirectory = Directory.CreateTempSubdirectory("orleanssync-silos-").FullName;
-        var cluster = new ProcessCluster(database, $"test-{Guid.NewGuid():N}"[..17], logDirectory, environment);
+        var cluster = new ProcessCluster(database, $"test-{Guid.NewGuid():N}"[..17], logDirectory, environment, siloPoolSize);
         try
         {
             for (var i = 0; i < silos; i++)
@@ -52,7 +61,7 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     public SiloProcess StartSilo()
     {
-        var silo = SiloProcess.Start($"silo-{_silos.Count}", Database.ConnectionString, ClusterId, LogDirectory, _environment);
+        var silo = SiloProcess.Start($"silo-{_silos.Count}", _siloConnectionString, ClusterId, LogDirectory, _environment);
         _silos.Add(silo);
         return silo;
     }
