@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansSync.Pipeline;
 using OrleansSync.Projects;
+using OrleansSync.Resilience;
 using OrleansSync.Tasks;
 
 namespace OrleansSync.Backfills;
@@ -23,11 +24,7 @@ public sealed partial class BackfillGrain(
 {
     private const string Reminder = "backfill-watchdog";
 
-    private bool _advancing;
-    private bool _advanceAgain;
-    private bool _unsaved;
-    private int _bookkeepingFailures;
-    private IGrainTimer? _advanceTimer;
+    private RetriedBookkeeping? _bookkeeping;
 
     private string BackfillId => this.GetPrimaryKeyString();
 
@@ -36,7 +33,7 @@ public sealed partial class BackfillGrain(
         if (state.State is { Request: not null, FinishedAt: null })
         {
             // A silo may have died mid-step; every step is idempotent, so carry on, from a timer that interleaves.
-            ScheduleAdvance(TimeSpan.FromSeconds(1));
+            Bookkeeping.RetryIn(TimeSpan.FromSeconds(1));
         }
 
         return Task.CompletedTask;
@@ -174,46 +171,15 @@ public sealed partial class BackfillGrain(
         await AdvanceAsync();
     }
 
+    private RetriedBookkeeping Bookkeeping => _bookkeeping ??= new(
+        this,
+        () => state.WriteStateAsync(),
+        AdvanceOnceAsync,
+        failures => taskOptions.Value.RetryDelay(failures, projectOptions.Value.BookkeepingMaxDelay),
+        (e, delay) => LogWarningBookkeepingFailed(logger, e, BackfillId, (long)delay.TotalMilliseconds));
+
     /// <summary>Runs the bookkeeping steps that are due; on failure, arms a retry with backoff. Never throws.</summary>
-    private async Task AdvanceAsync()
-    {
-        if (_advancing)
-        {
-            // One advance at a time (timers and calls interleave): the running one goes round again.
-            _advanceAgain = true;
-            return;
-        }
-
-        _advancing = true;
-        try
-        {
-            if (_unsaved)
-            {
-                await state.WriteStateAsync();
-                _unsaved = false;
-            }
-
-            do
-            {
-                _advanceAgain = false;
-                await AdvanceOnceAsync();
-            }
-            while (_advanceAgain);
-            _bookkeepingFailures = 0;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            _unsaved = true;
-            _bookkeepingFailures++;
-            var delay = taskOptions.Value.RetryDelay(_bookkeepingFailures, projectOptions.Value.BookkeepingMaxDelay);
-            LogWarningBookkeepingFailed(logger, e, BackfillId, (long)delay.TotalMilliseconds);
-            ScheduleAdvance(delay);
-        }
-        finally
-        {
-            _advancing = false;
-        }
-    }
+    private Task AdvanceAsync() => Bookkeeping.AdvanceAsync();
 
     private async Task AdvanceOnceAsync()
     {
@@ -277,23 +243,12 @@ public sealed partial class BackfillGrain(
             throw;
         }
 
-        _unsaved = true;
-        await state.WriteStateAsync();
-        _unsaved = false;
+        await Bookkeeping.SaveAsync();
         LogInformationFinished(logger, BackfillId, status);
         if (await this.GetReminder(Reminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
-    }
-
-    private void ScheduleAdvance(TimeSpan delay)
-    {
-        _advanceTimer?.Dispose();
-        _advanceTimer = this.RegisterGrainTimer(
-            static (grain, _) => grain.AdvanceAsync(),
-            this,
-            new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, Interleave = true, KeepAlive = true });
     }
 
     /// <summary>A day's task: the backfill's stream over [midnight, next midnight) UTC, its checkpoints scoped to the day.</summary>

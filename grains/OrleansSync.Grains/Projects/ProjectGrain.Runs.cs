@@ -14,11 +14,14 @@ public sealed partial class ProjectGrain
 {
     private static readonly HashSet<string> ChildStreams = [StreamNames.ReviewVersions, StreamNames.ReviewProgress];
 
-    private bool _advancing;
-    private bool _advanceAgain;
-    private bool _unsaved;
-    private int _bookkeepingFailures;
-    private IGrainTimer? _advanceTimer;
+    private RetriedBookkeeping? _bookkeeping;
+
+    private RetriedBookkeeping Bookkeeping => _bookkeeping ??= new(
+        this,
+        () => state.WriteStateAsync(),
+        AdvanceOnceAsync,
+        failures => taskOptions.Value.RetryDelay(failures, options.Value.BookkeepingMaxDelay),
+        (e, delay) => LogWarningBookkeepingFailed(logger, e, ProjectId, state.State.CurrentRun?.RunId, (long)delay.TotalMilliseconds));
 
     public Task<SyncStarted> SyncAsync(SyncRequest request, CancellationToken cancellationToken = default) =>
         StartRunAsync(request, runId: null, reason: null, dueAt: null, cancellationToken);
@@ -144,46 +147,8 @@ public sealed partial class ProjectGrain
         return $"Project {ProjectId}'s circuit breaker is open after {breaker.ConsecutiveFailures} consecutive failed runs{last}; the next probe is at {breaker.NextProbeAt:u}.";
     }
 
-    /// <summary>Runs the bookkeeping steps that are due; on failure, arms a retry with backoff. Never throws.</summary>
-    private async Task AdvanceRunAsync()
-    {
-        if (_advancing)
-        {
-            // One advance at a time (timers and calls interleave): the running one goes round again.
-            _advanceAgain = true;
-            return;
-        }
-
-        _advancing = true;
-        try
-        {
-            if (_unsaved)
-            {
-                await state.WriteStateAsync();
-                _unsaved = false;
-            }
-
-            do
-            {
-                _advanceAgain = false;
-                await AdvanceOnceAsync();
-            }
-            while (_advanceAgain);
-            _bookkeepingFailures = 0;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            _unsaved = true;
-            _bookkeepingFailures++;
-            var delay = taskOptions.Value.RetryDelay(_bookkeepingFailures, options.Value.BookkeepingMaxDelay);
-            LogWarningBookkeepingFailed(logger, e, ProjectId, state.State.CurrentRun?.RunId, (long)delay.TotalMilliseconds);
-            ScheduleAdvance(delay);
-        }
-        finally
-        {
-            _advancing = false;
-        }
-    }
+    /// <summary>Runs the run's bookkeeping steps that are due; on failure, arms a retry with backoff. Never throws.</summary>
+    private Task AdvanceRunAsync() => Bookkeeping.AdvanceAsync();
 
     private async Task AdvanceOnceAsync()
     {
@@ -240,20 +205,9 @@ public sealed partial class ProjectGrain
         });
         state.State.LastRun = run.ToView(ProjectId, status, finishedAt);
         state.State.CurrentRun = null;
-        _unsaved = true;
-        await state.WriteStateAsync();
-        _unsaved = false;
+        await Bookkeeping.SaveAsync();
         LogInformationRunFinished(logger, ProjectId, run.RunId, status);
         await UnregisterReminderAsync(RunReminder, CancellationToken.None);
-    }
-
-    private void ScheduleAdvance(TimeSpan delay)
-    {
-        _advanceTimer?.Dispose();
-        _advanceTimer = this.RegisterGrainTimer(
-            static (grain, _) => grain.AdvanceRunAsync(),
-            this,
-            new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, Interleave = true, KeepAlive = true });
     }
 
     private void BreakerMoved(BreakerTransition transition)

@@ -50,7 +50,7 @@ public sealed partial class ProjectGrain(
         {
             // A silo may have died in the middle of a bookkeeping step; every step is idempotent, so advance the run
             // again, from a timer that interleaves, because a task may be calling us right now.
-            ScheduleAdvance(TimeSpan.FromSeconds(1));
+            Bookkeeping.RetryIn(TimeSpan.FromSeconds(1));
         }
 
         return Task.CompletedTask;
