@@ -3,6 +3,7 @@ using System.Globalization;
 using OrleansSync.Backfills;
 using OrleansSync.Client.Cli;
 using OrleansSync.Client.Connection;
+using OrleansSync.Client.Tasks;
 using Spectre.Console;
 
 namespace OrleansSync.Client.Backfills;
@@ -135,7 +136,7 @@ public static class BackfillCommand
         {
             table.AddRow(
                 day.Day, day.Status, day.Percent?.ToString("0", CultureInfo.InvariantCulture) ?? "-", day.RecordsPerSecond?.ToString("0.0", CultureInfo.InvariantCulture) ?? "-",
-                day.Eta?.ToString("HH:mm:ss", CultureInfo.InvariantCulture) ?? "-", Count(day.RecordsRead), Count(day.Inserted), Count(day.Updated),
+                TaskCells.Remaining(day.Eta, DateTimeOffset.UtcNow), Count(day.RecordsRead), Count(day.Inserted), Count(day.Updated),
                 Count(day.DeadLettered), Count(day.Tasks), Markup.Escape(day.TaskId ?? "-"));
         }
 

@@ -1,6 +1,7 @@
 using OrleansSync.Backfills;
 using OrleansSync.Client.Cli;
 using OrleansSync.Client.Connection;
+using OrleansSync.Client.Tasks;
 using Spectre.Console;
 
 namespace OrleansSync.Client.Backfills;
@@ -98,9 +99,9 @@ public sealed class BackfillDisplay(CliOutput output, IClusterClient client, Cli
     }
 
     private static string Whole(BackfillReport report) =>
-        $"backfill {report.BackfillId} {report.Status} {report.Percent:0}%" + (report.Eta is { } eta ? $" eta {eta:HH:mm:ss}" : "");
+        $"backfill {report.BackfillId} {report.Status} {report.Percent:0}%" + (report.Eta is null ? "" : $" eta {TaskCells.Remaining(report.Eta, DateTimeOffset.UtcNow)}");
 
     private static string Describe(BackfillReport.DayReport day) =>
         $"{day.Day} {day.Status,-9}" + (day.Percent is { } p ? $" {p:0}%" : "") + (day.RecordsPerSecond is { } rate ? $" {rate:0.0}/s" : "")
-        + (day.Eta is { } eta ? $" eta {eta:HH:mm:ss}" : "") + $" read {day.RecordsRead}" + (day.Tasks > 1 ? $" task {day.Tasks}" : "");
+        + (day.Eta is null ? "" : $" eta {TaskCells.Remaining(day.Eta, DateTimeOffset.UtcNow)}") + $" read {day.RecordsRead}" + (day.Tasks > 1 ? $" task {day.Tasks}" : "");
 }

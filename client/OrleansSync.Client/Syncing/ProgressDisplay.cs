@@ -1,5 +1,6 @@
 using System.Globalization;
 using OrleansSync.Client.Cli;
+using OrleansSync.Client.Tasks;
 using OrleansSync.Projects;
 using OrleansSync.Tasks;
 using Spectre.Console;
@@ -97,7 +98,7 @@ public sealed class ProgressDisplay(CliOutput output)
         var p = task.Progress;
         var percent = p.Percent is { } value ? $" {value:0}%" : "";
         var pace = task.RecordsPerSecond is { } rate ? string.Create(CultureInfo.InvariantCulture, $" {rate:0.#} rec/s") : "";
-        var eta = task.Eta is { } at ? $" eta {Durations.Format(at - DateTimeOffset.UtcNow)}" : "";
+        var eta = task.Eta is null ? "" : $" eta {TaskCells.Remaining(task.Eta, DateTimeOffset.UtcNow)}";
         return $"{task.Spec.Stream,-16} {task.Status.ToText(),-9}{percent} read {p.RecordsRead} (+{p.Inserted} ~{p.Updated} ={p.Unchanged} !{p.DeadLettered}) pages {p.Pages} calls {p.Calls}{pace}{eta}"
             + (task.Attempts > 1 ? $" attempt {task.Attempts}" : "");
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansSync.Client.Cli;
 
 namespace OrleansSync.Client.Tasks;
 
@@ -10,19 +11,12 @@ public static class TaskCells
     public static string Rate(double? recordsPerSecond) => recordsPerSecond is { } r ? r.ToString("0.0", CultureInfo.InvariantCulture) : "-";
 
     /// <summary>The time left until <paramref name="eta"/>, e.g. <c>1h02m</c>, <c>3m05s</c>, <c>12s</c>; <c>0s</c> once due.</summary>
-    public static string Remaining(DateTimeOffset? eta, DateTimeOffset now)
+    public static string Remaining(DateTimeOffset? eta, DateTimeOffset now) => eta switch
     {
-        if (eta is not { } at)
-        {
-            return "-";
-        }
-
-        var left = at - now;
-        return left <= TimeSpan.Zero ? "0s"
-            : left.TotalHours >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{(int)left.TotalHours}h{left.Minutes:00}m")
-            : left.TotalMinutes >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{left.Minutes}m{left.Seconds:00}s")
-            : string.Create(CultureInfo.InvariantCulture, $"{left.Seconds}s");
-    }
+        null => "-",
+        { } at when at <= now => "0s",
+        { } at => Durations.Format(at - now),
+    };
 
     public static string Text(string? value) => string.IsNullOrEmpty(value) ? "-" : value;
 }
