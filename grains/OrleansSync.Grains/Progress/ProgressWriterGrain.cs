@@ -15,6 +15,8 @@ public sealed partial class ProgressWriterGrain(
     private long _rows;
     private long _statements;
     private IGrainTimer? _timer;
+    private int _tickFailures;
+    private DateTimeOffset _nextTickAt;
 
     private ProgressWriterOptions Options => options.Value;
 
@@ -22,7 +24,7 @@ public sealed partial class ProgressWriterGrain(
     {
         // Not KeepAlive: an idle writer may go; it flushes on the way out.
         _timer = this.RegisterGrainTimer(
-            static (grain, ct) => grain.WriteDueAsync(all: false, ct),
+            static (grain, ct) => grain.TickAsync(ct),
             this,
             new GrainTimerCreationOptions { DueTime = Options.Tick, Period = Options.Tick, Interleave = false, KeepAlive = false });
         return Task.CompletedTask;
@@ -60,6 +62,32 @@ public sealed partial class ProgressWriterGrain(
     }
 
     public Task FlushAsync(CancellationToken cancellationToken = default) => WriteDueAsync(all: true, cancellationToken);
+
+    /// <summary>
+    /// The timer's turn: writes what is due. While PostgreSQL is away it backs off (up to 10 s) instead of failing, and
+    /// logging, four times a second; what is pending stays pending, newest report per task.
+    /// </summary>
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (now < _nextTickAt)
+        {
+            return;
+        }
+
+        try
+        {
+            await WriteDueAsync(all: false, cancellationToken);
+            _tickFailures = 0;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _tickFailures++;
+            var delay = TimeSpan.FromMilliseconds(Math.Min(10_000, 250 * Math.Pow(2, Math.Min(_tickFailures, 6))));
+            _nextTickAt = now + delay;
+            LogWarningWriteFailed(logger, e, _pending.Count, (long)delay.TotalMilliseconds);
+        }
+    }
 
     public Task<ProgressWriterStats> GetStatsAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(new ProgressWriterStats(_updates, _rows, _statements, _pending.Count, silo.Name));
@@ -135,6 +163,9 @@ public sealed partial class ProgressWriterGrain(
 
         public DateTimeOffset Since { get; } = since;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the progress of {Tasks} task(s); trying again in {DelayMs} ms")]
+    private static partial void LogWarningWriteFailed(ILogger logger, Exception error, int tasks, long delayMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL refused a progress batch of {Rows} row(s); writing them one by one")]
     private static partial void LogWarningBatchRefused(ILogger logger, Exception error, int rows);
