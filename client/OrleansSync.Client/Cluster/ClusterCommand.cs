@@ -47,7 +47,8 @@ public static class ClusterCommand
                 h.ProxyPort,
                 new DateTimeOffset(h.StartTime, TimeSpan.Zero),
                 new DateTimeOffset(h.IAmAliveTime, TimeSpan.Zero),
-                h.Status == SiloStatus.Active ? running.GetValueOrDefault(h.SiloName) : 0))
+                h.Status == SiloStatus.Active ? running.GetValueOrDefault(h.SiloName).Running : 0,
+                h.Status == SiloStatus.Active ? running.GetValueOrDefault(h.SiloName).Queued : 0))
             .ToList();
 
         var writers = await ProgressWritersAsync(connection.Client, cancellationToken);
@@ -111,13 +112,14 @@ public static class ClusterCommand
 
     private static void Render(IAnsiConsole console, List<SiloView> silos, ProgressWritersView writers, List<ProbeView>? probes)
     {
-        var table = new Table().AddColumns("Silo", "Name", "Status", "Gateway", "Tasks", "Started (UTC)", "Alive (UTC)");
+        var table = new Table().AddColumns("Silo", "Name", "Status", "Gateway", "Running", "Queued", "Started (UTC)", "Alive (UTC)");
         foreach (var silo in silos)
         {
             var status = silo.Status == "Active" ? $"[green]{silo.Status}[/]" : $"[yellow]{silo.Status}[/]";
             table.AddRow(
                 Markup.Escape(silo.Address), Markup.Escape(silo.Name), status, silo.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 silo.RunningTasks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                silo.QueuedTasks.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 silo.StartTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture), silo.IAmAliveTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture));
         }
 
@@ -139,7 +141,7 @@ public static class ClusterCommand
     }
 
     private sealed record class SiloView(
-        string Address, string SiloAddress, string Name, string HostName, string Status, int GatewayPort, DateTimeOffset StartTime, DateTimeOffset IAmAliveTime, long RunningTasks);
+        string Address, string SiloAddress, string Name, string HostName, string Status, int GatewayPort, DateTimeOffset StartTime, DateTimeOffset IAmAliveTime, long RunningTasks, long QueuedTasks);
 
     private sealed record class ProgressWritersView(long Updates, long RowsWritten, long Statements, int Pending, List<ProgressWriterStats> Writers);
 
