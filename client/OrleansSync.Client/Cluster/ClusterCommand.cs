@@ -10,8 +10,8 @@ using Spectre.Console;
 namespace OrleansSync.Client.Cluster;
 
 /// <summary>
-/// <c>orleanssync cluster</c>: the silos membership knows of, their running tasks, the progress writers' counters, and
-/// optionally a probe through each silo.
+/// <c>orleanssync cluster</c>: the silos membership knows of, their running tasks and upstream latency, the progress
+/// writers' counters, and optionally a probe through each silo.
 /// </summary>
 public static class ClusterCommand
 {
@@ -51,6 +51,8 @@ public static class ClusterCommand
                 h.Status == SiloStatus.Active ? running.GetValueOrDefault(h.SiloName).Queued : 0))
             .ToList();
 
+        var latency = await UpstreamLatencyQuery.RunAsync(connection.Client, hosts, cancellationToken);
+        silos = [.. silos.Select(s => latency.TryGetValue(s.SiloAddress, out var l) ? s with { Latency = l.Endpoints, LatencyError = l.Error } : s)];
         var writers = await ProgressWritersAsync(connection.Client, cancellationToken);
         var probes = context.Parse.GetValue(CheckOption) ? await ProbeAsync(connection.Client, hosts, cancellationToken) : null;
         if (context.Output.Json)
@@ -124,6 +126,11 @@ public static class ClusterCommand
         }
 
         console.Write(table);
+        foreach (var silo in silos.Where(static s => s.Latency is not null || s.LatencyError is not null))
+        {
+            console.MarkupLine(Markup.Escape($"upstream latency on {silo.Name}: {UpstreamLatencyQuery.Describe(silo.Latency, silo.LatencyError)}"));
+        }
+
         console.MarkupLine(Markup.Escape(string.Create(
             System.Globalization.CultureInfo.InvariantCulture,
             $"progress writers: {writers.Updates} updates received, {writers.RowsWritten} rows written in {writers.Statements} statements, {writers.Pending} pending")));
@@ -141,7 +148,14 @@ public static class ClusterCommand
     }
 
     private sealed record class SiloView(
-        string Address, string SiloAddress, string Name, string HostName, string Status, int GatewayPort, DateTimeOffset StartTime, DateTimeOffset IAmAliveTime, long RunningTasks, long QueuedTasks);
+        string Address, string SiloAddress, string Name, string HostName, string Status, int GatewayPort, DateTimeOffset StartTime, DateTimeOffset IAmAliveTime, long RunningTasks, long QueuedTasks)
+    {
+        /// <summary>Upstream p50/p95/p99 by endpoint, in milliseconds, as this silo measured them (Active silos only).</summary>
+        public IReadOnlyDictionary<string, EndpointLatencyView>? Latency { get; init; }
+
+        /// <summary>Why the silo's latency is unknown, when it is.</summary>
+        public string? LatencyError { get; init; }
+    }
 
     private sealed record class ProgressWritersView(long Updates, long RowsWritten, long Statements, int Pending, List<ProgressWriterStats> Writers);
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OrleansSync.Telemetry;
 using Polly;
 
 namespace OrleansSync.Acc;
@@ -27,16 +28,22 @@ public static class AccSourceServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccSourceOptions>, AccSourceOptionsValidator>());
         services.TryAddSingleton<AccTokenCache>();
         services.TryAddTransient<AccCallCounter.Handler>();
+        services.AddMetrics();
+        services.TryAddSingleton<UpstreamLatency>();
+        services.TryAddTransient<AccLatencyHandler>();
         services.AddResiliencePipeline<string>(AccMalformedRetry.PipelineName, AccMalformedRetry.Configure);
 
-        // The counting handler goes after (inside) the resilience handler, so it sees every attempt.
+        // The counting and timing handlers go after (inside) the resilience handler, so they see every attempt; the
+        // timing one last, so it times upstream alone.
         var api = services.AddHttpClient<AccClient>(Configure).RedactLoggedHeaders(static _ => true);
         api.AddResilienceHandler("acc", AccResilience.Configure);
         api.AddHttpMessageHandler<AccCallCounter.Handler>();
+        api.AddHttpMessageHandler<AccLatencyHandler>();
 
         var token = services.AddHttpClient(AccTokenCache.HttpClientName, Configure).RedactLoggedHeaders(static _ => true);
         token.AddResilienceHandler("acc-token", AccResilience.Configure);
         token.AddHttpMessageHandler<AccCallCounter.Handler>();
+        token.AddHttpMessageHandler<AccLatencyHandler>();
         return services;
     }
 

@@ -23,6 +23,9 @@ public sealed class CliTests(TwoSiloProcessFixture fixture)
             Assert.StartsWith("127.0.0.1:", s.GetProperty("address").GetString(), StringComparison.Ordinal);
             Assert.True(s.GetProperty("gatewayPort").GetInt32() > 0);
             Assert.True(s.GetProperty("startTime").GetDateTimeOffset() <= DateTimeOffset.UtcNow);
+            // Each silo answered for itself through the latency grain placed on it.
+            Assert.Equal(JsonValueKind.Object, s.GetProperty("latency").ValueKind);
+            Assert.Equal(JsonValueKind.Null, s.GetProperty("latencyError").ValueKind);
         });
         Assert.Equal(
             fixture.Cluster.Silos.Select(static s => s.Name).Order(),
