@@ -73,7 +73,7 @@ public static class ScenarioCli
         Console.WriteLine();
         foreach (var target in result.Targets)
         {
-            Console.WriteLine($"target: {target.Describe()}");
+            Console.WriteLine($"target{(result.Quick ? " (quick, not judged)" : string.Empty)}: {target.Describe()}");
         }
 
         foreach (var note in result.Notes)

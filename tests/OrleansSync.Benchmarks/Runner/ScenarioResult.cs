@@ -57,11 +57,11 @@ public sealed record class ScenarioResult(
 
     public const string MarkdownHeader = "| scenario | setup | figures | targets |\n|---|---|---|---|";
 
-    /// <summary>The row: scenario (with "quick" when it was), setup, figures, and each target as met or missed.</summary>
+    /// <summary>The row: scenario (with "quick" when it was), setup, figures, and each target as met or missed (a quick run is no measurement).</summary>
     public string ToMarkdownRow()
     {
-        var targets = Targets.Count == 0
-            ? "none set"
+        var targets = Targets.Count == 0 ? "none set"
+            : Quick ? "not judged (quick)"
             : string.Join("; ", Targets.Select(static t => t.Met
                 ? $"{t.Figure} {t.Comparison} {Target.Format(t.Bound)}: met"
                 : $"{t.Figure} {t.Comparison} {Target.Format(t.Bound)}: **missed** ({t.MissRatio:P0})"));
