@@ -14,6 +14,8 @@ public static class RepoPaths
 
     public static string ClientDll => Path.Combine(Root, "client", "OrleansSync.Client", "bin", Configuration, "net10.0", "orleanssync.dll");
 
+    public static string BenchmarksDll => Path.Combine(Root, "tests", "OrleansSync.Benchmarks", "bin", Configuration, "net10.0", "OrleansSync.Benchmarks.dll");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
