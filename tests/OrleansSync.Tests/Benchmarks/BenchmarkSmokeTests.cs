@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using OrleansSync.Tests.Infrastructure;
 
@@ -52,38 +51,11 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
 
     private async Task<(JsonElement Root, string StdOut)> RunQuickAsync(string scenario, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        foreach (var arg in new[] { RepoPaths.BenchmarksDll, scenario, "--quick" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"benchmarks {scenario} --quick did not exit within 2 minutes");
-        }
-
-        var (text, errors) = (await stdout, await stderr);
+        var result = await Infrastructure.Cli.RunDotnetAsync(
+            RepoPaths.BenchmarksDll, new Dictionary<string, string>(), Path.GetTempPath(), cancellationToken, scenario, "--quick");
+        var text = result.StdOut;
         output.WriteLine(text);
-        Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}: {errors}");
+        Assert.True(result.ExitCode == 0, $"exit code {result.ExitCode}: {result.StdErr}");
         // One line of JSON among BenchmarkDotNet's and the runner's other output.
         var json = text.Split('\n').Select(static l => l.Trim()).SingleOrDefault(static l => l.StartsWith("{\"scenario\":", StringComparison.Ordinal));
         Assert.True(json is not null, $"no JSON result line in:\n{text}");

@@ -2,12 +2,17 @@ using System.Diagnostics;
 
 namespace OrleansSync.Tests.Infrastructure;
 
-/// <summary>Runs the real <c>orleanssync</c> executable and captures what a script would see.</summary>
+/// <summary>Runs the real <c>orleanssync</c> executable (or another of ours) and captures what a script would see.</summary>
 public static class Cli
 {
     public sealed record class Result(int ExitCode, string StdOut, string StdErr, TimeSpan Elapsed);
 
-    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, params string[] args)
+    public static Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, params string[] args) =>
+        RunDotnetAsync(RepoPaths.ClientDll, environment, null, cancellationToken, args);
+
+    /// <summary>Runs one of the repository's executables (a built dll) with <c>dotnet</c>, bounded to 2 minutes.</summary>
+    public static async Task<Result> RunDotnetAsync(
+        string dll, IReadOnlyDictionary<string, string> environment, string? workingDirectory, CancellationToken cancellationToken, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -15,8 +20,9 @@ public static class Cli
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? string.Empty,
         };
-        start.ArgumentList.Add(RepoPaths.ClientDll);
+        start.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -41,7 +47,7 @@ public static class Cli
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"orleanssync {string.Join(' ', args)} did not exit within 2 minutes");
+            throw new TimeoutException($"{Path.GetFileNameWithoutExtension(dll)} {string.Join(' ', args)} did not exit within 2 minutes");
         }
 
         return new Result(process.ExitCode, await stdout, await stderr, clock.Elapsed);
