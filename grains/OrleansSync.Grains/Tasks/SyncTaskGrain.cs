@@ -54,6 +54,7 @@ public sealed partial class SyncTaskGrain(
             // Reports between status changes are not persisted: a new activation's reports rank above all of them.
             s.Sequence = ((s.Sequence >> 32) + 1) << 32;
             LogInformationResuming(logger, s.Spec.TaskId, silo.Name);
+            metrics.TaskResumed(s.Spec.Stream);
             metrics.BreakerObserved(s.Spec.TaskId, s.Breaker.Phase);
             ResumeRun();
         }

@@ -20,6 +20,7 @@ public sealed class SyncMetrics
     private readonly Counter<long> _failedAttempts;
     private readonly Counter<long> _tasksFinished;
     private readonly Counter<long> _hung;
+    private readonly Counter<long> _resumed;
     private readonly Counter<long> _progressUpdates;
     private readonly Counter<long> _progressRows;
     private readonly Counter<long> _progressStatements;
@@ -40,6 +41,7 @@ public sealed class SyncMetrics
         _hung = meter.CreateCounter<long>("orleanssync.tasks.hung", "{task}", "Running tasks the watchdog found without progress and restarted from their checkpoint.");
         _stale = meter.CreateCounter<long>("orleanssync.tasks.stale_activations", "{activation}", "Task activations that found their state or checkpoint written by another activation, and stopped.");
         _breakerTransitions = meter.CreateCounter<long>("orleanssync.breaker.transitions", "{transition}", "Circuit breaker transitions, by owner (task, project) and transition.");
+        _resumed = meter.CreateCounter<long>("orleanssync.tasks.resumed", "{activation}", "Task activations that found their task unfinished and resumed it from its checkpoint (after a silo death, a deactivation, or a duplicate activation).");
         _progressUpdates = meter.CreateCounter<long>("orleanssync.progress.updates", "{update}", "Task progress updates the progress writers received.");
         _progressRows = meter.CreateCounter<long>("orleanssync.progress.rows_written", "{row}", "sync.progress rows the progress writers wrote.");
         _progressStatements = meter.CreateCounter<long>("orleanssync.progress.statements", "{statement}", "Statements the progress writers sent to PostgreSQL.");
@@ -56,6 +58,8 @@ public sealed class SyncMetrics
         Add(stream, "unchanged", page.Result.Unchanged);
         Add(stream, "dead_lettered", page.Result.DeadLettered);
     }
+
+    public void TaskResumed(string stream) => _resumed.Add(1, new KeyValuePair<string, object?>("stream", stream));
 
     public void ProgressReceived() => _progressUpdates.Add(1);
 
