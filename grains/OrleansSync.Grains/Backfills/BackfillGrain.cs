@@ -226,10 +226,7 @@ public sealed partial class BackfillGrain(
 
     private async Task FinishAsync(BackfillState s)
     {
-        var statuses = s.Days.Select(static d => d.Status).ToList();
-        var status = statuses.All(static x => x == SyncTaskStatus.Succeeded) ? SyncTaskStatus.Succeeded
-            : statuses.Contains(SyncTaskStatus.Failed) ? SyncTaskStatus.Failed
-            : SyncTaskStatus.Cancelled;
+        var status = s.Days.Select(static d => d.Status).ToList().Outcome();
         s.Status = status;
         s.FinishedAt = time.GetUtcNow();
         try

@@ -189,10 +189,7 @@ public sealed partial class ProjectGrain
 
     private async Task FinishRunAsync(RunState run)
     {
-        var statuses = run.Tasks.Select(static t => t.Status).ToList();
-        var status = statuses.All(static s => s == SyncTaskStatus.Succeeded) ? SyncTaskStatus.Succeeded
-            : statuses.Contains(SyncTaskStatus.Failed) ? SyncTaskStatus.Failed
-            : SyncTaskStatus.Cancelled;
+        var status = run.Tasks.Select(static t => t.Status).ToList().Outcome();
         var finishedAt = time.GetUtcNow();
         await runs.FinishedAsync(run.RunId, status, [.. run.Tasks.Select(static t => t.Final).OfType<TaskView>()], finishedAt, CancellationToken.None);
 
