@@ -69,29 +69,16 @@ public sealed class BackfillDayRunner(
 
             // The cursor's NextUrl holds the last review done (keyset), so the walk resumes after it.
             var resumed = savedChildren?.IsUnfinishedRunOf(childRun) == true ? savedChildren : null;
-            var after = resumed?.NextUrl;
-            var position = resumed?.Position ?? 0;
-            estimate.Skip(position);
-            while (true)
+            estimate.Skip(resumed?.Position ?? 0);
+            await foreach (var landed in children.WalkAsync(
+                childRun,
+                resumed,
+                (after, ct) => ReviewWindowQueries.PageAsync(dataSource, spec.ProjectId, from, until, after, options.Value.ChildrenBatch, ct),
+                null,
+                cancellationToken))
             {
-                var batch = await ReviewWindowQueries.PageAsync(dataSource, spec.ProjectId, from, until, after, options.Value.ChildrenBatch, cancellationToken);
-                if (batch.Count == 0)
-                {
-                    break;
-                }
-
-                foreach (var review in batch)
-                {
-                    position++;
-                    var checkpoint = childRun.Checkpoint(position, new ListCursor(run.RunId, 0, review.ReviewId, false, null, null, 0, position).ToJson());
-                    var landed = await children.LandChildrenAsync(childRun, review, checkpoint, null, cancellationToken);
-                    after = review.ReviewId;
-                    yield return landed with { Tally = landed.Tally with { TotalRecords = estimate.Landed(landed.Tally.RecordsRead) } };
-                }
+                yield return landed with { Tally = landed.Tally with { TotalRecords = estimate.Landed(landed.Tally.RecordsRead) } };
             }
-
-            position++;
-            await mirror.WriteCheckpointAsync(childRun.Checkpoint(position, new ListCursor(run.RunId, 0, after, true, null, null, 0, position).ToJson()), cancellationToken);
         }
     }
 

@@ -28,13 +28,41 @@ public sealed class ReviewChildrenRunner(string stream, AccClient acc, MirrorWri
 
         // For children the cursor's NextUrl holds the last review done (keyset), so a full walk resumes after it.
         var resumed = saved?.IsUnfinishedRunOf(run) == true ? saved : null;
+        // The run's whole work, for percent and ETA: what is done, and what is left to visit.
+        var totalPages = (resumed?.Position ?? 0) + await mirror.CountReviewsNeedingChildrenAsync(spec.ProjectId, Stream, spec.Full, resumed?.NextUrl, cancellationToken);
+        await foreach (var page in WalkAsync(
+            run,
+            resumed,
+            (after, ct) => mirror.ReviewsNeedingChildrenAsync(spec.ProjectId, Stream, spec.Full, after, options.Value.ChildrenBatch, ct),
+            totalPages,
+            cancellationToken))
+        {
+            yield return page;
+        }
+    }
+
+    /// <summary>
+    /// Lands the children of every review <paramref name="nextBatch"/> returns (keyset order, after the review it is
+    /// given), continuing after <paramref name="resumed"/>'s last review, each with the checkpoint that points past it;
+    /// then writes the cursor that says the walk is done.
+    /// </summary>
+    /// <param name="run">The run, whose stream is this runner's.</param>
+    /// <param name="resumed">This run's unfinished cursor, or null to start from the first review.</param>
+    /// <param name="nextBatch">The next reviews after the given review id (null: from the first); empty when none is left.</param>
+    /// <param name="totalPages">The reviews the walk visits in all, for percent and ETA, where known.</param>
+    /// <param name="cancellationToken">Stops the walk; the checkpoint keeps what landed.</param>
+    internal async IAsyncEnumerable<PageLanded> WalkAsync(
+        StreamRun run,
+        ListCursor? resumed,
+        Func<string?, CancellationToken, Task<IReadOnlyList<ReviewStamp>>> nextBatch,
+        long? totalPages,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var after = resumed?.NextUrl;
         var position = resumed?.Position ?? 0;
-        // The run's whole work, for percent and ETA: what is done, and what is left to visit.
-        var totalPages = position + await mirror.CountReviewsNeedingChildrenAsync(spec.ProjectId, Stream, spec.Full, after, cancellationToken);
         while (true)
         {
-            var batch = await mirror.ReviewsNeedingChildrenAsync(spec.ProjectId, Stream, spec.Full, after, options.Value.ChildrenBatch, cancellationToken);
+            var batch = await nextBatch(after, cancellationToken);
             if (batch.Count == 0)
             {
                 break;
@@ -44,7 +72,7 @@ public sealed class ReviewChildrenRunner(string stream, AccClient acc, MirrorWri
             {
                 position++;
                 var checkpoint = run.Checkpoint(position, new ListCursor(run.RunId, 0, review.ReviewId, false, null, null, 0, position).ToJson());
-                yield return await LandChildrenAsync(run, review, checkpoint, Math.Max(totalPages, position), cancellationToken);
+                yield return await LandChildrenAsync(run, review, checkpoint, totalPages is { } total ? Math.Max(total, position) : null, cancellationToken);
                 after = review.ReviewId;
             }
         }
@@ -54,7 +82,7 @@ public sealed class ReviewChildrenRunner(string stream, AccClient acc, MirrorWri
     }
 
     /// <summary>Fetches one review's whole list and replaces its stored children with it (or dead-letters it), with <paramref name="checkpoint"/>.</summary>
-    internal async Task<PageLanded> LandChildrenAsync(StreamRun run, ReviewStamp review, Checkpoint checkpoint, long? totalPages, CancellationToken cancellationToken)
+    private async Task<PageLanded> LandChildrenAsync(StreamRun run, ReviewStamp review, Checkpoint checkpoint, long? totalPages, CancellationToken cancellationToken)
     {
         var spec = run.Spec;
         var url = Stream == StreamNames.ReviewVersions
