@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Npgsql;
 using OrleansSync.Emulator;
 using OrleansSync.Placement;
-using OrleansSync.Projects;
 using OrleansSync.Tasks;
 using OrleansSync.Tests.Infrastructure;
 using OrleansSync.Tests.Sync;
@@ -25,7 +24,7 @@ public sealed partial class TaskFanOutTests(ITestOutputHelper output)
         await using var emulator = await StartEmulatorAsync(ct);
         await using var cluster = await ProcessCluster.StartAsync(silos: 3, ct, SiloEnvironment(emulator, TaskPlacementMode.RunningTasks));
         await using var connection = await cluster.ConnectAsync(ct);
-        await AddProjectsAsync(connection.Client, emulator, ct);
+        await SyncDriver.AddProjectsAsync(connection.Client, emulator, ct);
 
         var first = await SyncAllAsync(cluster, connection.Client, emulator, ct);
         Assert.True(first.LoadRatio <= 1.5, $"running and queued tasks per silo, averaged while busy, max/min {first.LoadRatio:0.00}");
@@ -50,7 +49,7 @@ public sealed partial class TaskFanOutTests(ITestOutputHelper output)
         await using var emulator = await StartEmulatorAsync(ct);
         await using var cluster = await ProcessCluster.StartAsync(silos: 3, ct, SiloEnvironment(emulator, mode));
         await using var connection = await cluster.ConnectAsync(ct);
-        await AddProjectsAsync(connection.Client, emulator, ct);
+        await SyncDriver.AddProjectsAsync(connection.Client, emulator, ct);
 
         var spread = await SyncAllAsync(cluster, connection.Client, emulator, ct);
 
@@ -75,14 +74,6 @@ public sealed partial class TaskFanOutTests(ITestOutputHelper output)
         return environment;
     }
 
-    private static async Task AddProjectsAsync(IClusterClient client, AccEmulator emulator, CancellationToken ct)
-    {
-        foreach (var projectId in emulator.ProjectIds)
-        {
-            await SyncDriver.AddProjectAsync(client, emulator, projectId, ct);
-        }
-    }
-
     /// <summary>
     /// Syncs every project at once. Meanwhile samples each silo's run slots from its /metrics (running and queued
     /// tasks, live); returns their average per silo while the cluster is busy (at least two tasks per silo), and the
@@ -92,8 +83,8 @@ public sealed partial class TaskFanOutTests(ITestOutputHelper output)
     {
         var silos = cluster.Silos.Where(static s => !s.HasExited).ToList();
         var writersBefore = await Progress.ProgressScalingTests.WriterStatsAsync(client, ct);
-        var started = await Task.WhenAll(emulator.ProjectIds.Select(p => client.GetGrain<IProjectGrain>(p).SyncAsync(new SyncRequest(null, Full: false, "test"), ct)));
-        var done = Task.WhenAll(started.Select(s => SyncDriver.WaitForRunAsync(client, s.Run.ProjectId, s.Run.RunId, ct, TimeSpan.FromMinutes(2))));
+        var started = await SyncDriver.StartRunsAsync(client, emulator.ProjectIds, ct);
+        var done = SyncDriver.WaitForRunsAsync(client, started, ct, TimeSpan.FromMinutes(2));
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var busy = new List<long[]>();
         var samples = new List<string>();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using OrleansSync.Emulator;
 using OrleansSync.Placement;
+using OrleansSync.Projects;
 using OrleansSync.Tasks;
 using OrleansSync.Tests.Infrastructure;
 using OrleansSync.Tests.Sync;
@@ -15,29 +16,13 @@ public sealed class TaskSlotsClusterTests(ITestOutputHelper output)
     public async Task Sync_MoreTasksThanSlots_TasksQueueStartInOrderAndAllSucceed()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var emulator = await AccEmulator.StartAsync(
-            new EmulatorOptions
-            {
-                Dataset = { Seed = 61, Projects = 3, ReviewsPerProject = 4, WorkflowsPerProject = 2, VersionsPerReview = 1, ProgressStepsPerReview = 1 },
-                RateLimits = RateLimitOptions.Unlimited,
-                Faults = new FaultSettings { LatencyMs = 40 },
-            },
-            ct);
-        var configuration = new Dictionary<string, string?>(SyncDriver.FastTasks) { ["OrleansSync:Placement:MaxRunningPerSilo"] = "1" };
-        await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct, configuration);
-        var slots = ((InProcessSiloHandle)cluster.Cluster.Silos[0]).SiloHost.Services.GetRequiredService<TaskSlots>();
-        foreach (var projectId in emulator.ProjectIds)
-        {
-            await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
-        }
-
-        var runs = await Task.WhenAll(emulator.ProjectIds.Select(p =>
-            cluster.Client.GetGrain<Projects.IProjectGrain>(p).SyncAsync(new Projects.SyncRequest(null, Full: false, "test"), ct)));
+        await using var setup = await OneSlotAsync(seed: 61, projects: 3, latencyMs: 40, ct);
+        var (cluster, slots, runs) = (setup.Cluster, setup.Slots, setup.Runs);
         // Sampled while the runs go: the line (in its order) and who holds the one slot.
         var queueOrder = new List<string>();
         var startOrder = new List<string>();
         var queuedRows = 0L;
-        var done = Task.WhenAll(runs.Select(r => SyncDriver.WaitForRunAsync(cluster.Client, r.Run.ProjectId, r.Run.RunId, ct)));
+        var done = SyncDriver.WaitForRunsAsync(cluster.Client, runs, ct);
         while (!done.IsCompleted)
         {
             foreach (var id in slots.QueuedTaskIds().Where(id => !queueOrder.Contains(id)))
@@ -56,7 +41,7 @@ public sealed class TaskSlotsClusterTests(ITestOutputHelper output)
         output.WriteLine($"queued in order: {string.Join(", ", queueOrder)}\nstarted in order: {string.Join(", ", startOrder)}\nmost queued rows seen in sync.progress: {queuedRows}");
         var tasks = results.SelectMany(static r => r.Tasks).ToList();
         Assert.All(tasks, t => Assert.True(t.Status == SyncTaskStatus.Succeeded, SyncDriver.Describe([t])));
-        Assert.Equal(emulator.ProjectIds.Count * 4, tasks.Count);
+        Assert.Equal(setup.Emulator.ProjectIds.Count * 4, tasks.Count);
         Assert.True(queueOrder.Count >= 3, $"only {queueOrder.Count} task(s) were seen waiting for the slot");
         Assert.True(queuedRows > 0, "no task showed status 'queued' in sync.progress");
         Assert.Equal(queueOrder, startOrder.Where(queueOrder.Contains));
@@ -66,34 +51,45 @@ public sealed class TaskSlotsClusterTests(ITestOutputHelper output)
     public async Task Cancel_TaskWaitingForASlot_LeavesTheLineAndEndsCancelled()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var emulator = await AccEmulator.StartAsync(
-            new EmulatorOptions
-            {
-                Dataset = { Seed = 62, Projects = 2, ReviewsPerProject = 4, WorkflowsPerProject = 2, VersionsPerReview = 1, ProgressStepsPerReview = 1 },
-                RateLimits = RateLimitOptions.Unlimited,
-                Faults = new FaultSettings { LatencyMs = 100 },
-            },
-            ct);
-        var configuration = new Dictionary<string, string?>(SyncDriver.FastTasks) { ["OrleansSync:Placement:MaxRunningPerSilo"] = "1" };
-        await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct, configuration);
-        var slots = ((InProcessSiloHandle)cluster.Cluster.Silos[0]).SiloHost.Services.GetRequiredService<TaskSlots>();
-        foreach (var projectId in emulator.ProjectIds)
-        {
-            await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
-        }
-
-        var runs = await Task.WhenAll(emulator.ProjectIds.Select(p =>
-            cluster.Client.GetGrain<Projects.IProjectGrain>(p).SyncAsync(new Projects.SyncRequest(null, Full: false, "test"), ct)));
+        await using var setup = await OneSlotAsync(seed: 62, projects: 2, latencyMs: 100, ct);
+        var (cluster, slots, runs) = (setup.Cluster, setup.Slots, setup.Runs);
         var waiting = await Eventually.ValueAsync(
             () => Task.FromResult(slots.QueuedTaskIds().LastOrDefault()), TimeSpan.FromSeconds(30), "a task waiting for the slot", ct);
         var view = await cluster.Client.GetGrain<ISyncTaskGrain>(waiting).CancelAsync(ct);
 
         Assert.Equal(SyncTaskStatus.Cancelled, view?.Status);
         Assert.DoesNotContain(waiting, slots.QueuedTaskIds());
-        var results = await Task.WhenAll(runs.Select(r => SyncDriver.WaitForRunAsync(cluster.Client, r.Run.ProjectId, r.Run.RunId, ct)));
+        var results = await SyncDriver.WaitForRunsAsync(cluster.Client, runs, ct);
         var others = results.SelectMany(static r => r.Tasks).Where(t => t.Spec.TaskId != waiting).ToList();
         Assert.All(others, t => Assert.True(t.Status is SyncTaskStatus.Succeeded or SyncTaskStatus.Cancelled, SyncDriver.Describe([t])));
         Assert.Contains(others, static t => t.Status == SyncTaskStatus.Succeeded);
         Assert.Equal((0, 0), slots.Counts);
+    }
+
+    /// <summary>An emulator of <paramref name="projects"/> small projects, a silo with one run slot, and a run of every project started.</summary>
+    private static async Task<OneSlot> OneSlotAsync(int seed, int projects, int latencyMs, CancellationToken ct)
+    {
+        var emulator = await AccEmulator.StartAsync(
+            new EmulatorOptions
+            {
+                Dataset = { Seed = seed, Projects = projects, ReviewsPerProject = 4, WorkflowsPerProject = 2, VersionsPerReview = 1, ProgressStepsPerReview = 1 },
+                RateLimits = RateLimitOptions.Unlimited,
+                Faults = new FaultSettings { LatencyMs = latencyMs },
+            },
+            ct);
+        var configuration = new Dictionary<string, string?>(SyncDriver.FastTasks) { ["OrleansSync:Placement:MaxRunningPerSilo"] = "1" };
+        var cluster = await InProcessCluster.StartAsync(silos: 1, ct, configuration);
+        var slots = ((InProcessSiloHandle)cluster.Cluster.Silos[0]).SiloHost.Services.GetRequiredService<TaskSlots>();
+        await SyncDriver.AddProjectsAsync(cluster.Client, emulator, ct);
+        return new OneSlot(emulator, cluster, slots, await SyncDriver.StartRunsAsync(cluster.Client, emulator.ProjectIds, ct));
+    }
+
+    private sealed record class OneSlot(AccEmulator Emulator, InProcessCluster Cluster, TaskSlots Slots, SyncStarted[] Runs) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Cluster.DisposeAsync();
+            await Emulator.DisposeAsync();
+        }
     }
 }

@@ -1,6 +1,5 @@
 using OrleansSync.Emulator;
 using OrleansSync.Progress;
-using OrleansSync.Projects;
 using OrleansSync.Tasks;
 using OrleansSync.Tests.Infrastructure;
 using OrleansSync.Tests.Sync;
@@ -34,22 +33,8 @@ public sealed class ProgressScalingTests(ITestOutputHelper output)
         await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct, configuration);
         var before = await ProgressTupleWritesAsync(cluster.Database, ct);
 
-        var runs = new List<(RunView Run, List<TaskView> Tasks)>();
-        foreach (var projectId in emulator.ProjectIds)
-        {
-            await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
-        }
-
-        var started = new List<(string ProjectId, string RunId)>();
-        foreach (var projectId in emulator.ProjectIds)
-        {
-            started.Add((projectId, (await cluster.Client.GetGrain<IProjectGrain>(projectId).SyncAsync(new SyncRequest(null, false, "test"), ct)).Run.RunId));
-        }
-
-        foreach (var (projectId, runId) in started)
-        {
-            runs.Add(await SyncDriver.WaitForRunAsync(cluster.Client, projectId, runId, ct));
-        }
+        await SyncDriver.AddProjectsAsync(cluster.Client, emulator, ct);
+        var runs = await SyncDriver.WaitForRunsAsync(cluster.Client, await SyncDriver.StartRunsAsync(cluster.Client, emulator.ProjectIds, ct), ct);
 
         var tasks = runs.SelectMany(static r => r.Tasks).ToList();
         Assert.All(runs, r => Assert.True(r.Run.Status == SyncTaskStatus.Succeeded, SyncDriver.Describe(r.Tasks)));

@@ -66,6 +66,24 @@ public static class SyncDriver
         return await client.GetGrain<IProjectGrain>(projectId).ConfigureAsync(spec, ct);
     }
 
+    /// <summary>Adds every project of the emulator's dataset.</summary>
+    public static async Task AddProjectsAsync(IClusterClient client, AccEmulator emulator, CancellationToken ct)
+    {
+        foreach (var projectId in emulator.ProjectIds)
+        {
+            await AddProjectAsync(client, emulator, projectId, ct);
+        }
+    }
+
+    /// <summary>Starts an incremental run of every project at once, without waiting for them.</summary>
+    public static Task<SyncStarted[]> StartRunsAsync(IClusterClient client, IEnumerable<string> projectIds, CancellationToken ct) =>
+        Task.WhenAll(projectIds.Select(p => client.GetGrain<IProjectGrain>(p).SyncAsync(new SyncRequest(null, Full: false, "test"), ct)));
+
+    /// <summary>Waits for every started run to finish.</summary>
+    public static Task<(RunView Run, List<TaskView> Tasks)[]> WaitForRunsAsync(
+        IClusterClient client, IEnumerable<SyncStarted> started, CancellationToken ct, TimeSpan? timeout = null) =>
+        Task.WhenAll(started.Select(s => WaitForRunAsync(client, s.Run.ProjectId, s.Run.RunId, ct, timeout)));
+
     public static async Task<(RunView Run, List<TaskView> Tasks)> SyncToEndAsync(
         IClusterClient client, string projectId, bool full, CancellationToken ct, TimeSpan? timeout = null)
     {
