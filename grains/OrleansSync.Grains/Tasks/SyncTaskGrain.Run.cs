@@ -346,15 +346,19 @@ public sealed partial class SyncTaskGrain
     {
         Touch();
         await PersistAsync(cancellationToken);
-        await GrainFactory.GetGrain<IProgressWriterGrain>(ProgressBuckets.For(state.State.Spec!.TaskId)).ReportAsync(View(), cancellationToken);
+        await SendToProgressWriterAsync(View(), cancellationToken);
     }
 
     /// <summary>Progress within a status: reported only; the progress writer coalesces it.</summary>
-    private async Task ReportAsync(CancellationToken cancellationToken)
+    private Task ReportAsync(CancellationToken cancellationToken)
     {
         Touch();
-        await GrainFactory.GetGrain<IProgressWriterGrain>(ProgressBuckets.For(state.State.Spec!.TaskId)).ReportAsync(View(), cancellationToken);
+        return SendToProgressWriterAsync(View(), cancellationToken);
     }
+
+    /// <summary>To this task's progress writer (always the same one, by its id).</summary>
+    private Task SendToProgressWriterAsync(TaskView view, CancellationToken cancellationToken) =>
+        GrainFactory.GetGrain<IProgressWriterGrain>(ProgressBuckets.For(view.Spec.TaskId)).ReportAsync(view, cancellationToken);
 
     /// <summary>Every change of what the task reports gets a new sequence, so its progress row never goes back.</summary>
     private void Touch()

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansSync.Backfills;
 using OrleansSync.Placement;
-using OrleansSync.Progress;
 using OrleansSync.Projects;
 using OrleansSync.Resilience;
 using OrleansSync.Streams;
@@ -245,7 +244,7 @@ public sealed partial class SyncTaskGrain(
         try
         {
             var view = View();
-            await GrainFactory.GetGrain<IProgressWriterGrain>(ProgressBuckets.For(spec.TaskId)).ReportAsync(view);
+            await SendToProgressWriterAsync(view, CancellationToken.None);
             // A backfill day reports to its backfill, a run's task to its project.
             await (spec.BackfillId is { } backfill
                 ? GrainFactory.GetGrain<IBackfillGrain>(backfill).TaskFinishedAsync(view)
