@@ -14,12 +14,14 @@ public sealed partial class RetentionGrain(NpgsqlDataSource dataSource, TimeProv
 {
     private const string Reminder = "retention";
 
-    private const string CleanSql = """
-        DELETE FROM sync.progress WHERE finished_at < @cutoff AND status IN ('succeeded', 'failed', 'cancelled');
-        DELETE FROM sync.runs WHERE finished_at < @cutoff AND status <> 'running';
-        DELETE FROM sync.dead_letters WHERE resolved_at < @cutoff;
-        DELETE FROM sync.checkpoints WHERE scope LIKE 'backfill:%' AND updated_at < @cutoff;
-        """;
+    // One statement per table, in one batch; their row counts are the result, in this order.
+    private static readonly string[] CleanStatements =
+    [
+        "DELETE FROM sync.progress WHERE finished_at < @cutoff AND status IN ('succeeded', 'failed', 'cancelled')",
+        "DELETE FROM sync.runs WHERE finished_at < @cutoff AND status <> 'running'",
+        "DELETE FROM sync.dead_letters WHERE resolved_at < @cutoff",
+        "DELETE FROM sync.checkpoints WHERE scope LIKE 'backfill:%' AND updated_at < @cutoff",
+    ];
 
     public async Task EnsureScheduledAsync(CancellationToken cancellationToken = default)
     {
@@ -38,7 +40,7 @@ public sealed partial class RetentionGrain(NpgsqlDataSource dataSource, TimeProv
         var cutoff = time.GetUtcNow() - options.Value.Keep;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
-        foreach (var sql in CleanSql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var sql in CleanStatements)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(sql) { Parameters = { new NpgsqlParameter<DateTimeOffset>("cutoff", cutoff.ToUniversalTime()) } });
         }
