@@ -8,6 +8,7 @@ using OrleansSync.Pipeline;
 using OrleansSync.Placement;
 using OrleansSync.Progress;
 using OrleansSync.Projects;
+using OrleansSync.RateBudget;
 using OrleansSync.Retention;
 using OrleansSync.Streams;
 using OrleansSync.Tasks;
@@ -21,6 +22,7 @@ public static class SyncEngineServiceCollectionExtensions
     public static IServiceCollection AddSyncEngine(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddRateBudget();
         services.AddAccSource();
         services.AddMirrorWriter();
         services.AddSingleton<ListPhaseReader>();

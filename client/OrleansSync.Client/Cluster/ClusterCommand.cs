@@ -11,7 +11,7 @@ namespace OrleansSync.Client.Cluster;
 
 /// <summary>
 /// <c>orleanssync cluster</c>: the silos membership knows of, their running tasks and upstream latency, the progress
-/// writers' counters, and optionally a probe through each silo.
+/// writers' counters, each credential's rate budget, and optionally a probe through each silo.
 /// </summary>
 public static class ClusterCommand
 {
@@ -54,14 +54,15 @@ public static class ClusterCommand
         var latency = await UpstreamLatencyQuery.RunAsync(connection.Client, hosts, cancellationToken);
         silos = [.. silos.Select(s => latency.TryGetValue(s.SiloAddress, out var l) ? s with { Latency = l.Endpoints, LatencyError = l.Error } : s)];
         var writers = await ProgressWritersAsync(connection.Client, cancellationToken);
+        var budgets = await RateBudgetQuery.RunAsync(connection.Client, cancellationToken);
         var probes = context.Parse.GetValue(CheckOption) ? await ProbeAsync(connection.Client, hosts, cancellationToken) : null;
         if (context.Output.Json)
         {
-            context.Output.WriteJson(new { silos, progressWriters = writers, probes });
+            context.Output.WriteJson(new { silos, progressWriters = writers, rateBudgets = budgets, probes });
         }
         else
         {
-            Render(context.Output.Console, silos, writers, probes);
+            Render(context.Output.Console, silos, writers, budgets, probes);
         }
 
         return probes is null || probes.All(static p => p.Ok) ? ExitCodes.Ok : ExitCodes.SyncFailed;
@@ -112,7 +113,7 @@ public static class ClusterCommand
             writers.Sum(static w => w.Updates), writers.Sum(static w => w.RowsWritten), writers.Sum(static w => w.Statements), writers.Sum(static w => w.Pending), writers);
     }
 
-    private static void Render(IAnsiConsole console, List<SiloView> silos, ProgressWritersView writers, List<ProbeView>? probes)
+    private static void Render(IAnsiConsole console, List<SiloView> silos, ProgressWritersView writers, List<RateBudgetView> budgets, List<ProbeView>? probes)
     {
         var table = new Table().AddColumns("Silo", "Name", "Status", "Gateway", "Running", "Queued", "Started (UTC)", "Alive (UTC)");
         foreach (var silo in silos)
@@ -134,6 +135,11 @@ public static class ClusterCommand
         console.MarkupLine(Markup.Escape(string.Create(
             System.Globalization.CultureInfo.InvariantCulture,
             $"progress writers: {writers.Updates} updates received, {writers.RowsWritten} rows written in {writers.Statements} statements, {writers.Pending} pending")));
+        foreach (var line in budgets.SelectMany(RateBudgetQuery.Describe))
+        {
+            console.MarkupLine(Markup.Escape(line));
+        }
+
         if (probes is null)
         {
             return;

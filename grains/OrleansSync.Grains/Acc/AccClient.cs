@@ -120,6 +120,7 @@ public sealed partial class AccClient(
         }
 
         counter.Attach(request);
+        AccCallTicket.Attach(request, connection);
         return await AccHttp.SendAsync(http, request, cancellationToken);
     }
 }

@@ -47,6 +47,27 @@ public static class AccEndpointNames
         return Other;
     }
 
+    /// <summary>The budget family of a call: <c>token</c>, <c>admin</c> (Admin API) or <c>reviews</c> (everything else: ACC counts all Reviews API endpoints together).</summary>
+    public static string FamilyOf(Uri url) => Of(url) switch
+    {
+        "token" => "token",
+        "projects" => "admin",
+        _ when url.IsAbsoluteUri && url.AbsolutePath.Contains("/" + AccEndpoints.AdminApi + "/", StringComparison.OrdinalIgnoreCase) => "admin",
+        _ => "reviews",
+    };
+
+    /// <summary>The project a Reviews API call reads (without <c>b.</c>), or <c>""</c> for calls of no one project.</summary>
+    public static string ProjectOf(Uri url)
+    {
+        if (!url.IsAbsoluteUri || After(url.AbsolutePath, $"/{AccEndpoints.ReviewsApi}/projects/") is not { } rest)
+        {
+            return "";
+        }
+
+        var project = Uri.UnescapeDataString(rest.Split('/')[0]);
+        return project.StartsWith("b.", StringComparison.OrdinalIgnoreCase) ? project[2..] : project;
+    }
+
     private static string? After(string path, string marker)
     {
         var at = path.IndexOf(marker, StringComparison.Ordinal);

@@ -60,7 +60,7 @@ internal sealed class AccResilience(TimeProvider time, ILogger logger)
 
     /// <summary>Retry-After, when present, replaces the backoff; otherwise null keeps the exponential delay.</summary>
     private ValueTask<TimeSpan?> RetryAfterDelay(RetryDelayGeneratorArguments<HttpResponseMessage> args) =>
-        ValueTask.FromResult(RetryAfter(args.Outcome.Result) is { } wait ? wait + Spread(wait) : (TimeSpan?)null);
+        ValueTask.FromResult(AccRetryAfter.Of(args.Outcome.Result, time) is { } wait ? wait + Spread(wait) : (TimeSpan?)null);
 
     private ValueTask OnRetry(OnRetryArguments<HttpResponseMessage> args)
     {
@@ -78,23 +78,6 @@ internal sealed class AccResilience(TimeProvider time, ILogger logger)
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    private TimeSpan? RetryAfter(HttpResponseMessage? response)
-    {
-        var header = response?.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta > TimeSpan.Zero ? delta : TimeSpan.Zero;
-        }
-
-        if (header?.Date is { } date)
-        {
-            var wait = date - time.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
     }
 
     // Callers throttled together would all come back at the same instant and meet the same full window; a

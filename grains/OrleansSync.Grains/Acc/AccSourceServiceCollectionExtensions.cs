@@ -28,21 +28,25 @@ public static class AccSourceServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccSourceOptions>, AccSourceOptionsValidator>());
         services.TryAddSingleton<AccTokenCache>();
         services.TryAddTransient<AccCallCounter.Handler>();
+        services.TryAddSingleton(IAccCallPermits.Unpaced);
+        services.TryAddTransient<AccCallPermitHandler>();
         services.AddMetrics();
         services.TryAddSingleton<UpstreamLatency>();
         services.TryAddTransient<AccLatencyHandler>();
         services.AddResiliencePipeline<string>(AccMalformedRetry.PipelineName, AccMalformedRetry.Configure);
 
-        // The counting and timing handlers go after (inside) the resilience handler, so they see every attempt; the
-        // timing one last, so it times upstream alone.
+        // The counting, permit and timing handlers go after (inside) the resilience handler, so they see every attempt
+        // (each retry waits for its own permit); the timing one last, so it times upstream alone and no permit wait.
         var api = services.AddHttpClient<AccClient>(Configure).RedactLoggedHeaders(static _ => true);
         api.AddResilienceHandler("acc", AccResilience.Configure);
         api.AddHttpMessageHandler<AccCallCounter.Handler>();
+        api.AddHttpMessageHandler<AccCallPermitHandler>();
         api.AddHttpMessageHandler<AccLatencyHandler>();
 
         var token = services.AddHttpClient(AccTokenCache.HttpClientName, Configure).RedactLoggedHeaders(static _ => true);
         token.AddResilienceHandler("acc-token", AccResilience.Configure);
         token.AddHttpMessageHandler<AccCallCounter.Handler>();
+        token.AddHttpMessageHandler<AccCallPermitHandler>();
         token.AddHttpMessageHandler<AccLatencyHandler>();
         return services;
     }

@@ -33,6 +33,7 @@ internal static class AccTokenEndpoint
         var credentials = Encoding.UTF8.GetBytes($"{connection.ClientId}:{connection.ClientSecret}");
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(credentials));
         counter?.Attach(request);
+        AccCallTicket.Attach(request, connection);
 
         using var response = await AccHttp.SendAsync(http, request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)

@@ -11,6 +11,9 @@ namespace OrleansSync.Tests.Infrastructure;
 /// </summary>
 public sealed class InProcessCluster : IAsyncDisposable
 {
+    /// <summary>Off unless a test's configuration turns it on, with limits that match its emulator's.</summary>
+    public const string RateBudgetEnabledKey = "OrleansSync:RateBudget:Enabled";
+
     private const string PostgresKey = "OrleansSyncTests:Postgres";
 
     private InProcessCluster(TestDatabase database, TestCluster cluster)
@@ -35,7 +38,12 @@ public sealed class InProcessCluster : IAsyncDisposable
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureHostConfiguration(c => c
-            .AddInMemoryCollection(new Dictionary<string, string?> { [PostgresKey] = database.ConnectionString })
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [PostgresKey] = database.ConnectionString,
+                // ACC's limits would pace an unlimited emulator to 200 calls a minute; tests of the budget turn it on.
+                [RateBudgetEnabledKey] = "false",
+            })
             .AddInMemoryCollection(configuration ?? new Dictionary<string, string?>()));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();

@@ -51,6 +51,8 @@ public sealed partial class SiloProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.Environment["ORLEANSSYNC_PG"] = connectionString;
+        // As in InProcessCluster: the budget is off unless the test sets it, with limits matching its emulator's.
+        start.Environment["OrleansSync__RateBudget__Enabled"] = "false";
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
             start.Environment[key] = value;

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Options;
+
+namespace OrleansSync.RateBudget;
+
+/// <summary>
+/// One credential's <see cref="CallTimeline"/> per family, in memory: a budget is pacing, not data, and a new
+/// activation (after its silo died) starts with no slot granted — at worst one lease's worth early. Limits come
+/// from <see cref="RateBudgetOptions"/> for the key's client id.
+/// </summary>
+public sealed class RateBudgetGrain(IOptions<RateBudgetOptions> options, TimeProvider time, ILocalSiloDetails silo) : Grain, IRateBudgetGrain
+{
+    // The registry forgets what its silo knew when that silo dies: budgets tell it again now and then.
+    private static readonly TimeSpan RegisterEvery = TimeSpan.FromSeconds(30);
+
+    private readonly Dictionary<string, CallTimeline?> _timelines = new(StringComparer.Ordinal);
+    private DateTimeOffset _registeredAt = DateTimeOffset.MinValue;
+
+    public async Task<RateLease> LeaseAsync(RateLeaseRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await RegisterAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcTicks;
+        return Timeline(request.Family) is { } timeline
+            ? timeline.Lease(request.Silo, request.Waiting, now)
+            // Not paced: every caller may go now. Silos only ask for families with a limit, so this is a config mismatch between silos.
+            : new RateLease([.. request.Waiting.SelectMany(static w => Enumerable.Repeat(new LeasedSlot(w.Project, TimeSpan.Zero), w.Callers))], TimeSpan.FromSeconds(1), TimeSpan.Zero, 0);
+    }
+
+    public Task ThrottledAsync(string family, TimeSpan retryAfter, CancellationToken cancellationToken = default)
+    {
+        Timeline(family)?.Throttle(retryAfter, time.GetUtcNow().UtcTicks);
+        return Task.CompletedTask;
+    }
+
+    public Task<RateBudgetStats> GetStatsAsync(CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcTicks;
+        var families = _timelines
+            .Where(static t => t.Value is not null)
+            .OrderBy(static t => RateBudgetOptions.Families.ToList().IndexOf(t.Key))
+            .Select(t => t.Value!.Stats(t.Key, now))
+            .ToList();
+        return Task.FromResult(new RateBudgetStats(this.GetPrimaryKeyString(), silo.Name, families));
+    }
+
+    private CallTimeline? Timeline(string family)
+    {
+        if (!_timelines.TryGetValue(family, out var timeline))
+        {
+            var settings = options.Value;
+            var (limit, window) = settings.LimitOf(RateBudgetKey.ClientIdOf(this.GetPrimaryKeyString()), family);
+            timeline = limit > 0 ? new CallTimeline(limit, window, settings.Headroom, settings.LeaseAhead) : null;
+            _timelines[family] = timeline;
+        }
+
+        return timeline;
+    }
+
+    private async Task RegisterAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (now - _registeredAt < RegisterEvery)
+        {
+            return;
+        }
+
+        _registeredAt = now;
+        await GrainFactory.GetGrain<IRateBudgetRegistryGrain>(0).RegisterAsync(this.GetPrimaryKeyString(), cancellationToken);
+    }
+}

@@ -1,0 +1,245 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansSync.Acc;
+
+namespace OrleansSync.RateBudget;
+
+/// <summary>
+/// This silo's door to the cluster-wide budgets: callers of one credential and family queue here per project, and one
+/// pump per budget leases slots for them from the budget grain in small batches (so the grain is not on each call's
+/// path), hands each slot to the next caller of its project and lets it go at the slot's time. A 429 pauses the
+/// budget here at once and, through the grain, on every silo.
+/// </summary>
+public sealed partial class SiloCallPermits(
+    IGrainFactory grains,
+    ILocalSiloDetails silo,
+    IOptionsMonitor<RateBudgetOptions> options,
+    TimeProvider time,
+    RateBudgetMetrics metrics,
+    ILogger<SiloCallPermits> logger) : IAccCallPermits
+{
+    private readonly ConcurrentDictionary<(string Credential, string Family), LocalBudget> _budgets = new();
+
+    private IGrainFactory Grains { get; } = grains;
+
+    private string SiloName { get; } = silo.Name;
+
+    private TimeProvider Time { get; } = time;
+
+    private RateBudgetMetrics Metrics { get; } = metrics;
+
+    private ILogger Logger { get; } = logger;
+
+    public ValueTask AcquireAsync(string clientId, Uri baseUrl, string family, string project, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var (limit, window) = settings.LimitOf(clientId, family);
+        if (limit == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var credential = RateBudgetKey.Of(clientId, baseUrl);
+        var budget = _budgets.GetOrAdd((credential, family), key => new LocalBudget(this, key.Credential, key.Family, RateBudgetOptions.Grace(window, settings.LeaseAhead)));
+        return budget.AcquireAsync(project, cancellationToken);
+    }
+
+    public void Throttled(string clientId, Uri baseUrl, string family, TimeSpan retryAfter)
+    {
+        var credential = RateBudgetKey.Of(clientId, baseUrl);
+        Metrics.Throttled(credential, family);
+        if (!_budgets.TryGetValue((credential, family), out var budget))
+        {
+            return;
+        }
+
+        budget.Pause(retryAfter);
+        _ = TellAsync(credential, family, retryAfter);
+    }
+
+    private async Task TellAsync(string credential, string family, TimeSpan retryAfter)
+    {
+        try
+        {
+            await Grains.GetGrain<IRateBudgetGrain>(credential).ThrottledAsync(family, retryAfter);
+        }
+        catch (Exception e)
+        {
+            // This silo has paused already; the others learn it from their own 429 instead.
+            LogThrottleNotShared(Logger, credential, family, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rate budget {Credential} ({Family}): could not share a 429 with the cluster: {Reason}")]
+    private static partial void LogThrottleNotShared(ILogger logger, string credential, string family, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rate budget {Credential} ({Family}): lease failed, asking again in 1 s: {Reason}")]
+    private static partial void LogLeaseFailed(ILogger logger, string credential, string family, string reason);
+
+    /// <summary>One credential and family on this silo: callers waiting by project, spare slots, and the pump.</summary>
+    private sealed class LocalBudget(SiloCallPermits owner, string credential, string family, TimeSpan grace)
+    {
+        private readonly Lock _gate = new();
+        private readonly Dictionary<string, LinkedList<TaskCompletionSource<long>>> _waiting = new(StringComparer.Ordinal);
+        private readonly Queue<long> _spare = new();
+        private long _pausedUntil = long.MinValue;
+        private bool _pumping;
+
+        private TimeProvider Time => owner.Time;
+
+        public async ValueTask AcquireAsync(string project, CancellationToken cancellationToken)
+        {
+            var started = Time.GetTimestamp();
+            TaskCompletionSource<long>? waiter = null;
+            LinkedListNode<TaskCompletionSource<long>>? node = null;
+            long due;
+            lock (_gate)
+            {
+                var now = Now;
+                while (_spare.TryPeek(out var early) && early < now - grace.Ticks)
+                {
+                    _spare.Dequeue();
+                }
+
+                if (_pausedUntil <= now && _spare.TryDequeue(out var spare))
+                {
+                    due = spare;
+                }
+                else
+                {
+                    waiter = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    if (!_waiting.TryGetValue(project, out var queue))
+                    {
+                        queue = new LinkedList<TaskCompletionSource<long>>();
+                        _waiting[project] = queue;
+                    }
+
+                    node = queue.AddLast(waiter);
+                    due = 0;
+                    if (!_pumping)
+                    {
+                        _pumping = true;
+                        _ = Task.Run(PumpAsync, CancellationToken.None);
+                    }
+                }
+            }
+
+            if (waiter is not null)
+            {
+                try
+                {
+                    due = await waiter.Task.WaitAsync(cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    lock (_gate)
+                    {
+                        node!.List?.Remove(node);
+                        if (waiter.Task.IsCompletedSuccessfully)
+                        {
+                            // Granted just as the caller gave up: the next caller takes it.
+                            _spare.Enqueue(waiter.Task.Result);
+                        }
+                    }
+
+                    throw;
+                }
+            }
+
+            var wait = due - Now;
+            if (wait > 0)
+            {
+                await Task.Delay(TimeSpan.FromTicks(wait), Time, cancellationToken);
+            }
+
+            owner.Metrics.Permitted(credential, family, Time.GetElapsedTime(started));
+        }
+
+        public void Pause(TimeSpan retryAfter)
+        {
+            lock (_gate)
+            {
+                _pausedUntil = Math.Max(_pausedUntil, Now + retryAfter.Ticks);
+                _spare.Clear();
+            }
+        }
+
+        private long Now => Time.GetUtcNow().UtcTicks;
+
+        private async Task PumpAsync()
+        {
+            var grain = owner.Grains.GetGrain<IRateBudgetGrain>(credential);
+            while (true)
+            {
+                List<ProjectDemand> demand;
+                lock (_gate)
+                {
+                    demand = [.. _waiting.Where(static w => w.Value.Count > 0).Select(static w => new ProjectDemand(w.Key, w.Value.Count))];
+                    if (demand.Count == 0)
+                    {
+                        _pumping = false;
+                        owner.Metrics.Observed(credential, family, 0, 0);
+                        return;
+                    }
+                }
+
+                TimeSpan next;
+                try
+                {
+                    var lease = await grain.LeaseAsync(new RateLeaseRequest(owner.SiloName, family, demand));
+                    next = Take(lease);
+                }
+                catch (Exception e)
+                {
+                    LogLeaseFailed(owner.Logger, credential, family, e.Message);
+                    next = TimeSpan.FromSeconds(1);
+                }
+
+                await Task.Delay(next, Time);
+            }
+        }
+
+        /// <summary>Gives each slot to the oldest caller of its project (of any project, if none waits for it), or keeps it spare.</summary>
+        private TimeSpan Take(RateLease lease)
+        {
+            var received = Now;
+            lock (_gate)
+            {
+                if (lease.PausedFor > TimeSpan.Zero)
+                {
+                    _pausedUntil = Math.Max(_pausedUntil, received + lease.PausedFor.Ticks);
+                }
+
+                foreach (var slot in lease.Slots)
+                {
+                    // Due from when the answer arrived: never earlier than the grain meant it.
+                    var due = received + Math.Max(0, slot.DueIn.Ticks);
+                    var waiter = Next(slot.Project) ?? Next(null);
+                    if (waiter is null || !waiter.TrySetResult(due))
+                    {
+                        _spare.Enqueue(due);
+                    }
+                }
+
+                owner.Metrics.Observed(credential, family, _waiting.Values.Sum(static q => q.Count), lease.CallsPerSecond);
+            }
+
+            return lease.AskAgainIn;
+        }
+
+        private TaskCompletionSource<long>? Next(string? project)
+        {
+            foreach (var (key, queue) in _waiting)
+            {
+                if ((project is null || key == project) && queue.First is { } first)
+                {
+                    queue.RemoveFirst();
+                    return first.Value;
+                }
+            }
+
+            return null;
+        }
+    }
+}
