@@ -1,13 +1,16 @@
 namespace OrleansSync.RateBudget;
 
 /// <summary>
-/// One family's calls of one credential, on one timeline: slots spaced by the pace (the limit with its headroom), never
-/// more than one at an instant, so no window of upstream's ever holds more calls than its limit. Slots are granted only
-/// up to <c>LeaseAhead</c> from now, round robin over the projects with callers waiting (and over the silos a
-/// project's callers wait on), so each project gets an equal share whatever its number of tasks, and none starves.
-/// A slot reserved for a silo waits for that silo's next ask; one it does not take in time is wasted, not moved.
-/// A 429 pauses the timeline until its Retry-After has passed and slows the pace (×0.8, down to a quarter); a window
-/// without one brings it back (a tenth of the limit per window).
+/// One family's calls of one credential, on one timeline: slots spaced by the pace (the limit with its headroom), one
+/// at a time, so no window upstream counts in ever holds more calls than its limit. A slot is given a time only when
+/// the silo that will use it asks, never further than <c>LeaseAhead</c> ahead, so no slot waits for a silo and none
+/// is wasted.
+/// Shares are fair by credit: every project with callers waiting earns an equal share of the pace (split evenly
+/// among the silos its callers wait on) and spends a credit per slot, so a project with many tasks takes no more
+/// than one with few, and none starves; a slot nobody with credit claims in time goes to one in debt, so the pace
+/// is never idle while anyone waits.
+/// A 429 pauses the timeline until its Retry-After has passed and slows the pace (×0.8, down to a quarter); each
+/// window without one after the pause brings a tenth of the limit back.
 /// Plain data, no clock of its own: every call passes "now", so tests drive it with any clock.
 /// </summary>
 public sealed class CallTimeline
@@ -19,21 +22,20 @@ public sealed class CallTimeline
     private readonly double _fullPace;
     private readonly long _windowTicks;
     private readonly long _aheadTicks;
-    private readonly long _graceTicks;
     private readonly long _staleTicks;
-    private readonly List<ProjectQueue> _projects = [];
+    private readonly Dictionary<(string Project, string Silo), Claim> _claims = [];
     private readonly Queue<long> _handed = new();
     private double _pace;
     private long _next = long.MinValue;
     private long _pausedUntil = long.MinValue;
     private long _lastThrottle = long.MinValue;
     private long _recoverFrom;
-    private int _cursor;
+    private long _accruedAt = long.MinValue;
 
     /// <param name="limit">Calls upstream allows per <paramref name="window"/>; more than 0.</param>
     /// <param name="window">Upstream's window.</param>
     /// <param name="headroom">Share of the limit spent (0.1 to 1).</param>
-    /// <param name="leaseAhead">How far ahead of now slots are granted.</param>
+    /// <param name="leaseAhead">How far ahead of now slots are given.</param>
     public CallTimeline(int limit, TimeSpan window, double headroom, TimeSpan leaseAhead)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
@@ -43,9 +45,8 @@ public sealed class CallTimeline
         _fullPace = limit * headroom / window.TotalSeconds;
         _pace = _fullPace;
         _aheadTicks = leaseAhead.Ticks;
-        _graceTicks = RateBudgetOptions.Grace(window, leaseAhead).Ticks;
         // A silo with callers waiting asks at least once per LeaseAhead; one silent for two of them (and a little) has
-        // left or stalled, and the slots kept for it would be wasted.
+        // left or stalled, and its share goes to the others.
         _staleTicks = (2 * _aheadTicks) + (TimeSpan.TicksPerSecond / 10);
     }
 
@@ -53,12 +54,10 @@ public sealed class CallTimeline
 
     public TimeSpan Window { get; }
 
-    /// <summary>Slots granted per second now.</summary>
+    /// <summary>Slots given per second at most now.</summary>
     public double CallsPerSecond => _pace;
 
     public long Granted { get; private set; }
-
-    public long Wasted { get; private set; }
 
     public long Throttled { get; private set; }
 
@@ -66,32 +65,50 @@ public sealed class CallTimeline
 
     private long Spacing => (long)(TimeSpan.TicksPerSecond / _pace);
 
-    /// <summary>Takes <paramref name="silo"/>'s callers waiting now, grants slots up to the lease horizon and hands the silo its own.</summary>
+    /// <summary>Takes <paramref name="silo"/>'s callers waiting now and gives it the slots its projects' credit and the horizon allow.</summary>
     /// <param name="silo">The asking silo.</param>
     /// <param name="waiting">Its callers waiting now, by project; replaces what it reported before.</param>
     /// <param name="now">Ticks of the caller's clock (UTC).</param>
     public RateLease Lease(string silo, IReadOnlyList<ProjectDemand> waiting, long now)
     {
         Recover(now);
+        Accrue(now);
         Refresh(silo, waiting, now);
         Expire(now);
-        Fill(now);
 
+        var own = _claims.Where(c => c.Key.Silo == silo && c.Value.Waiting > 0).ToList();
         var slots = new List<LeasedSlot>();
-        foreach (var project in _projects)
+        while (true)
         {
-            if (project.Silos.TryGetValue(silo, out var entry))
+            var slot = Math.Max(Math.Max(_next, now), _pausedUntil);
+            if (slot > now + _aheadTicks)
             {
-                while (entry.Reserved.TryDequeue(out var due))
-                {
-                    slots.Add(new LeasedSlot(project.Id, TimeSpan.FromTicks(due - now)));
-                    _handed.Enqueue(due);
-                }
+                break;
             }
+
+            // The project of this silo with the most credit goes next, so the silo's own projects interleave too. A slot
+            // about to go unused (due within half a lease) goes even to a project in debt: the pace is never idle while
+            // anyone waits, and the debt is paid back from its later share.
+            var runningDry = slot <= now + (_aheadTicks / 2);
+            var best = own
+                .Where(c => c.Value.Waiting > 0 && (c.Value.Credit >= 1 || (runningDry && c.Value.Credit > -c.Value.Cap)))
+                .OrderByDescending(static c => c.Value.Credit)
+                .Take(1)
+                .ToList();
+            if (best is not [var (key, claim)])
+            {
+                break;
+            }
+
+            claim.Credit--;
+            claim.Waiting--;
+            slots.Add(new LeasedSlot(key.Project, TimeSpan.FromTicks(slot - now)));
+            _handed.Enqueue(slot);
+            Granted++;
+            _next = slot + Spacing;
         }
 
-        slots.Sort(static (a, b) => a.DueIn.CompareTo(b.DueIn));
-        var unmet = waiting.Sum(static w => w.Callers) > slots.Count;
+        var unmet = own.Any(static c => c.Value.Waiting > 0);
         return new RateLease(slots, AskAgainIn(now, unmet), PausedFor(now), _pace);
     }
 
@@ -99,8 +116,7 @@ public sealed class CallTimeline
     public void Throttle(TimeSpan retryAfter, long now)
     {
         Throttled++;
-        var until = now + Math.Max(0, retryAfter.Ticks);
-        _pausedUntil = Math.Max(_pausedUntil, until);
+        _pausedUntil = Math.Max(_pausedUntil, now + Math.Max(0, retryAfter.Ticks));
 
         // The calls in flight when upstream's window filled all meet the same 429: one event, one shrink.
         if (_lastThrottle == long.MinValue || now - _lastThrottle > Math.Max(retryAfter.Ticks, TimeSpan.TicksPerSecond))
@@ -112,22 +128,16 @@ public sealed class CallTimeline
         _lastThrottle = now;
         // Back up to speed only once a whole window after the pause has passed without another 429.
         _recoverFrom = _pausedUntil + _windowTicks;
-        foreach (var entry in _projects.SelectMany(static p => p.Silos.Values))
-        {
-            Wasted += entry.DropBefore(_pausedUntil);
-        }
-
         _next = Math.Max(_next, _pausedUntil);
     }
 
     public FamilyBudgetStats Stats(string family, long now)
     {
         Expire(now);
-        var reserved = _projects.SelectMany(static p => p.Silos.Values).Sum(static e => e.Reserved.Count);
-        var waiting = _projects.SelectMany(static p => p.Silos.Values).Sum(static e => e.Waiting);
-        var projects = _projects.Count(static p => p.Silos.Values.Any(static e => e.Waiting > 0));
+        var waiting = _claims.Values.Sum(static c => c.Waiting);
+        var projects = _claims.Where(static c => c.Value.Waiting > 0).Select(static c => c.Key.Project).Distinct(StringComparer.Ordinal).Count();
         return new FamilyBudgetStats(
-            family, Limit, Window.TotalSeconds, Math.Round(_pace, 3), Granted, reserved + _handed.Count, waiting, projects, Wasted, Throttled, Shrinks,
+            family, Limit, Window.TotalSeconds, Math.Round(_pace, 3), Granted, _handed.Count, waiting, projects, Throttled, Shrinks,
             _pausedUntil > now ? new DateTimeOffset(_pausedUntil, TimeSpan.Zero) : null);
     }
 
@@ -143,34 +153,54 @@ public sealed class CallTimeline
         _recoverFrom = now;
     }
 
+    /// <summary>
+    /// Credit earned since the last ask by every claim with callers waiting: the pace shared equally among projects, a
+    /// project's share equally among its silos. A claim keeps at most two leases' worth (and at least one slot), so a
+    /// silo that stops asking cannot hoard.
+    /// </summary>
+    private void Accrue(long now)
+    {
+        var from = Math.Max(_accruedAt, _pausedUntil);
+        _accruedAt = now;
+        if (from == long.MinValue || now <= from)
+        {
+            return;
+        }
+
+        var seconds = (double)(now - from) / TimeSpan.TicksPerSecond;
+        var active = _claims.Where(static c => c.Value.Waiting > 0).ToList();
+        var projects = active.GroupBy(static c => c.Key.Project, StringComparer.Ordinal).ToList();
+        foreach (var project in projects)
+        {
+            var share = _pace / projects.Count / project.Count();
+            var cap = Math.Max(1.0, share * 2 * _aheadTicks / TimeSpan.TicksPerSecond);
+            foreach (var claim in project)
+            {
+                claim.Value.Credit = Math.Min(cap, claim.Value.Credit + (share * seconds));
+                claim.Value.Cap = cap;
+            }
+        }
+    }
+
     private void Refresh(string silo, IReadOnlyList<ProjectDemand> waiting, long now)
     {
-        foreach (var project in _projects)
+        foreach (var claim in _claims.Where(c => c.Key.Silo == silo))
         {
-            if (project.Silos.TryGetValue(silo, out var entry))
-            {
-                entry.Waiting = 0;
-                entry.SeenAt = now;
-            }
+            claim.Value.Waiting = 0;
+            claim.Value.SeenAt = now;
         }
 
         foreach (var demand in waiting.Where(static w => w.Callers > 0))
         {
-            var project = _projects.Find(p => p.Id == demand.Project);
-            if (project is null)
+            if (!_claims.TryGetValue((demand.Project, silo), out var claim))
             {
-                project = new ProjectQueue(demand.Project);
-                _projects.Add(project);
+                // A newcomer may send one call at once: a project never waits for its first share to build up.
+                claim = new Claim { Credit = 1 };
+                _claims[(demand.Project, silo)] = claim;
             }
 
-            if (!project.Silos.TryGetValue(silo, out var entry))
-            {
-                entry = new SiloDemand(silo);
-                project.Silos.Add(silo, entry);
-            }
-
-            entry.Waiting = demand.Callers;
-            entry.SeenAt = now;
+            claim.Waiting = demand.Callers;
+            claim.SeenAt = now;
         }
     }
 
@@ -181,121 +211,42 @@ public sealed class CallTimeline
             _handed.Dequeue();
         }
 
-        foreach (var project in _projects)
+        foreach (var (key, claim) in _claims.ToList())
         {
-            foreach (var entry in project.Silos.Values.ToList())
+            // A claim served to the last caller stays (not earning) until its silo goes quiet, so its credit or debt
+            // counts when its next caller comes.
+            if (now - claim.SeenAt > _staleTicks)
             {
-                Wasted += entry.DropBefore(now - _graceTicks);
-                if (now - entry.SeenAt > _staleTicks)
-                {
-                    Wasted += entry.Reserved.Count;
-                    project.Silos.Remove(entry.Silo);
-                }
-                else if (entry.Waiting == 0 && entry.Reserved.Count == 0)
-                {
-                    project.Silos.Remove(entry.Silo);
-                }
+                _claims.Remove(key);
             }
         }
-
-        var before = _projects.Count;
-        _projects.RemoveAll(static p => p.Silos.Count == 0);
-        if (_projects.Count != before)
-        {
-            _cursor = _projects.Count == 0 ? 0 : _cursor % _projects.Count;
-        }
-    }
-
-    private void Fill(long now)
-    {
-        var slot = Math.Max(Math.Max(_next, now), _pausedUntil);
-        while (slot <= now + _aheadTicks && NextUnmet() is { } entry)
-        {
-            entry.Reserved.Enqueue(slot);
-            Granted++;
-            slot += Spacing;
-            _next = slot;
-        }
-    }
-
-    /// <summary>The next project in turn with a caller no slot is reserved for yet; within it, the next silo in turn.</summary>
-    private SiloDemand? NextUnmet()
-    {
-        for (var i = 0; i < _projects.Count; i++)
-        {
-            var project = _projects[(_cursor + i) % _projects.Count];
-            if (project.NextUnmet() is { } entry)
-            {
-                _cursor = (_cursor + i + 1) % _projects.Count;
-                return entry;
-            }
-        }
-
-        return null;
     }
 
     private TimeSpan AskAgainIn(long now, bool unmet)
     {
-        // Slots are granted up to LeaseAhead from now: the next one can be had once the horizon reaches it.
+        // Slots are given up to LeaseAhead from now: the next one can be had once the horizon reaches it.
         var ahead = TimeSpan.FromTicks(_aheadTicks);
         if (!unmet)
         {
             return ahead / 2;
         }
 
-        var nextFree = Math.Max(_next, _pausedUntil) - _aheadTicks - now;
-        return TimeSpan.FromTicks(Math.Clamp(nextFree, _aheadTicks / 4, Math.Max(_aheadTicks, _pausedUntil - now - _aheadTicks)));
+        // A project in debt may take what would run dry within half a lease; one in credit anything within the lease.
+        var nextFree = Math.Max(_next, _pausedUntil) - (_aheadTicks / 2) - now;
+        return TimeSpan.FromTicks(Math.Clamp(nextFree, _aheadTicks / 10, Math.Max(_aheadTicks / 2, _pausedUntil - now - _aheadTicks)));
     }
 
     private TimeSpan PausedFor(long now) => _pausedUntil > now ? TimeSpan.FromTicks(_pausedUntil - now) : TimeSpan.Zero;
 
-    private sealed class ProjectQueue(string id)
+    private sealed class Claim
     {
-        private int _cursor;
-
-        public string Id { get; } = id;
-
-        // Insertion order is kept while no entry is removed; round robin only needs a stable order between asks.
-        public Dictionary<string, SiloDemand> Silos { get; } = new(StringComparer.Ordinal);
-
-        public SiloDemand? NextUnmet()
-        {
-            var entries = Silos.Values.ToList();
-            for (var i = 0; i < entries.Count; i++)
-            {
-                var entry = entries[(_cursor + i) % entries.Count];
-                if (entry.Waiting > entry.Reserved.Count)
-                {
-                    _cursor = (_cursor + i + 1) % entries.Count;
-                    return entry;
-                }
-            }
-
-            return null;
-        }
-    }
-
-    private sealed class SiloDemand(string silo)
-    {
-        public string Silo { get; } = silo;
-
         public int Waiting { get; set; }
 
         public long SeenAt { get; set; }
 
-        public Queue<long> Reserved { get; } = new();
+        public double Credit { get; set; }
 
-        /// <summary>Drops the reserved slots due before <paramref name="time"/>; returns how many.</summary>
-        public int DropBefore(long time)
-        {
-            var dropped = 0;
-            while (Reserved.TryPeek(out var due) && due < time)
-            {
-                Reserved.Dequeue();
-                dropped++;
-            }
-
-            return dropped;
-        }
+        /// <summary>Most credit it may hold, and most debt: two leases' worth of its share.</summary>
+        public double Cap { get; set; } = 1;
     }
 }

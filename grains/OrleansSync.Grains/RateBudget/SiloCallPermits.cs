@@ -19,6 +19,8 @@ public sealed partial class SiloCallPermits(
     RateBudgetMetrics metrics,
     ILogger<SiloCallPermits> logger) : IAccCallPermits
 {
+    private static readonly TimeSpan MinimumAskInterval = TimeSpan.FromMilliseconds(5);
+
     private readonly ConcurrentDictionary<(string Credential, string Family), LocalBudget> _budgets = new();
 
     private IGrainFactory Grains { get; } = grains;
@@ -86,6 +88,11 @@ public sealed partial class SiloCallPermits(
         private long _pausedUntil = long.MinValue;
         private bool _pumping;
 
+        // Set when a caller starts waiting while the pump sleeps with everyone served: it need not wait out AskAgainIn.
+        // (Callers that join others still waiting change nothing the grain would answer sooner.)
+        private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private bool _allServed;
+
         private TimeProvider Time => owner.Time;
 
         public async ValueTask AcquireAsync(string project, CancellationToken cancellationToken)
@@ -121,6 +128,11 @@ public sealed partial class SiloCallPermits(
                     {
                         _pumping = true;
                         _ = Task.Run(PumpAsync, CancellationToken.None);
+                    }
+                    else if (_allServed)
+                    {
+                        _allServed = false;
+                        _wake.TrySetResult();
                     }
                 }
             }
@@ -175,6 +187,8 @@ public sealed partial class SiloCallPermits(
                 List<ProjectDemand> demand;
                 lock (_gate)
                 {
+                    _allServed = false;
+                    _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     demand = [.. _waiting.Where(static w => w.Value.Count > 0).Select(static w => new ProjectDemand(w.Key, w.Value.Count))];
                     if (demand.Count == 0)
                     {
@@ -185,18 +199,27 @@ public sealed partial class SiloCallPermits(
                 }
 
                 TimeSpan next;
+                Task wake;
                 try
                 {
                     var lease = await grain.LeaseAsync(new RateLeaseRequest(owner.SiloName, family, demand));
                     next = Take(lease);
+                    wake = _wake.Task;
                 }
                 catch (Exception e)
                 {
                     LogLeaseFailed(owner.Logger, credential, family, e.Message);
                     next = TimeSpan.FromSeconds(1);
+                    wake = Task.Delay(Timeout.InfiniteTimeSpan, Time);
                 }
 
-                await Task.Delay(next, Time);
+                // Asked again when the grain said, or sooner when a caller starts waiting after everyone was served,
+                // but never more often than every few milliseconds: the grain serves every silo.
+                await Task.Delay(MinimumAskInterval, Time);
+                if (next > MinimumAskInterval)
+                {
+                    await Task.WhenAny(wake, Task.Delay(next - MinimumAskInterval, Time));
+                }
             }
         }
 
@@ -222,7 +245,9 @@ public sealed partial class SiloCallPermits(
                     }
                 }
 
-                owner.Metrics.Observed(credential, family, _waiting.Values.Sum(static q => q.Count), lease.CallsPerSecond);
+                var stillWaiting = _waiting.Values.Sum(static q => q.Count);
+                _allServed = stillWaiting == 0;
+                owner.Metrics.Observed(credential, family, stillWaiting, lease.CallsPerSecond);
             }
 
             return lease.AskAgainIn;
