@@ -3,6 +3,8 @@ namespace OrleansSync.Acc;
 /// <summary>
 /// Counts the HTTP requests one page took, and how many of them upstream answered 429 (waits it asked for). It rides on each request's options, and <see cref="Handler"/> sits
 /// inside the resilience handler, so every attempt the retry pipeline makes is counted, not just the logical call.
+/// <see cref="AccLatencyHandler"/>, innermost, adds each attempt's own time and outcome (<see cref="Answered"/>), for the
+/// task's adaptive window.
 /// </summary>
 internal sealed class AccCallCounter
 {
