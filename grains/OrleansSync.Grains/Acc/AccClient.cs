@@ -44,7 +44,15 @@ public sealed partial class AccClient(
             static (call, token) => call.Client.FetchPageAsync(call.Connection, call.Url, call.Counter, token),
             (Client: this, Connection: connection, Url: pageUrl, Counter: counter),
             cancellationToken);
-        return page with { Calls = counter.Count, Throttled = counter.Throttled };
+        return page with
+        {
+            Calls = counter.Count,
+            Throttled = counter.Throttled,
+            UpstreamTime = counter.UpstreamTime,
+            TimedCalls = counter.TimedCalls,
+            ServerErrors = counter.ServerErrors,
+            Timeouts = counter.Timeouts,
+        };
     }
 
     /// <summary>Every page of a list, following nextUrl from <paramref name="firstPage"/> to the last page.</summary>

@@ -19,14 +19,19 @@ internal sealed class AccLatencyHandler(UpstreamLatency latency) : DelegatingHan
         {
             response = await base.SendAsync(request, cancellationToken);
         }
-        catch (Exception)
+        catch (Exception e)
         {
             // No answer: refused, reset, or cut by the attempt's timeout, which is the slowest sample of all.
-            latency.Record(endpoint, "error", Stopwatch.GetElapsedTime(start));
+            var failedAfter = Stopwatch.GetElapsedTime(start);
+            latency.Record(endpoint, "error", failedAfter);
+            AccCallCounter.Of(request)?.Unanswered(e is OperationCanceledException, failedAfter);
             throw;
         }
 
-        latency.Record(endpoint, Outcome(response.StatusCode), Stopwatch.GetElapsedTime(start));
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        latency.Record(endpoint, Outcome(response.StatusCode), elapsed);
+        // The task's own share of the same sample: its adaptive window reads upstream's pace from it.
+        AccCallCounter.Of(request)?.Answered(response.StatusCode, elapsed);
         return response;
     }
 

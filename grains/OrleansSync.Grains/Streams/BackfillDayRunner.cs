@@ -4,6 +4,7 @@ using Npgsql;
 using OrleansSync.Acc;
 using OrleansSync.Mirror;
 using OrleansSync.Pipeline;
+using OrleansSync.Telemetry;
 
 namespace OrleansSync.Streams;
 
@@ -14,12 +15,18 @@ namespace OrleansSync.Streams;
 /// move, and a retried day resumes where it stopped.
 /// </summary>
 public sealed class BackfillDayRunner(
-    AccClient acc, MirrorWriter mirror, ListPhaseReader reader, NpgsqlDataSource dataSource, IOptions<StreamOptions> options) : IStreamRunner
+    AccClient acc,
+    MirrorWriter mirror,
+    ListPhaseReader reader,
+    NpgsqlDataSource dataSource,
+    IOptions<StreamOptions> options,
+    TimeProvider time,
+    SyncMetrics metrics) : IStreamRunner
 {
     private readonly ReviewChildrenRunner[] _children =
     [
-        new(StreamNames.ReviewVersions, acc, mirror, options),
-        new(StreamNames.ReviewProgress, acc, mirror, options),
+        new(StreamNames.ReviewVersions, acc, mirror, options, time, metrics),
+        new(StreamNames.ReviewProgress, acc, mirror, options, time, metrics),
     ];
 
     public string Stream => StreamNames.Backfill;

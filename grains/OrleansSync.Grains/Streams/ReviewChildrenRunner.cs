@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OrleansSync.Acc;
 using OrleansSync.Mirror;
 using OrleansSync.Pipeline;
+using OrleansSync.Telemetry;
 
 namespace OrleansSync.Streams;
 
@@ -12,8 +13,10 @@ namespace OrleansSync.Streams;
 /// Versions or progress steps, fetched only for reviews whose children are older than the review (all reviews with
 /// <c>--full</c>). Each review's whole list replaces its stored children in one transaction with the cursor. A review
 /// whose endpoint keeps answering garbage is dead-lettered, naming it, and the task goes on with the next review.
+/// The lists of several reviews are fetched at once, up to an <see cref="AdaptiveWindow"/>, and land in review order.
 /// </summary>
-public sealed class ReviewChildrenRunner(string stream, AccClient acc, MirrorWriter mirror, IOptions<StreamOptions> options) : IStreamRunner
+public sealed class ReviewChildrenRunner(
+    string stream, AccClient acc, MirrorWriter mirror, IOptions<StreamOptions> options, TimeProvider time, SyncMetrics metrics) : IStreamRunner
 {
     public string Stream => stream;
 
@@ -44,13 +47,15 @@ public sealed class ReviewChildrenRunner(string stream, AccClient acc, MirrorWri
     /// <summary>
     /// Lands the children of every review <paramref name="nextBatch"/> returns (keyset order, after the review it is
     /// given), continuing after <paramref name="resumed"/>'s last review, each with the checkpoint that points past it;
-    /// then writes the cursor that says the walk is done.
+    /// then writes the cursor that says the walk is done. Up to W reviews' lists are fetched at once; they land one by
+    /// one in order, so the checkpoint is always the last review below which everything landed, and a walk cut short
+    /// (a kill, a cancel) fetches at most W lists again.
     /// </summary>
     /// <param name="run">The run, whose stream is this runner's.</param>
     /// <param name="resumed">This run's unfinished cursor, or null to start from the first review.</param>
     /// <param name="nextBatch">The next reviews after the given review id (null: from the first); empty when none is left.</param>
     /// <param name="totalPages">The reviews the walk visits in all, for percent and ETA, where known.</param>
-    /// <param name="cancellationToken">Stops the walk; the checkpoint keeps what landed.</param>
+    /// <param name="cancellationToken">Stops the walk and the fetches in flight; the checkpoint keeps what landed.</param>
     internal async IAsyncEnumerable<PageLanded> WalkAsync(
         StreamRun run,
         ListCursor? resumed,
@@ -58,32 +63,51 @@ public sealed class ReviewChildrenRunner(string stream, AccClient acc, MirrorWri
         long? totalPages,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var window = new AdaptiveWindow(options.Value.MaxChildrenInFlight, time);
+        using var shown = metrics.WindowOpened(Stream, window);
+        using var fetching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reviews = new ReviewKeyset(nextBatch, resumed?.NextUrl);
+        var inFlight = new Queue<(ReviewStamp Review, Task<FetchedChildren> Fetch)>();
         var after = resumed?.NextUrl;
         var position = resumed?.Position ?? 0;
-        while (true)
+        try
         {
-            var batch = await nextBatch(after, cancellationToken);
-            if (batch.Count == 0)
+            while (true)
             {
-                break;
-            }
+                while (inFlight.Count < window.Size && await reviews.NextAsync(cancellationToken) is { } next)
+                {
+                    inFlight.Enqueue((next, FetchAsync(run, next, window, fetching.Token)));
+                }
 
-            foreach (var review in batch)
-            {
+                if (!inFlight.TryDequeue(out var head))
+                {
+                    break;
+                }
+
+                var fetched = await head.Fetch;
                 position++;
-                var checkpoint = run.Checkpoint(position, new ListCursor(run.RunId, 0, review.ReviewId, false, null, null, 0, position).ToJson());
-                yield return await LandChildrenAsync(run, review, checkpoint, totalPages is { } total ? Math.Max(total, position) : null, cancellationToken);
-                after = review.ReviewId;
+                var checkpoint = run.Checkpoint(position, new ListCursor(run.RunId, 0, head.Review.ReviewId, false, null, null, 0, position).ToJson());
+                yield return await LandAsync(run, head.Review, fetched, checkpoint, totalPages is { } total ? Math.Max(total, position) : null, cancellationToken);
+                after = head.Review.ReviewId;
             }
+        }
+        finally
+        {
+            // A walk that stops early (cancelled, failed, or left at a page boundary) lands nothing more: the fetches
+            // ahead of the checkpoint are cancelled, and waited for, so none outlives the walk.
+            await fetching.CancelAsync();
+            await Task.WhenAll(inFlight.Select(static f => (Task)f.Fetch))
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         }
 
         position++;
         await mirror.WriteCheckpointAsync(run.Checkpoint(position, new ListCursor(run.RunId, 0, after, true, null, null, 0, position).ToJson()), cancellationToken);
     }
 
-    /// <summary>Fetches one review's whole list and replaces its stored children with it (or dead-letters it), with <paramref name="checkpoint"/>.</summary>
-    private async Task<PageLanded> LandChildrenAsync(StreamRun run, ReviewStamp review, Checkpoint checkpoint, long? totalPages, CancellationToken cancellationToken)
+    /// <summary>Fetches one review's whole list, telling <paramref name="window"/> how upstream did.</summary>
+    private async Task<FetchedChildren> FetchAsync(StreamRun run, ReviewStamp review, AdaptiveWindow window, CancellationToken cancellationToken)
     {
+        var round = window.Started();
         var spec = run.Spec;
         var url = Stream == StreamNames.ReviewVersions
             ? acc.ReviewVersionsUrl(run.Connection, spec.ProjectId, review.ReviewId)
@@ -91,6 +115,7 @@ public sealed class ReviewChildrenRunner(string stream, AccClient acc, MirrorWri
         var records = new List<JsonElement>();
         var calls = 0;
         var throttled = 0;
+        var signal = default(FetchSignal);
         try
         {
             await foreach (var page in acc.ReadAllAsync(run.Connection, url, cancellationToken))
@@ -98,35 +123,76 @@ public sealed class ReviewChildrenRunner(string stream, AccClient acc, MirrorWri
                 records.AddRange(page.Records);
                 calls += page.Calls;
                 throttled += page.Throttled;
+                signal = signal.And(FetchSignal.Of(page));
             }
         }
         catch (AccApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             // The review went away upstream between the list and this call: it has no children to mirror.
-            records.Clear();
-            calls++;
+            return new FetchedChildren([], calls + 1, throttled, null);
         }
         catch (AccMalformedResponseException e)
         {
             // The endpoint answered, but nothing usable, after the client's retries: one dead letter names the review.
-            return await DeadLetterAsync(run, review, checkpoint with { Tally = new PageTally(1, 0, calls, throttled, null, totalPages) }, e.Endpoint, e.Message, cancellationToken);
+            return new FetchedChildren([], calls, throttled, (e.Endpoint, e.Message));
         }
         catch (AccPaginationException e)
         {
-            return await DeadLetterAsync(run, review, checkpoint with { Tally = new PageTally(1, 0, calls, throttled, null, totalPages) }, e.Endpoint, e.Message, cancellationToken);
+            return new FetchedChildren([], calls, throttled, (e.Endpoint, e.Message));
         }
 
-        var tally = new PageTally(1, records.Count, calls, throttled, null, totalPages);
+        window.Completed(round, signal);
+        return new FetchedChildren(records, calls, throttled, null);
+    }
+
+    /// <summary>Replaces the review's stored children with its fetched list (or dead-letters it), with <paramref name="checkpoint"/>.</summary>
+    private async Task<PageLanded> LandAsync(
+        StreamRun run, ReviewStamp review, FetchedChildren fetched, Checkpoint checkpoint, long? totalPages, CancellationToken cancellationToken)
+    {
+        var spec = run.Spec;
+        if (fetched.DeadLetter is var (endpoint, reason))
+        {
+            var failed = new PageTally(1, 0, fetched.Calls, fetched.Throttled, null, totalPages);
+            var dead = await mirror.DeadLetterReviewChildrenAsync(
+                spec.ProjectId, Stream, review.ReviewId, endpoint, reason, checkpoint with { Tally = failed }, spec.TaskId, cancellationToken);
+            return new PageLanded(failed, dead);
+        }
+
+        var tally = new PageTally(1, fetched.Records.Count, fetched.Calls, fetched.Throttled, null, totalPages);
         var written = await mirror.ReplaceReviewChildrenAsync(
-            spec.ProjectId, Stream, review.ReviewId, review.UpdatedAt, records, checkpoint with { Tally = tally }, spec.TaskId, cancellationToken);
+            spec.ProjectId, Stream, review.ReviewId, review.UpdatedAt, fetched.Records, checkpoint with { Tally = tally }, spec.TaskId, cancellationToken);
         return new PageLanded(tally, written);
     }
 
-    private async Task<PageLanded> DeadLetterAsync(
-        StreamRun run, ReviewStamp review, Checkpoint checkpoint, string endpoint, string reason, CancellationToken cancellationToken)
+    /// <summary>One review's fetched list, or where and why it could not be read (<c>DeadLetter</c>, for a dead letter).</summary>
+    private sealed record class FetchedChildren(IReadOnlyList<JsonElement> Records, int Calls, int Throttled, (string Endpoint, string Reason)? DeadLetter);
+
+    /// <summary>The reviews to visit, one at a time, read a batch at a time after the last one handed out.</summary>
+    private sealed class ReviewKeyset(Func<string?, CancellationToken, Task<IReadOnlyList<ReviewStamp>>> nextBatch, string? after)
     {
-        var spec = run.Spec;
-        var result = await mirror.DeadLetterReviewChildrenAsync(spec.ProjectId, Stream, review.ReviewId, endpoint, reason, checkpoint, spec.TaskId, cancellationToken);
-        return new PageLanded(checkpoint.Tally, result);
+        private readonly Queue<ReviewStamp> _batch = new();
+        private string? _after = after;
+        private bool _done;
+
+        public async Task<ReviewStamp?> NextAsync(CancellationToken cancellationToken)
+        {
+            if (_batch.Count == 0 && !_done)
+            {
+                var batch = await nextBatch(_after, cancellationToken);
+                _done = batch.Count == 0;
+                foreach (var review in batch)
+                {
+                    _batch.Enqueue(review);
+                }
+            }
+
+            if (!_batch.TryDequeue(out var next))
+            {
+                return null;
+            }
+
+            _after = next.ReviewId;
+            return next;
+        }
     }
 }

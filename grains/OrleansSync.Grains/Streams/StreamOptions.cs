@@ -18,6 +18,13 @@ public sealed class StreamOptions
     /// <summary>Reviews fetched per query when walking the reviews whose children are stale.</summary>
     [Range(1, 10_000)]
     public int ChildrenBatch { get; set; } = 50;
+
+    /// <summary>
+    /// The cap of a children task's adaptive window: at most this many reviews' children fetched at once (they still
+    /// land one review at a time, in order). 1 fetches one review at a time. See <see cref="AdaptiveWindow"/>.
+    /// </summary>
+    [Range(1, 64)]
+    public int MaxChildrenInFlight { get; set; } = 8;
 }
 
 [OptionsValidator]

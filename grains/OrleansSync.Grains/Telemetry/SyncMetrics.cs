@@ -30,6 +30,9 @@ public sealed class SyncMetrics
     // The breaker phase of every live task activation on this silo, for the gauge.
     private readonly ConcurrentDictionary<string, BreakerPhase> _taskBreakers = new(StringComparer.Ordinal);
 
+    // The adaptive window of every children walk running on this silo, with its stream, for the gauge.
+    private readonly ConcurrentDictionary<AdaptiveWindow, string> _windows = new();
+
     public SyncMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
@@ -46,6 +49,11 @@ public sealed class SyncMetrics
         _progressRows = meter.CreateCounter<long>("orleanssync.progress.rows_written", "{row}", "sync.progress rows the progress writers wrote.");
         _progressStatements = meter.CreateCounter<long>("orleanssync.progress.statements", "{statement}", "Statements the progress writers sent to PostgreSQL.");
         meter.CreateObservableGauge("orleanssync.breakers", ObserveBreakers, "{task}", "Live task activations on this silo by breaker phase.");
+        meter.CreateObservableGauge(
+            "orleanssync.children.window",
+            ObserveWindows,
+            "{fetch}",
+            "Children fetches allowed in flight (the adaptive window W) by stream, summed over the children walks running on this silo.");
     }
 
     public void PageLanded(string stream, PageLanded page)
@@ -86,6 +94,18 @@ public sealed class SyncMetrics
 
     public void BreakerForgotten(string taskId) => _taskBreakers.TryRemove(taskId, out _);
 
+    /// <summary>Shows <paramref name="window"/> on the gauge until the returned handle is disposed (the walk ends).</summary>
+    public IDisposable WindowOpened(string stream, AdaptiveWindow window)
+    {
+        _windows[window] = stream;
+        return new WindowHandle(_windows, window);
+    }
+
+    private IEnumerable<Measurement<int>> ObserveWindows() =>
+        _windows
+            .GroupBy(static w => w.Value, StringComparer.Ordinal)
+            .Select(static g => new Measurement<int>(g.Sum(static w => w.Key.Size), new KeyValuePair<string, object?>("stream", g.Key)));
+
     private IEnumerable<Measurement<int>> ObserveBreakers()
     {
         var counts = new int[3];
@@ -105,5 +125,10 @@ public sealed class SyncMetrics
         {
             _records.Add(count, new("stream", stream), new("outcome", outcome));
         }
+    }
+
+    private sealed class WindowHandle(ConcurrentDictionary<AdaptiveWindow, string> windows, AdaptiveWindow window) : IDisposable
+    {
+        public void Dispose() => windows.TryRemove(window, out _);
     }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using OrleansSync.Emulator;
 using OrleansSync.Tasks;
 using OrleansSync.Tests.Infrastructure;
@@ -6,13 +8,17 @@ using OrleansSync.Tests.Infrastructure;
 namespace OrleansSync.Tests.Sync;
 
 /// <summary>
-/// Real silo processes; the silo running a task is killed with SIGKILL mid-stream. The task must finish on the
-/// survivor from its last committed checkpoint, the mirror must be exact, and at most one page per task is fetched
-/// again. <c>sync --wait</c> (a real CLI process) must ride through the loss of its gateway.
+/// Real silo processes; the silo running a task is killed with SIGKILL mid-stream, while each children task has
+/// several reviews' lists in flight. The task must finish on the survivor from its last committed checkpoint, the
+/// mirror must be exact, and at most W (the window's cap) lists per task are fetched again. <c>sync --wait</c> (a
+/// real CLI process) must ride through the loss of its gateway.
 /// </summary>
-public sealed class SiloKillDuringSyncTests(ITestOutputHelper output)
+public sealed partial class SiloKillDuringSyncTests(ITestOutputHelper output)
 {
     private const string ReviewsApi = "GET /construction/reviews/v1/projects/{projectId}";
+
+    // The children window's cap (OrleansSync:Streams:MaxChildrenInFlight): the most lists a kill can cost a task.
+    private const int Window = 4;
 
     [Fact]
     public async Task Sync_SiloRunningTasksAndGatewayKilled_TasksAndCliFinishOnSurvivorWithExactMirror()
@@ -23,8 +29,8 @@ public sealed class SiloKillDuringSyncTests(ITestOutputHelper output)
             {
                 Dataset = { Seed = 21, Projects = 1, ReviewsPerProject = 400, WorkflowsPerProject = 5, VersionsPerReview = 2, ProgressStepsPerReview = 2, ArchivedShare = 0.1 },
                 RateLimits = RateLimitOptions.Unlimited,
-                // Slow enough that the children tasks are mid-stream when their silo dies.
-                Faults = new FaultSettings { LatencyMs = 40 },
+                // Slow enough that the children tasks are mid-stream, with several fetches in flight, when their silo dies.
+                Faults = new FaultSettings { LatencyMs = 150 },
             },
             ct);
         var environment = new Dictionary<string, string?>
@@ -32,6 +38,7 @@ public sealed class SiloKillDuringSyncTests(ITestOutputHelper output)
             [SyncDriver.SecretVariable] = emulator.DefaultClient.ClientSecret,
             ["OrleansSync__Tasks__WatchdogPeriod"] = "00:00:03",
             ["OrleansSync__Tasks__RetryBaseDelay"] = "00:00:00.200",
+            ["OrleansSync__Streams__MaxChildrenInFlight"] = Window.ToString(CultureInfo.InvariantCulture),
         };
         // One silo first: the CLI's only gateway, and the home of every grain of the run.
         await using var cluster = await ProcessCluster.StartAsync(silos: 1, ct, environment);
@@ -58,9 +65,15 @@ public sealed class SiloKillDuringSyncTests(ITestOutputHelper output)
             ct);
         var survivor = cluster.StartSilo();
         await cluster.WaitForActiveAsync(2, ct);
+        // Both walks' windows open wider than one fetch: the kill cuts several fetches in flight.
+        var windows = await Eventually.ValueAsync(
+            async () => await WindowsAsync(first, ct) is { } w && w.GetValueOrDefault("review_versions") >= 2 && w.GetValueOrDefault("review_progress") >= 2 ? w : null,
+            TimeSpan.FromSeconds(30),
+            "both children walks on the first silo to have a window W of 2 or more",
+            ct);
         var before = await ChildTasksAsync(connection.Client, projectId, minimumPages: 0, ct);
         await first.KillAsync();
-        output.WriteLine($"killed {first.Name} (the CLI's gateway) while {SyncDriver.Describe(before!)}");
+        output.WriteLine($"killed {first.Name} (the CLI's gateway) with windows {string.Join(", ", windows.Select(static w => $"{w.Key} W={w.Value}"))} while {SyncDriver.Describe(before!)}");
         Assert.All(before!, t => Assert.Equal(SyncTaskStatus.Running, t.Status));
 
         var result = await cli;
@@ -77,9 +90,10 @@ public sealed class SiloKillDuringSyncTests(ITestOutputHelper output)
         var versionCalls = stats.Count($"{ReviewsApi}/reviews/{{reviewId}}/versions");
         var progressCalls = stats.Count($"{ReviewsApi}/reviews/{{reviewId}}/progress");
         output.WriteLine($"reviews {differences.ExpectedReviews}, version calls {versionCalls}, progress calls {progressCalls}; {SyncDriver.Describe(tasks)}");
-        // One call per review, plus at most the one page each task had in flight when its silo died.
-        Assert.InRange(versionCalls, differences.ExpectedReviews, differences.ExpectedReviews + 1);
-        Assert.InRange(progressCalls, differences.ExpectedReviews, differences.ExpectedReviews + 1);
+        // One call per review, plus at most the W lists each task had in flight when its silo died.
+        Assert.All(windows.Values, static w => Assert.InRange(w, 2, Window));
+        Assert.InRange(versionCalls, differences.ExpectedReviews, differences.ExpectedReviews + Window);
+        Assert.InRange(progressCalls, differences.ExpectedReviews, differences.ExpectedReviews + Window);
 
         // Counters committed with the checkpoints: exact after the kill, in the grain and in sync.progress.
         foreach (var (stream, table) in new[] { ("review_versions", "acc.review_versions"), ("review_progress", "acc.review_progress") })
@@ -97,6 +111,18 @@ public sealed class SiloKillDuringSyncTests(ITestOutputHelper output)
             Assert.Equal((task.Progress.Pages, mirrored, mirrored), row.Single());
         }
     }
+
+    /// <summary>The silo's children windows (gauge <c>orleanssync_children_window</c>) by stream, from its /metrics.</summary>
+    private static async Task<Dictionary<string, int>?> WindowsAsync(SiloProcess silo, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{silo.HttpPort}/metrics"), ct);
+        var windows = WindowSample().Matches(text).ToDictionary(static m => m.Groups[1].Value, static m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+        return windows.Count > 0 ? windows : null;
+    }
+
+    [GeneratedRegex("^orleanssync_children_window\\{[^}]*stream=\"([a-z_]+)\"[^}]*\\} ([0-9]+)", RegexOptions.Multiline)]
+    private static partial Regex WindowSample();
 
     private static async Task<List<TaskView>?> ChildTasksAsync(IClusterClient client, string projectId, int minimumPages, CancellationToken ct)
     {
