@@ -4,7 +4,7 @@ namespace OrleansSync.Acc;
 /// Counts the HTTP requests one page took, and how many of them upstream answered 429 (waits it asked for). It rides on each request's options, and <see cref="Handler"/> sits
 /// inside the resilience handler, so every attempt the retry pipeline makes is counted, not just the logical call.
 /// </summary>
-internal sealed class AccCallCounter
+public sealed class AccCallCounter
 {
     private static readonly HttpRequestOptionsKey<AccCallCounter> Key = new("OrleansSync.Acc.CallCounter");
 
