@@ -32,7 +32,7 @@ public sealed class AccTokenGrain(TimeProvider time, IClusterMembershipService m
 
         try
         {
-            await _changed.Task.WaitAsync(wait < MaxWait ? wait : MaxWait, time, cancellationToken);
+            await _changed.Task.WaitAsync(TimeSpan.FromTicks(Math.Clamp(wait.Ticks, 0, MaxWait.Ticks)), time, cancellationToken);
         }
         catch (TimeoutException)
         {
