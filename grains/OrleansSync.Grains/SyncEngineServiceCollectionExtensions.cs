@@ -24,6 +24,9 @@ public static class SyncEngineServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddRateBudget();
         services.AddAccSource();
+
+        // One token per credential and lifetime for the whole cluster, not per silo.
+        services.Replace(ServiceDescriptor.Singleton<IAccTokenIssuer, AccClusterTokenIssuer>());
         services.AddMirrorWriter();
         services.AddSingleton<ListPhaseReader>();
         services.AddSingleton<IStreamRunner, WorkflowsRunner>();

@@ -6,7 +6,7 @@ namespace OrleansSync.Acc;
 /// <see cref="AccLatencyHandler"/>, innermost, adds each attempt's own time and outcome (<see cref="Answered"/>), for the
 /// task's adaptive window.
 /// </summary>
-internal sealed class AccCallCounter
+public sealed class AccCallCounter
 {
     private static readonly HttpRequestOptionsKey<AccCallCounter> Key = new("OrleansSync.Acc.CallCounter");
 

@@ -27,6 +27,8 @@ public static class AccSourceServiceCollectionExtensions
         services.AddOptions<AccSourceOptions>().BindConfiguration(AccSourceOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccSourceOptions>, AccSourceOptionsValidator>());
         services.TryAddSingleton<AccTokenCache>();
+        services.TryAddSingleton<AccDirectTokenIssuer>();
+        services.TryAddSingleton<IAccTokenIssuer>(static sp => sp.GetRequiredService<AccDirectTokenIssuer>());
         services.TryAddTransient<AccCallCounter.Handler>();
         services.TryAddSingleton(IAccCallPermits.Unpaced);
         services.TryAddTransient<AccCallPermitHandler>();

@@ -1,23 +1,17 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Polly.Registry;
 
 namespace OrleansSync.Acc;
 
 /// <summary>
-/// 2-legged tokens shared by every task of a silo: one token call per credential and lifetime however many
-/// callers ask at once, renewed ahead of expiry, and renewed once more when upstream rejects it early. Callers wait
-/// for the call in flight, each with its own token: one that gives up never cancels the call for the others.
+/// 2-legged tokens shared by every task of a process: one renewal per credential and lifetime however many callers
+/// ask at once, ahead of expiry, and once more when upstream rejects it early. Callers wait for the renewal in
+/// flight, each with its own token: one that gives up never cancels it for the others. Renewals go to the
+/// <see cref="IAccTokenIssuer"/>: the token endpoint, or on a silo the credential's grain, which makes it one token
+/// call per lifetime for the whole cluster.
 /// </summary>
-public sealed class AccTokenCache(
-    IHttpClientFactory httpClientFactory,
-    TimeProvider timeProvider,
-    ResiliencePipelineProvider<string> pipelines,
-    IOptionsMonitor<AccSourceOptions> options,
-    ILogger<AccTokenCache> logger)
+public sealed class AccTokenCache(IAccTokenIssuer issuer, TimeProvider timeProvider)
 {
     /// <summary>The named HttpClient (with the ACC resilience pipeline) the token calls go through.</summary>
     public const string HttpClientName = "OrleansSync.Acc.Token";
@@ -89,7 +83,7 @@ public sealed class AccTokenCache(
     {
         try
         {
-            var token = await RequestAsync(connection, counter, CancellationToken.None);
+            var token = await issuer.IssueAsync(connection, entry.TakeRejected(), counter, CancellationToken.None);
             entry.Set(token);
             call.SetResult(token);
         }
@@ -100,46 +94,6 @@ public sealed class AccTokenCache(
             // Every caller may have left already; reading the failure keeps it from being reported as unobserved.
             _ = call.Task.Exception;
         }
-    }
-
-    private async Task<AccToken> RequestAsync(AccConnection connection, AccCallCounter? counter, CancellationToken cancellationToken)
-    {
-        var http = httpClientFactory.CreateClient(HttpClientName);
-        var limits = AccBodyLimits.From(options.CurrentValue, timeProvider);
-        return await AccMalformedRetry.ExecuteAsync(
-            pipelines.GetPipeline(AccMalformedRetry.PipelineName),
-            static (call, token) => call.Cache.RequestOnceAsync(call.Http, call.Connection, call.Counter, call.Limits, token),
-            (Cache: this, Http: http, Connection: connection, Counter: counter, Limits: limits),
-            cancellationToken);
-    }
-
-    private async Task<AccToken> RequestOnceAsync(
-        HttpClient http,
-        AccConnection connection,
-        AccCallCounter? counter,
-        AccBodyLimits limits,
-        CancellationToken cancellationToken)
-    {
-        // Expiry counts from before the request, so it errs early: upstream's clock started later than ours.
-        var requestedAt = timeProvider.GetUtcNow();
-        var (accessToken, lifetime) = await AccTokenEndpoint.RequestAsync(http, connection, counter, limits, cancellationToken);
-        logger.LogDebugTokenIssued(connection.ClientId, connection.BaseUrl.GetLeftPart(UriPartial.Authority), lifetime.TotalSeconds);
-        var expiresAt = requestedAt + lifetime;
-        return new AccToken(accessToken, expiresAt, expiresAt - RefreshAhead(lifetime));
-    }
-
-    private TimeSpan RefreshAhead(TimeSpan lifetime)
-    {
-        if (lifetime <= TimeSpan.Zero)
-        {
-            return TimeSpan.Zero;
-        }
-
-        var settings = options.CurrentValue;
-        var ahead = TimeSpan.FromTicks(Math.Max(settings.TokenRefreshAhead.Ticks, (long)(lifetime.Ticks * settings.TokenRefreshAheadShare)));
-
-        // A token shorter-lived than the margin would otherwise be renewed on every call.
-        return ahead < lifetime / 2 ? ahead : lifetime / 2;
     }
 
     private AccToken? Fresh(AccToken? token) => token is not null && timeProvider.GetUtcNow() < token.RefreshAt ? token : null;
@@ -156,6 +110,9 @@ public sealed class AccTokenCache(
     {
         private AccToken? _token;
 
+        // The token upstream refused last, until a renewal tells the issuer.
+        private AccToken? _rejected;
+
         /// <summary>Guards <see cref="Call"/>: who finds no call in flight starts the next one.</summary>
         public Lock Sync { get; } = new();
 
@@ -166,6 +123,17 @@ public sealed class AccTokenCache(
 
         public void Set(AccToken token) => Volatile.Write(ref _token, token);
 
-        public void Clear(AccToken token) => Interlocked.CompareExchange(ref _token, null, token);
+        public void Clear(AccToken token)
+        {
+            // Noted before it is cleared, so the renewal it causes sees it; a stale note only tells the issuer
+            // again about a token upstream did refuse.
+            if (ReferenceEquals(Volatile.Read(ref _token), token))
+            {
+                Volatile.Write(ref _rejected, token);
+                Interlocked.CompareExchange(ref _token, null, token);
+            }
+        }
+
+        public AccToken? TakeRejected() => Interlocked.Exchange(ref _rejected, null);
     }
 }
