@@ -9,13 +9,13 @@ namespace OrleansSync.RateBudget;
 /// among the silos its callers wait on) and spends a credit per slot, so a project with many tasks takes no more
 /// than one with few, and none starves; a slot nobody with credit claims in time goes to one in debt, so the pace
 /// is never idle while anyone waits.
-/// A 429 pauses the timeline until its Retry-After has passed and slows the pace (×0.8, down to a quarter); each
+/// A 429 pauses the timeline until its Retry-After has passed and slows the pace (×0.9, down to a quarter); each
 /// window without one after the pause brings a tenth of the limit back.
 /// Plain data, no clock of its own: every call passes "now", so tests drive it with any clock.
 /// </summary>
 public sealed class CallTimeline
 {
-    private const double ShrinkFactor = 0.8;
+    private const double ShrinkFactor = 0.9;
     private const double SlowestShare = 0.25;
     private const double RecoveryPerWindow = 0.1;
 
