@@ -42,6 +42,34 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <summary>One value from a query with named parameters (e.g. <c>("p", projectId)</c>).</summary>
+    public async Task<T> ScalarAsync<T>(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        var rows = await ListAsync(sql, static r => r.GetFieldValue<T>(0), cancellationToken, parameters);
+        return rows.Single();
+    }
+
+    /// <summary>Every row of a query with named parameters, each read by <paramref name="read"/>.</summary>
+    public async Task<List<T>> ListAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
