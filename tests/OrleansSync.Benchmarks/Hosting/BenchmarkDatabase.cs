@@ -25,6 +25,13 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>
+    /// <see cref="ConnectionString"/> with a capped pool, for a silo: a stock PostgreSQL allows 100 connections, shared
+    /// with whatever else runs on the machine, and Npgsql's default pool is 100.
+    /// </summary>
+    public string PooledConnectionString(int maxPoolSize) =>
+        new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = maxPoolSize }.ConnectionString;
+
     public static async Task<BenchmarkDatabase> CreateAsync(CancellationToken cancellationToken)
     {
         var admin = Environment.GetEnvironmentVariable("ORLEANSSYNC_PG") is { Length: > 0 } pg ? pg : DefaultServer;

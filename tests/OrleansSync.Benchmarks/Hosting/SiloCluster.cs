@@ -22,8 +22,7 @@ public sealed class SiloCluster : IAsyncDisposable
     {
         Database = database;
         _environment = environment;
-        // A stock PostgreSQL allows 100 connections; Npgsql's default pool is 100 per silo.
-        _siloConnectionString = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = siloPoolSize }.ConnectionString;
+        _siloConnectionString = database.PooledConnectionString(siloPoolSize);
         LogDirectory = Directory.CreateTempSubdirectory("orleanssync-bench-silos-").FullName;
     }
 

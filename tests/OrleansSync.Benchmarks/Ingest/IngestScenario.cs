@@ -41,7 +41,7 @@ public sealed class IngestScenario : IScenario
 
         List<(Projects.RunView Run, List<TaskView> Tasks)> runs;
         Environment.SetEnvironmentVariable(Syncs.SecretVariable, emulator.DefaultClient.ClientSecret);
-        await using (var silo = await BenchmarkSilo.StartAsync(database.ConnectionString, new Dictionary<string, string?>(), cancellationToken))
+        await using (var silo = await BenchmarkSilo.StartAsync(database.PooledConnectionString(20), new Dictionary<string, string?>(), cancellationToken))
         {
             await Syncs.AddProjectsAsync(silo.Client, emulator, emulator.ProjectIds, cancellationToken);
             var started = await Syncs.StartAsync(silo.Client, emulator.ProjectIds, cancellationToken);
@@ -70,8 +70,9 @@ public sealed class IngestScenario : IScenario
         var records = (double)mirrored.Records;
         var syncRate = records / elapsed;
         var copyRate = copied / copyElapsed.TotalSeconds;
-        var (upstreamShare, pgShare) = (upstreamSeconds / taskSeconds, pgSeconds / taskSeconds);
-        var wall = upstreamShare >= pgShare ? "upstream" : "PostgreSQL";
+        // Average concurrency over the sync: upstream calls in flight, PostgreSQL sessions executing a statement.
+        var (upstreamBusy, pgBusy) = (upstreamSeconds / elapsed, pgSeconds / elapsed);
+        var wall = upstreamBusy >= pgBusy ? "upstream" : "PostgreSQL";
         return new ScenarioResult(
             Name,
             quick,
@@ -99,21 +100,24 @@ public sealed class IngestScenario : IScenario
                 ["upstreamSeconds"] = upstreamSeconds,
                 ["upstreamAttempts"] = attempts,
                 ["postgresActiveSeconds"] = pgSeconds,
-                ["upstreamShareOfTaskTime"] = upstreamShare,
-                ["postgresShareOfTaskTime"] = pgShare,
+                ["upstreamInFlightAverage"] = upstreamBusy,
+                ["postgresActiveAverage"] = pgBusy,
+                ["postgresMillisecondsPerRecord"] = pgSeconds * 1000 / records,
+                ["copyMillisecondsPerRow"] = copyElapsed.TotalMilliseconds / copied,
                 ["processCpuSeconds"] = cpu.TotalSeconds,
                 ["wallIsPostgres"] = wall == "PostgreSQL" ? 1 : 0,
             },
             string.Create(
                 CultureInfo.InvariantCulture,
                 $"{syncRate:N0} records/s end to end ({records:N0} in {elapsed:0.0} s) vs raw COPY {copyRate:N0} rows/s ({copyElapsed.TotalSeconds:0.00} s): {syncRate / copyRate:P1} of COPY; " +
-                $"of {taskSeconds:0} task-seconds, upstream {upstreamShare:P0} ({upstreamSeconds:0.0} s, {attempts:N0} attempts), PostgreSQL active {pgShare:P0} ({pgSeconds:0.0} s): wall {wall}; " +
-                $"this process (silo + emulator) used {cpu.TotalSeconds:0.0} CPU-s"),
+                $"on average {upstreamBusy:0.00} upstream calls in flight ({upstreamSeconds:0.0} s over {attempts:N0} attempts) and {pgBusy:0.00} PostgreSQL sessions executing ({pgSeconds:0.0} s, {pgSeconds * 1000 / records:0.00} ms a record; COPY {copyElapsed.TotalMilliseconds / copied:0.000} ms a row): wall {wall}; " +
+                $"this process (silo + emulator) used {cpu.TotalSeconds / elapsed:0.00} of {Environment.ProcessorCount} cores"),
             [],
             [
                 "end to end: records in the four mirror tables (workflows, reviews, versions, progress steps) over the first run's start to the last run's end (the runs' own StartedAt/FinishedAt); all projects started at once.",
                 "raw COPY: the same rows read back from the mirrors, then one binary COPY per table (Npgsql BeginBinaryImport, every column including raw jsonb) into scratch tables LIKE the mirrors INCLUDING ALL (primary keys too); only the COPY is timed, commits included.",
-                "wall: over the tasks' summed run time (task-seconds), the share spent waiting on upstream (the silo's orleanssync.upstream.duration histogram summed: every attempt, send to response headers) against the share PostgreSQL spent executing statements for this database (pg_stat_database.active_time, every session: mirrors, checkpoints, progress, Orleans' grain state and reminders; read before the silo starts and after it stopped). The larger share is the wall; what neither covers is in-process work (mapping, Orleans, the emulator in this same process) on a shared 2-core machine.",
+                "wall: over the sync's elapsed time, the average number of upstream calls in flight (the silo's orleanssync.upstream.duration histogram summed: every attempt, send to response headers, over elapsed) against the average number of PostgreSQL sessions executing a statement for this database (pg_stat_database.active_time delta, every session: mirrors, checkpoints, progress, Orleans' grain state and reminders; read before the silo starts and after it stopped, so every session has reported; over elapsed). The larger is the wall; set against the machine's cores it says whether PostgreSQL (on the same machine) is saturated. CPU: this process's (silo and emulator) processor time over elapsed.",
+                "task-seconds: the tasks' StartedAt to FinishedAt summed (a task queued for a run slot counts from its start: the silo runs at most 2 × cores tasks at once).",
                 "the issue sets no target: the figures are the ratio to COPY and the wall.",
                 .. quick ? ["quick: 1 project × 100 reviews; no measurement."] : Array.Empty<string>(),
             ]);

@@ -18,7 +18,7 @@ public static class IdleGrainMemory
     {
         await using var database = await BenchmarkDatabase.CreateAsync(cancellationToken);
         Environment.SetEnvironmentVariable(Syncs.SecretVariable, emulator.DefaultClient.ClientSecret);
-        await using var silo = await BenchmarkSilo.StartAsync(database.ConnectionString, new Dictionary<string, string?>(), cancellationToken);
+        await using var silo = await BenchmarkSilo.StartAsync(database.PooledConnectionString(20), new Dictionary<string, string?>(), cancellationToken);
         var ids = Enumerable.Range(0, count + Warmup).Select(static i => $"idle-{i:D6}").ToList();
 
         // A few first, so that JIT, the catalogs and the reminder service's own structures are not counted.

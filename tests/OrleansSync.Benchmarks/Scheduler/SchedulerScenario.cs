@@ -24,7 +24,7 @@ public sealed class SchedulerScenario : IScenario
 
     public async Task<ScenarioResult> RunAsync(bool quick, CancellationToken cancellationToken)
     {
-        var (projects, silos, every, idle) = quick ? (300, 2, TimeSpan.FromSeconds(5), 200) : (10_000, 3, TimeSpan.FromMinutes(1), 2_000);
+        var (projects, silos, every, idle) = quick ? (150, 2, TimeSpan.FromSeconds(5), 100) : (10_000, 3, TimeSpan.FromMinutes(1), 2_000);
         await using var emulator = await AccEmulator.StartAsync(
             new EmulatorOptions
             {
@@ -70,6 +70,7 @@ public sealed class SchedulerScenario : IScenario
             [
                 $"tick-to-start: sync.runs started_at − due_at (due_at: when the reminder tick was due) of each project's runs 2 to {Ticks + 1} by due time (the first is left out: it falls while projects are still being added), as tests/OrleansSync.Tests/Scheduling/TickDelayMeasurement does; skipped ticks are counted in.",
                 "projects are added (project add --every) 250 at a time; each runs at once, then on its jittered tick (ScheduleJitter 10% of the period).",
+                $"skipped ticks (all runs), most frequent reasons: {cluster.Skips}.",
                 "tasks per silo: sync.progress rows (one per task, every run of the scenario) by the silo that ran them.",
                 $"idle project grain: {idle:N0} projects configured, paused and scheduled every minute (reminder registered, no run) in a silo in this process on PostgreSQL; GC heap after a forced compacting collection, after minus before (a 50-project warm-up excluded), over the ProjectGrain activations IManagementGrain counts ({memory.Activations:N0}). Managed memory only: Orleans' per-activation state lives on the managed heap.",
                 "silo RSS per project: the silo processes' resident memory summed, at the end minus after start, over the projects: everything the scheduled projects cost (their task grains, runs, caches and the GC's headroom included), an upper bound.",
@@ -79,7 +80,7 @@ public sealed class SchedulerScenario : IScenario
 
     private static string Describe(TimeSpan every) => every >= TimeSpan.FromMinutes(1) ? $"{every.TotalMinutes:0} min" : $"{every.TotalSeconds:0} s";
 
-    private static async Task<(Dictionary<string, double> Figures, bool Complete)> MeasureClusterAsync(
+    private static async Task<(Dictionary<string, double> Figures, string Skips)> MeasureClusterAsync(
         AccEmulator emulator, int projects, int silos, TimeSpan every, CancellationToken cancellationToken)
     {
         await using var database = await BenchmarkDatabase.CreateAsync(cancellationToken);
@@ -108,7 +109,7 @@ public sealed class SchedulerScenario : IScenario
                     "SELECT count(*) FROM (SELECT 1 FROM sync.runs WHERE due_at IS NOT NULL GROUP BY project_id HAVING count(*) > @ticks) AS done",
                     cancellationToken,
                     ("ticks", (long)Ticks)) == projects,
-                every * (Ticks + 3),
+                every * (Ticks + 3) > TimeSpan.FromMinutes(1) ? every * (Ticks + 3) : TimeSpan.FromMinutes(1),
                 $"{Ticks + 1} ticks of every project",
                 cancellationToken,
                 TimeSpan.FromSeconds(1));
@@ -120,6 +121,10 @@ public sealed class SchedulerScenario : IScenario
         }
 
         var rssAfter = cluster.Silos.Sum(static s => s.WorkingSetBytes);
+        var skips = await database.ListAsync(
+            "SELECT coalesce(reason, '(none)'), count(*) FROM sync.runs WHERE status = 'skipped' GROUP BY 1 ORDER BY 2 DESC LIMIT 3",
+            static r => $"{r.GetInt64(1):N0}× {r.GetString(0)}",
+            cancellationToken);
         var ticks = (await database.ListAsync(
             """
             WITH ticks AS (
@@ -156,6 +161,6 @@ public sealed class SchedulerScenario : IScenario
             ["tasksPerSiloMaxOverMin"] = min == 0 ? double.PositiveInfinity : (double)max / min,
             ["siloRssPerProjectKb"] = (rssAfter - rssBefore) / 1024.0 / projects,
             ["allTicksSeen"] = complete ? 1 : 0,
-        }, complete);
+        }, skips.Count == 0 ? "none" : string.Join("; ", skips));
     }
 }
