@@ -25,6 +25,13 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>
+    /// <see cref="ConnectionString"/> with a capped pool, for a silo: a stock PostgreSQL allows 100 connections, shared
+    /// with whatever else runs on the machine, and Npgsql's default pool is 100.
+    /// </summary>
+    public string PooledConnectionString(int maxPoolSize) =>
+        new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = maxPoolSize }.ConnectionString;
+
     public static async Task<BenchmarkDatabase> CreateAsync(CancellationToken cancellationToken)
     {
         var admin = Environment.GetEnvironmentVariable("ORLEANSSYNC_PG") is { Length: > 0 } pg ? pg : DefaultServer;
@@ -40,6 +47,34 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
         await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
         await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(cancellationToken);
         return database;
+    }
+
+    /// <summary>One value from a query with named parameters (e.g. <c>("p", projectId)</c>).</summary>
+    public async Task<T> ScalarAsync<T>(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        var rows = await ListAsync(sql, static r => r.GetFieldValue<T>(0), cancellationToken, parameters);
+        return rows.Single();
+    }
+
+    /// <summary>Every row of a query with named parameters, each read by <paramref name="read"/>.</summary>
+    public async Task<List<T>> ListAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
     }
 
     public async ValueTask DisposeAsync()

@@ -49,6 +49,78 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         Assert.Contains(stdout.Split('\n'), static l => l.StartsWith("| micro (quick) |", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Ingest_Quick_PrintsResultWithExactMirrorAndCopyOfTheSameRows()
+    {
+        var (root, stdout) = await RunQuickAsync("ingest", TestContext.Current.CancellationToken);
+
+        var figures = root.GetProperty("figures");
+        var records = figures.GetProperty("records").GetDouble();
+        // 1 project × 100 reviews with 3 versions and 3 progress steps each, and 5 workflows.
+        Assert.Equal(100 + 5 + 300 + 300, records);
+        Assert.Equal(1, figures.GetProperty("mirrorExact").GetDouble());
+        Assert.Equal(records, figures.GetProperty("copyRows").GetDouble());
+        foreach (var name in new[] { "recordsPerSecond", "copyRowsPerSecond", "ratioToCopy", "taskSeconds", "upstreamSeconds", "postgresActiveSeconds" })
+        {
+            Assert.True(figures.GetProperty(name).GetDouble() is > 0 and < double.PositiveInfinity, $"{name} is a positive number");
+        }
+
+        Assert.True(figures.GetProperty("upstreamAttempts").GetDouble() >= 200 + 4, "every child call and list page was timed");
+        Assert.Contains(stdout.Split('\n'), static l => l.StartsWith("| ingest (quick) |", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RateLimited_Quick_PrintsResultWithCallsAgainstMinimal()
+    {
+        var (root, stdout) = await RunQuickAsync("rate-limited", TestContext.Current.CancellationToken);
+
+        var figures = root.GetProperty("figures");
+        Assert.Equal(1, figures.GetProperty("generousMirrorExact").GetDouble());
+        // 60 reviews: lists and 2 children each, plus a token; the sync may make more calls (429s, retries), never fewer.
+        var minimal = figures.GetProperty("generousMinimalCalls").GetDouble();
+        Assert.True(minimal > 2 * 60, $"minimal calls {minimal} count both children of every review");
+        Assert.True(figures.GetProperty("generousCalls").GetDouble() >= minimal, "no sync makes fewer calls than the minimum");
+        Assert.InRange(figures.GetProperty("generousThrottledShare").GetDouble(), 0, 1);
+        Assert.True(figures.GetProperty("generousElapsedSeconds").GetDouble() > 0);
+        Assert.True(figures.GetProperty("generousBoundSeconds").GetDouble() > 0);
+        Assert.Equal(
+            ["generousElapsedPerBound", "generousCallsPerMinimal", "generousThrottledShare"],
+            root.GetProperty("targets").EnumerateArray().Select(static t => t.GetProperty("figure").GetString()));
+        Assert.Contains(stdout.Split('\n'), static l => l.StartsWith("| rate-limited (quick) |", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Failover_Quick_PrintsResultWithResumedTasksAndExactMirror()
+    {
+        var (root, stdout) = await RunQuickAsync("failover", TestContext.Current.CancellationToken);
+
+        var figures = root.GetProperty("figures");
+        Assert.True(figures.GetProperty("interruptedTasks").GetDouble() >= 1, "the killed silo was running a task");
+        Assert.Equal(figures.GetProperty("runs").GetDouble(), figures.GetProperty("runsSucceeded").GetDouble());
+        Assert.Equal(1, figures.GetProperty("mirrorExact").GetDouble());
+        var (first, all) = (figures.GetProperty("killToFirstResumedSeconds").GetDouble(), figures.GetProperty("killToAllResumedSeconds").GetDouble());
+        Assert.InRange(first, 0, all);
+        Assert.True(figures.GetProperty("declaredDeadSeconds").GetDouble() > 0);
+        Assert.Contains(stdout.Split('\n'), static l => l.StartsWith("| failover (quick) |", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Scheduler_Quick_PrintsResultWithEveryTickAndBothSilos()
+    {
+        var (root, stdout) = await RunQuickAsync("scheduler", TestContext.Current.CancellationToken);
+
+        var figures = root.GetProperty("figures");
+        Assert.Equal(1, figures.GetProperty("allTicksSeen").GetDouble());
+        Assert.Equal(figures.GetProperty("ticksExpected").GetDouble(), figures.GetProperty("ticks").GetDouble());
+        Assert.InRange(figures.GetProperty("tickToStartP50Seconds").GetDouble(), -1, figures.GetProperty("tickToStartP99Seconds").GetDouble());
+        // Both silos ran tasks, and at least one per project (its run at once).
+        Assert.True(figures.GetProperty("tasksPerSiloMin").GetDouble() > 0, "every silo ran tasks");
+        Assert.True(figures.GetProperty("tasks").GetDouble() >= 150);
+        Assert.True(figures.GetProperty("idleProjectActivations").GetDouble() >= 100, "the idle projects were activated and counted");
+        Assert.True(figures.GetProperty("idleProjectGrainKb").GetDouble() > 0);
+        Assert.Contains(stdout.Split('\n'), static l => l.StartsWith("| scheduler (quick) |", StringComparison.Ordinal));
+    }
+
     private async Task<(JsonElement Root, string StdOut)> RunQuickAsync(string scenario, CancellationToken cancellationToken)
     {
         var result = await Infrastructure.Cli.RunDotnetAsync(
