@@ -10,6 +10,22 @@ namespace OrleansSync.Progress;
 /// <summary>Upserts task views into <c>sync.progress</c> in one statement; an older sequence never overwrites a newer.</summary>
 public sealed class ProgressTable(NpgsqlDataSource dataSource)
 {
+    /// <summary>Tasks whose last row says they were running, queued or waiting on <paramref name="silo"/> (by name).</summary>
+    public async Task<IReadOnlyList<string>> UnfinishedOnAsync(string silo, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT task_id FROM sync.progress WHERE silo = @silo AND status IN ('running', 'queued', 'waiting') ORDER BY task_id");
+        command.Parameters.AddWithValue("silo", silo);
+        var tasks = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            tasks.Add(reader.GetString(0));
+        }
+
+        return tasks;
+    }
+
     public async Task UpsertAsync(IReadOnlyCollection<TaskView> views, CancellationToken cancellationToken)
     {
         if (views.Count == 0)
