@@ -14,6 +14,8 @@ public static class Syncs
     public static Dictionary<string, string?> SiloEnvironment(AccEmulator emulator) => new()
     {
         [SecretVariable] = emulator.DefaultClient.ClientSecret,
+        // No quota on these emulators unless a scenario sets one, and the budget with it (RateCase.BudgetEnvironment).
+        ["OrleansSync__RateBudget__Enabled"] = "false",
     };
 
     /// <param name="emulator">The upstream and its credential.</param>

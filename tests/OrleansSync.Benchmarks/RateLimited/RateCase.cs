@@ -22,6 +22,7 @@ public sealed record class RateCase(string Name, RateLimitOptions Limits)
     /// <summary>The silo settings of the rate budget, matching the emulator's limits.</summary>
     public IReadOnlyDictionary<string, string?> BudgetEnvironment() => new Dictionary<string, string?>
     {
+        ["OrleansSync__RateBudget__Enabled"] = "true",
         ["OrleansSync__RateBudget__Window"] = Limits.Window.ToString("c", CultureInfo.InvariantCulture),
         ["OrleansSync__RateBudget__Reviews"] = Limits.ReviewsPerWindow.ToString(CultureInfo.InvariantCulture),
         ["OrleansSync__RateBudget__Admin"] = Limits.AdminPerWindow.ToString(CultureInfo.InvariantCulture),

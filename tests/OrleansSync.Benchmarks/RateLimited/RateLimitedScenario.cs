@@ -66,6 +66,7 @@ public sealed class RateLimitedScenario : IScenario
             [
                 "bound: minimal Reviews API calls ÷ the quota's rate; minimal calls = every list page (reviews active and archived, workflows ACTIVE and INACTIVE, 50 a page) + 2 × reviews (versions, progress), from the emulator's dump; minimal total adds 1 token call (one credential, one token per expiry).",
                 "elapsed: the first run's start to the last run's end, from the runs' own StartedAt/FinishedAt (all projects started at once).",
+                "childrenStartSeconds: when the last project's first children task started (its reviews list done), from the first run's start; childrenPhasePerBound: the time after it over 2 × reviews ÷ rate.",
                 "calls and 429s: the emulator's stats (every answered call, 429s and token calls included); throttledShare = 429 ÷ calls.",
                 "each rate on a fresh emulator, database and cluster; the silos get OrleansSync__RateBudget__{Window,Reviews,Admin,Token} matching the emulator's limits (read by the cluster-wide budget; ignored by a build without it).",
                 .. quick ? ["quick: 1 project, 1 silo, generous rate only; no measurement."] : Array.Empty<string>(),
@@ -104,7 +105,14 @@ public sealed class RateLimitedScenario : IScenario
                 string.Join("; ", failed.SelectMany(static r => r.Tasks).Select(static t => $"{t.Spec.ProjectId}/{t.Spec.Stream} {t.Status} {t.Errors.LastOrDefault()?.Message}")));
         }
 
-        var elapsed = (runs.Max(static r => r.Run.FinishedAt!.Value) - runs.Min(static r => r.Run.StartedAt)).TotalSeconds;
+        var firstStart = runs.Min(static r => r.Run.StartedAt);
+        var elapsed = (runs.Max(static r => r.Run.FinishedAt!.Value) - firstStart).TotalSeconds;
+        // Children tasks start when their run's reviews list is done: until the last project's do, list pages (one
+        // at a time, each waiting for upstream's latency) are all there is to call.
+        var childrenStart = runs
+            .Select(r => r.Tasks.Where(static t => t.Spec.Stream is "review_versions" or "review_progress").Min(static t => t.StartedAt) ?? firstStart)
+            .Max(t => (t - firstStart).TotalSeconds);
+        var childrenBound = 2.0 * dataset.Reviews / rate.ReviewsPerSecond;
         var stats = emulator.GetStats();
         var mirrored = await Dataset.MirroredAsync(database, cancellationToken);
         var calls = (double)stats.Total;
@@ -124,13 +132,16 @@ public sealed class RateLimitedScenario : IScenario
             ["throttledShare"] = calls == 0 ? 0 : throttled / calls,
             ["tokenCalls"] = tokens,
             ["callsPerSecond"] = calls / elapsed,
+            ["childrenStartSeconds"] = childrenStart,
+            ["childrenPhasePerBound"] = (elapsed - childrenStart) / childrenBound,
             ["records"] = mirrored.Records,
             ["mirrorExact"] = mirrored with { ListPages = dataset.ListPages } == dataset ? 1 : 0,
         };
         var text = string.Create(
             CultureInfo.InvariantCulture,
             $"{rate.Name} {rate.ReviewsPerSecond:0}/s: {elapsed:0.0} s for a bound of {bound:0.0} s ({elapsed / bound:0.00}×), " +
-            $"{calls:N0} calls for {minimal:N0} minimal ({calls / minimal:0.000}×), {throttled:N0} 429s ({throttled / Math.Max(1, calls):P1}), {tokens:0} token calls");
+            $"{calls:N0} calls for {minimal:N0} minimal ({calls / minimal:0.000}×), {throttled:N0} 429s ({throttled / Math.Max(1, calls):P1}), {tokens:0} token calls; " +
+            $"children started {childrenStart:0.0} s in, then took {(elapsed - childrenStart) / childrenBound:0.00}× their own bound");
         return (figures, text);
     }
 }
