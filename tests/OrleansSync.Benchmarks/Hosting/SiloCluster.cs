@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Benchmarks.Hosting;
 

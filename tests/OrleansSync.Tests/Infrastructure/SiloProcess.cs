@@ -32,6 +32,16 @@ public sealed partial class SiloProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process's resident memory now (the scheduler benchmark's per-project figure).</summary>
+    public long WorkingSetBytes
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.WorkingSet64;
+        }
+    }
+
     /// <summary>The process's exit code, once <see cref="HasExited"/>.</summary>
     public int ExitCode => _process.ExitCode;
 
