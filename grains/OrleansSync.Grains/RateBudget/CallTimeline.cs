@@ -109,7 +109,7 @@ public sealed class CallTimeline
         }
 
         var unmet = own.Any(static c => c.Value.Waiting > 0);
-        return new RateLease(slots, AskAgainIn(now, unmet), PausedFor(now), _pace);
+        return new RateLease(slots, AskAgainIn(now, unmet), PausedFor(now), _pace, now);
     }
 
     /// <summary>A 429: no slot before <paramref name="retryAfter"/> has passed, and a slower pace unless one slowed it within the last Retry-After.</summary>

@@ -23,7 +23,7 @@ public sealed class RateBudgetGrain(IOptions<RateBudgetOptions> options, TimePro
         return Timeline(request.Family) is { } timeline
             ? timeline.Lease(request.Silo, request.Waiting, now)
             // Not paced: every caller may go now. Silos only ask for families with a limit, so this is a config mismatch between silos.
-            : new RateLease([.. request.Waiting.SelectMany(static w => Enumerable.Repeat(new LeasedSlot(w.Project, TimeSpan.Zero), w.Callers))], TimeSpan.FromSeconds(1), TimeSpan.Zero, 0);
+            : new RateLease([.. request.Waiting.SelectMany(static w => Enumerable.Repeat(new LeasedSlot(w.Project, TimeSpan.Zero), w.Callers))], TimeSpan.FromSeconds(1), TimeSpan.Zero, 0, now);
     }
 
     public Task ThrottledAsync(string family, TimeSpan retryAfter, CancellationToken cancellationToken = default)

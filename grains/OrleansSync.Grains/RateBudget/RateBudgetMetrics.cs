@@ -13,6 +13,7 @@ public sealed class RateBudgetMetrics
     private readonly Counter<long> _permits;
     private readonly Counter<double> _waited;
     private readonly Counter<long> _throttled;
+    private readonly Counter<long> _late;
     private readonly ConcurrentDictionary<(string Credential, string Family), Live> _live = new();
 
     public RateBudgetMetrics(IMeterFactory meterFactory)
@@ -21,16 +22,21 @@ public sealed class RateBudgetMetrics
         var meter = meterFactory.Create(SyncMetrics.MeterName);
         _permits = meter.CreateCounter<long>("orleanssync.rate_budget.permits", "{call}", "Upstream calls sent with a permit of the credential's cluster-wide budget.");
         _waited = meter.CreateCounter<double>("orleanssync.rate_budget.wait", "s", "Time callers waited for their permits.");
+        _late = meter.CreateCounter<long>("orleanssync.rate_budget.late", "{slot}", "Slots given up because this silo woke too late to use them (a GC pause, a starved thread pool); the caller took another.");
         _throttled = meter.CreateCounter<long>("orleanssync.rate_budget.throttled", "{response}", "429s upstream answered, each reported to the budget.");
         meter.CreateObservableGauge("orleanssync.rate_budget.waiting", () => Observe(static l => l.Waiting), "{call}", "Callers waiting for a permit on this silo now.");
         meter.CreateObservableGauge("orleanssync.rate_budget.pace", () => Observe(static l => l.CallsPerSecond), "{call}/s", "Calls per second the budget grants cluster-wide, as this silo last heard.");
     }
 
-    public void Permitted(string credential, string family, TimeSpan waited)
+    public void Permitted(string credential, string family, TimeSpan waited, int late)
     {
         var tags = Tags(credential, family);
         _permits.Add(1, tags);
         _waited.Add(waited.TotalSeconds, tags);
+        if (late > 0)
+        {
+            _late.Add(late, tags);
+        }
     }
 
     public void Throttled(string credential, string family) => _throttled.Add(1, Tags(credential, family));

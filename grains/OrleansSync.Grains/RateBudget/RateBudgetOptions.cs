@@ -62,9 +62,14 @@ public sealed class RateBudgetOptions
         return (Enabled ? limit : 0, own?.Window ?? Window);
     }
 
-    /// <summary>How late a slot may still be used: a small share of the window, so that a late call cannot push a window over its limit.</summary>
-    public static TimeSpan Grace(TimeSpan window, TimeSpan leaseAhead) =>
-        TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, Math.Min(leaseAhead.Ticks, window.Ticks / 100)));
+    /// <summary>
+    /// How late a call may still go on its slot. Slots are spaced so that any limit + 1 of them span the window times
+    /// 1 / headroom, so a call may be up to window × (1 / headroom − 1) later than the call limit slots after it
+    /// before a window of upstream's holds more than the limit. Half of that is allowed: 15 ms at a one-second window,
+    /// 0.9 s at ACC's minute.
+    /// </summary>
+    public static TimeSpan Grace(TimeSpan window, double headroom) =>
+        TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, (long)(window.Ticks * ((1 / headroom) - 1) / 2)));
 }
 
 /// <summary>One client id's own limits; unset ones fall back to the section's.</summary>

@@ -21,6 +21,9 @@ public sealed partial class SiloCallPermits(
 {
     private static readonly TimeSpan MinimumAskInterval = TimeSpan.FromMilliseconds(5);
 
+    // Answers whose clock gap is remembered: a few seconds' worth while callers wait.
+    private const int GapsKept = 64;
+
     private readonly ConcurrentDictionary<(string Credential, string Family), LocalBudget> _budgets = new();
 
     private IGrainFactory Grains { get; } = grains;
@@ -43,7 +46,7 @@ public sealed partial class SiloCallPermits(
         }
 
         var credential = RateBudgetKey.Of(clientId, baseUrl);
-        var budget = _budgets.GetOrAdd((credential, family), key => new LocalBudget(this, key.Credential, key.Family, RateBudgetOptions.Grace(window, settings.LeaseAhead)));
+        var budget = _budgets.GetOrAdd((credential, family), key => new LocalBudget(this, key.Credential, key.Family, RateBudgetOptions.Grace(window, settings.Headroom)));
         return budget.AcquireAsync(project, cancellationToken);
     }
 
@@ -85,6 +88,7 @@ public sealed partial class SiloCallPermits(
         private readonly Lock _gate = new();
         private readonly Dictionary<string, LinkedList<TaskCompletionSource<long>>> _waiting = new(StringComparer.Ordinal);
         private readonly Queue<long> _spare = new();
+        private readonly Queue<long> _gaps = new();
         private long _pausedUntil = long.MinValue;
         private bool _pumping;
 
@@ -98,6 +102,22 @@ public sealed partial class SiloCallPermits(
         public async ValueTask AcquireAsync(string project, CancellationToken cancellationToken)
         {
             var started = Time.GetTimestamp();
+            var late = 0;
+            while (!await TryTakeSlotAsync(project, cancellationToken))
+            {
+                late++;
+            }
+
+            owner.Metrics.Permitted(credential, family, Time.GetElapsedTime(started), late);
+        }
+
+        /// <summary>
+        /// Waits for a slot and its time. False when the process woke too late for it (a GC pause, a starved thread
+        /// pool): calls sent late bunch up after the stall and could crowd one of upstream's windows past its limit,
+        /// so the slot is given up and the caller waits for another.
+        /// </summary>
+        private async ValueTask<bool> TryTakeSlotAsync(string project, CancellationToken cancellationToken)
+        {
             TaskCompletionSource<long>? waiter = null;
             LinkedListNode<TaskCompletionSource<long>>? node = null;
             long due;
@@ -165,7 +185,7 @@ public sealed partial class SiloCallPermits(
                 await Task.Delay(TimeSpan.FromTicks(wait), Time, cancellationToken);
             }
 
-            owner.Metrics.Permitted(credential, family, Time.GetElapsedTime(started));
+            return Now - due <= grace.Ticks;
         }
 
         public void Pause(TimeSpan retryAfter)
@@ -229,6 +249,16 @@ public sealed partial class SiloCallPermits(
             var received = Now;
             lock (_gate)
             {
+                // The grain's clock to ours: the smallest gap seen over recent answers is clock skew plus the quickest
+                // trip back; an answer that took longer (a stalled reply) brings slots whose time has partly passed,
+                // and a caller woken past its slot's grace takes another instead of crowding a window.
+                _gaps.Enqueue(received - lease.IssuedAt);
+                if (_gaps.Count > GapsKept)
+                {
+                    _gaps.Dequeue();
+                }
+
+                var gap = _gaps.Min();
                 if (lease.PausedFor > TimeSpan.Zero)
                 {
                     _pausedUntil = Math.Max(_pausedUntil, received + lease.PausedFor.Ticks);
@@ -236,8 +266,7 @@ public sealed partial class SiloCallPermits(
 
                 foreach (var slot in lease.Slots)
                 {
-                    // Due from when the answer arrived: never earlier than the grain meant it.
-                    var due = received + Math.Max(0, slot.DueIn.Ticks);
+                    var due = lease.IssuedAt + gap + slot.DueIn.Ticks;
                     var waiter = Next(slot.Project) ?? Next(null);
                     if (waiter is null || !waiter.TrySetResult(due))
                     {
