@@ -65,7 +65,7 @@ public static class AccEndpointNames
         }
 
         var project = Uri.UnescapeDataString(rest.Split('/')[0]);
-        return project.StartsWith("b.", StringComparison.OrdinalIgnoreCase) ? project[2..] : project;
+        return project.Length == 0 ? "" : ProjectIds.Normalize(project);
     }
 
     private static string? After(string path, string marker)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using OrleansSync.Mirror;
 using OrleansSync.Pipeline;
 using OrleansSync.Resilience;
 using OrleansSync.Tasks;
@@ -15,7 +16,7 @@ public sealed class ProgressTable(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand(
             "SELECT task_id FROM sync.progress WHERE silo = @silo AND status IN ('running', 'queued', 'waiting') ORDER BY task_id");
-        command.Parameters.AddWithValue("silo", silo);
+        command.Parameters.Add(SqlParameters.Text("silo", silo));
         var tasks = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -37,7 +37,7 @@ public sealed class RateBudgetGrain(IOptions<RateBudgetOptions> options, TimePro
         var now = time.GetUtcNow().UtcTicks;
         var families = _timelines
             .Where(static t => t.Value is not null)
-            .OrderBy(static t => RateBudgetOptions.Families.ToList().IndexOf(t.Key))
+            .OrderBy(static t => Array.IndexOf(RateBudgetOptions.Families, t.Key))
             .Select(t => t.Value!.Stats(t.Key, now))
             .ToList();
         return Task.FromResult(new RateBudgetStats(this.GetPrimaryKeyString(), silo.Name, families));

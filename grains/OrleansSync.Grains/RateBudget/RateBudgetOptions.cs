@@ -13,7 +13,7 @@ public sealed class RateBudgetOptions
     public const string Section = "OrleansSync:RateBudget";
 
     /// <summary>Families whose limit is set here; a call of any other family is not paced.</summary>
-    public static readonly IReadOnlyList<string> Families = ["reviews", "admin", "token"];
+    public static readonly string[] Families = ["reviews", "admin", "token"];
 
     /// <summary>Off: calls go out as fast as tasks make them, and 429s alone slow them down.</summary>
     public bool Enabled { get; set; } = true;

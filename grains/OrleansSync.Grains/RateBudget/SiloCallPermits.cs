@@ -21,6 +21,8 @@ public sealed partial class SiloCallPermits(
 {
     private static readonly TimeSpan MinimumAskInterval = TimeSpan.FromMilliseconds(5);
 
+    private static readonly TimeSpan LeaseRetryDelay = TimeSpan.FromSeconds(1);
+
     // Answers whose clock gap is remembered: a few seconds' worth while callers wait.
     private const int GapsKept = 64;
 
@@ -219,18 +221,16 @@ public sealed partial class SiloCallPermits(
                 }
 
                 TimeSpan next;
-                Task wake;
                 try
                 {
                     var lease = await grain.LeaseAsync(new RateLeaseRequest(owner.SiloName, family, demand));
                     next = Take(lease);
-                    wake = _wake.Task;
                 }
                 catch (Exception e)
                 {
                     LogLeaseFailed(owner.Logger, credential, family, e.Message);
-                    next = TimeSpan.FromSeconds(1);
-                    wake = Task.Delay(Timeout.InfiniteTimeSpan, Time);
+                    await Task.Delay(LeaseRetryDelay, Time);
+                    continue;
                 }
 
                 // Asked again when the grain said, or sooner when a caller starts waiting after everyone was served,
@@ -238,7 +238,7 @@ public sealed partial class SiloCallPermits(
                 await Task.Delay(MinimumAskInterval, Time);
                 if (next > MinimumAskInterval)
                 {
-                    await Task.WhenAny(wake, Task.Delay(next - MinimumAskInterval, Time));
+                    await Task.WhenAny(_wake.Task, Task.Delay(next - MinimumAskInterval, Time));
                 }
             }
         }
@@ -267,7 +267,7 @@ public sealed partial class SiloCallPermits(
                 foreach (var slot in lease.Slots)
                 {
                     var due = lease.IssuedAt + gap + slot.DueIn.Ticks;
-                    var waiter = Next(slot.Project) ?? Next(null);
+                    var waiter = NextOf(slot.Project) ?? NextOfAny();
                     if (waiter is null || !waiter.TrySetResult(due))
                     {
                         _spare.Enqueue(due);
@@ -282,18 +282,21 @@ public sealed partial class SiloCallPermits(
             return lease.AskAgainIn;
         }
 
-        private TaskCompletionSource<long>? Next(string? project)
+        private TaskCompletionSource<long>? NextOf(string project) =>
+            _waiting.TryGetValue(project, out var queue) ? Dequeue(queue) : null;
+
+        private TaskCompletionSource<long>? NextOfAny() =>
+            _waiting.Values.FirstOrDefault(static q => q.Count > 0) is { } queue ? Dequeue(queue) : null;
+
+        private static TaskCompletionSource<long>? Dequeue(LinkedList<TaskCompletionSource<long>> queue)
         {
-            foreach (var (key, queue) in _waiting)
+            if (queue.First is not { } first)
             {
-                if ((project is null || key == project) && queue.First is { } first)
-                {
-                    queue.RemoveFirst();
-                    return first.Value;
-                }
+                return null;
             }
 
-            return null;
+            queue.RemoveFirst();
+            return first.Value;
         }
     }
 }
