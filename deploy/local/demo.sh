@@ -10,11 +10,11 @@ reviews=${DEMO_REVIEWS:-200}
 port=${DEMO_EMULATOR_PORT:-18443}
 base_url="http://127.0.0.1:$port"
 # The silos read the client secret from this variable; the cluster stores only its name.
-export ORLEANSSYNC_DEMO_SECRET=demo-secret
+export ORLEANSSYNC_SECRET_DEMO=demo-secret
 
 mkdir -p "$run_dir"
 if compgen -G "$run_dir/*.pid" >/dev/null; then
-  echo "[demo] restarting what up.sh started, so the silos see ORLEANSSYNC_DEMO_SECRET"
+  echo "[demo] restarting what up.sh started, so the silos see ORLEANSSYNC_SECRET_DEMO"
   bash "$repo_root/deploy/local/down.sh"
 fi
 # The emulator counts ACC's quotas per second instead of per minute (--rate-window 1 below): the silos' budget must
@@ -38,7 +38,7 @@ grep "ACC emulator ready" "$run_dir/emulator.log"
 project_ids=$(curl -fsS "$base_url/__info" | grep -o '"projectIds":\[[^]]*\]' | grep -oE '[0-9a-fA-F-]{36}')
 
 for id in $project_ids; do
-  orleanssync project add "$id" --base-url "$base_url" --client-id demo-client --client-secret-env ORLEANSSYNC_DEMO_SECRET --user-id demo-user >/dev/null
+  orleanssync project add "$id" --base-url "$base_url" --client-id demo-client --client-secret-env ORLEANSSYNC_SECRET_DEMO --user-id demo-user >/dev/null
 done
 orleanssync project list
 

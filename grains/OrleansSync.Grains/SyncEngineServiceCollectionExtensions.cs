@@ -10,6 +10,7 @@ using OrleansSync.Progress;
 using OrleansSync.Projects;
 using OrleansSync.RateBudget;
 using OrleansSync.Retention;
+using OrleansSync.Secrets;
 using OrleansSync.Streams;
 using OrleansSync.Tasks;
 using OrleansSync.Telemetry;
@@ -57,6 +58,9 @@ public static class SyncEngineServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
         services.AddHostedService<RetentionStarter>();
         services.AddHostedService<DeadSiloTaskWaker>();
+        services.AddOptions<SecretOptions>().BindConfiguration(SecretOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecretOptions>, SecretOptionsValidator>());
+        services.TryAddSingleton(static sp => new DeclaredSecrets(sp.GetRequiredService<IOptions<SecretOptions>>().Value.Prefix));
         services.AddOptions<BackfillOptions>().BindConfiguration(BackfillOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackfillOptions>, BackfillOptionsValidator>());
         return services;

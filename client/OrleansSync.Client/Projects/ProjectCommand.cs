@@ -24,11 +24,11 @@ public static class ProjectCommand
 
     private static Command CreateAdd()
     {
-        var baseUrl = new Option<string>("--base-url") { Description = "The upstream's base URL, e.g. https://developer.api.autodesk.com.", Required = true };
+        var baseUrl = new Option<string>("--base-url") { Description = "The upstream's base URL, e.g. https://developer.api.autodesk.com (https; plain http only for loopback hosts).", Required = true };
         var clientId = new Option<string>("--client-id") { Description = "The OAuth client id.", Required = true };
         var secretEnv = new Option<string>("--client-secret-env")
         {
-            Description = "The environment variable that holds the client secret on every silo (the secret itself is never stored).",
+            Description = "The environment variable that holds the client secret on every silo; silos resolve only declared names (ORLEANSSYNC_SECRET_*). The secret itself is never stored.",
             Required = true,
         };
         var userId = new Option<string?>("--user-id") { Description = "Sent as x-user-id on reviews calls." };
@@ -39,6 +39,8 @@ public static class ProjectCommand
         {
             var context = CliContext.From(parse);
             var id = parse.GetValue(IdArgument)!;
+            // Refused here too, before a URL with a password in it leaves this machine.
+            _ = UpstreamBaseUrl.Parse(parse.GetValue(baseUrl)!);
             var spec = new ProjectSpec(
                 ProjectIds.Normalize(id),
                 "acc",

@@ -39,19 +39,23 @@ public static class AccSourceServiceCollectionExtensions
 
         // The counting, permit and timing handlers go after (inside) the resilience handler, so they see every attempt
         // (each retry waits for its own permit); the timing one last, so it times upstream alone and no permit wait.
-        var api = services.AddHttpClient<AccClient>(Configure).RedactLoggedHeaders(static _ => true);
+        var api = services.AddHttpClient<AccClient>(Configure).RedactLoggedHeaders(static _ => true).ConfigurePrimaryHttpMessageHandler(NoRedirects);
         api.AddResilienceHandler("acc", AccResilience.Configure);
         api.AddHttpMessageHandler<AccCallCounter.Handler>();
         api.AddHttpMessageHandler<AccCallPermitHandler>();
         api.AddHttpMessageHandler<AccLatencyHandler>();
 
-        var token = services.AddHttpClient(AccTokenCache.HttpClientName, Configure).RedactLoggedHeaders(static _ => true);
+        var token = services.AddHttpClient(AccTokenCache.HttpClientName, Configure).RedactLoggedHeaders(static _ => true).ConfigurePrimaryHttpMessageHandler(NoRedirects);
         token.AddResilienceHandler("acc-token", AccResilience.Configure);
         token.AddHttpMessageHandler<AccCallCounter.Handler>();
         token.AddHttpMessageHandler<AccCallPermitHandler>();
         token.AddHttpMessageHandler<AccLatencyHandler>();
         return services;
     }
+
+    // Credentials go to the base URL's origin only: a redirect is an answer we do not follow (a 307 would repeat the
+    // token request, secret and all, wherever it points), so it surfaces as an unexpected status instead.
+    private static HttpMessageHandler NoRedirects() => new SocketsHttpHandler { AllowAutoRedirect = false };
 
     // The resilience pipeline owns every timeout; HttpClient's own 100 s would cut a Retry-After wait short.
     private static void Configure(HttpClient http) => http.Timeout = Timeout.InfiniteTimeSpan;

@@ -16,6 +16,7 @@ namespace OrleansSync.Projects;
 public sealed partial class ProjectGrain(
     [PersistentState("project", GrainStorage.Name)] IPersistentState<ProjectState> state,
     RunHistory runs,
+    DeclaredSecrets secrets,
     SyncMetrics metrics,
     ILocalSiloDetails silo,
     TimeProvider time,
@@ -30,9 +31,9 @@ public sealed partial class ProjectGrain(
 
     public async Task<ProjectView> ConfigureAsync(ProjectSpec spec, CancellationToken cancellationToken = default)
     {
-        var normalised = ProjectSpecValidator.Normalise(ProjectId, spec, options.Value.MinimumEvery);
+        var normalised = ProjectSpecValidator.Normalise(ProjectId, spec, options.Value.MinimumEvery, secrets);
         // Checked on this silo only; every silo needs it, and a task on a silo without it fails naming both.
-        _ = SecretVariables.Resolve(normalised.ClientSecretVariable, silo.Name);
+        _ = secrets.Resolve(normalised.ClientSecretVariable, silo.Name, "--client-secret-env");
         var fresh = await SaveSpecAsync(normalised, cancellationToken);
         await GrainFactory.GetGrain<IProjectCatalogGrain>(IProjectCatalogGrain.Key).AddAsync(ProjectId, cancellationToken);
         if (fresh is not null)

@@ -6,7 +6,7 @@ namespace OrleansSync.Projects;
 /// <summary>Checks and normalises a project's settings; every refusal says what, where and how to fix it.</summary>
 public static class ProjectSpecValidator
 {
-    public static ProjectSpec Normalise(string grainKey, ProjectSpec spec, TimeSpan minimumEvery)
+    public static ProjectSpec Normalise(string grainKey, ProjectSpec spec, TimeSpan minimumEvery, DeclaredSecrets secrets)
     {
         if (string.IsNullOrWhiteSpace(spec.ProjectId))
         {
@@ -24,17 +24,14 @@ public static class ProjectSpecValidator
             throw new InvalidRequestException($"Unknown source '{spec.Source}': the only source so far is 'acc'.");
         }
 
-        if (!Uri.TryCreate(spec.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(baseUrl.Query))
-        {
-            throw new InvalidRequestException($"--base-url '{spec.BaseUrl}' is not an absolute http(s) URL without a query, e.g. https://developer.api.autodesk.com.");
-        }
+        var baseUrl = UpstreamBaseUrl.Parse(spec.BaseUrl);
 
         if (string.IsNullOrWhiteSpace(spec.ClientId))
         {
             throw new InvalidRequestException("--client-id is empty: give the OAuth client id of the upstream app.");
         }
 
-        SecretVariables.ValidateName(spec.ClientSecretVariable);
+        secrets.ValidateName(spec.ClientSecretVariable, "--client-secret-env");
         var streams = spec.Streams.Count == 0 ? StreamNames.ProjectStreams : spec.Streams;
         ValidateStreams(streams, "--streams");
         ValidateEvery(spec.Every, minimumEvery);

@@ -3,7 +3,6 @@ using OrleansSync.Pipeline;
 using OrleansSync.Placement;
 using OrleansSync.Progress;
 using OrleansSync.Resilience;
-using OrleansSync.Secrets;
 using OrleansSync.Streams;
 
 namespace OrleansSync.Tasks;
@@ -46,7 +45,10 @@ public sealed partial class SyncTaskGrain
             BreakerMoved(probe);
             var runner = runners.SingleOrDefault(r => r.Stream == spec.Stream)
                 ?? throw new InvalidRequestException($"No runner for stream '{spec.Stream}'.");
-            var connection = new Acc.AccConnection(new Uri(spec.BaseUrl), spec.ClientId, SecretVariables.Resolve(spec.ClientSecretVariable, silo.Name), spec.UserId);
+            // Checked again here, not only when the project was added: a project stored before the rules, or by
+            // another client, must not make this silo send a secret in clear text or resolve an undeclared variable.
+            var baseUrl = UpstreamBaseUrl.Parse(spec.BaseUrl, $"The base URL of project {spec.ProjectId}");
+            var connection = new Acc.AccConnection(baseUrl, spec.ClientId, secrets.Resolve(spec.ClientSecretVariable, silo.Name, $"the client secret variable of project {spec.ProjectId}"), spec.UserId);
             await using var slot = await AcquireSlotAsync(cancellationToken);
             // Every run says where it runs, and that it runs (a started task's first row, a probe, a retry).
             state.State.Status = SyncTaskStatus.Running;

@@ -4,6 +4,7 @@ using OrleansSync.Backfills;
 using OrleansSync.Placement;
 using OrleansSync.Projects;
 using OrleansSync.Resilience;
+using OrleansSync.Secrets;
 using OrleansSync.Streams;
 using OrleansSync.Telemetry;
 
@@ -23,6 +24,7 @@ public sealed partial class SyncTaskGrain(
     IEnumerable<IStreamRunner> runners,
     Mirror.MirrorWriter mirror,
     TaskSlots slots,
+    DeclaredSecrets secrets,
     SyncMetrics metrics,
     ILocalSiloDetails silo,
     TimeProvider time,

@@ -8,7 +8,7 @@ namespace OrleansSync.Benchmarks.Hosting;
 public static class Syncs
 {
     /// <summary>The variable silos read the emulator's client secret from (set here for in-process silos, passed to silo processes).</summary>
-    public const string SecretVariable = "ORLEANSSYNC_BENCH_ACC_SECRET";
+    public const string SecretVariable = "ORLEANSSYNC_SECRET_BENCH_ACC";
 
     /// <summary>What a silo process needs to call the emulator.</summary>
     public static Dictionary<string, string?> SiloEnvironment(AccEmulator emulator) => new()

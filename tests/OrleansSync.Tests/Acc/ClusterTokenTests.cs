@@ -15,7 +15,7 @@ namespace OrleansSync.Tests.Acc;
 public sealed class ClusterTokenTests(ITestOutputHelper output)
 {
     private const string TokenEndpoint = "POST /authentication/v2/token";
-    private const string WrongSecretVariable = "ORLEANSSYNC_TEST_ACC_WRONG_SECRET";
+    private const string WrongSecretVariable = "ORLEANSSYNC_SECRET_TEST_ACC_WRONG";
 
     private static EmulatorOptions Dataset(int seed, int projects, FaultSettings faults, TimeProvider? upstreamClock = null) => new()
     {

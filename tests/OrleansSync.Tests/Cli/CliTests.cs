@@ -109,11 +109,11 @@ public sealed class CliTests(TwoSiloProcessFixture fixture)
     }
 
     [Theory]
-    [InlineData("project", "add", "p-bad-url", "--base-url", "not a url", "--client-id", "c", "--client-secret-env", "PATH")]
+    [InlineData("project", "add", "p-bad-url", "--base-url", "not a url", "--client-id", "c", "--client-secret-env", TwoSiloProcessFixture.SecretVariable)]
     [InlineData("project", "add", "p-bad-var", "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", "NOT-A-VARIABLE")]
-    [InlineData("project", "add", "p-unset", "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", "ORLEANSSYNC_SURELY_UNSET_VARIABLE")]
-    [InlineData("project", "add", "p-stream", "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", "PATH", "--streams", "reviews,bogus")]
-    [InlineData("project", "add", "p-every", "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", "PATH", "--every", "soon")]
+    [InlineData("project", "add", "p-unset", "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", "ORLEANSSYNC_SECRET_SURELY_UNSET")]
+    [InlineData("project", "add", "p-stream", "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", TwoSiloProcessFixture.SecretVariable, "--streams", "reviews,bogus")]
+    [InlineData("project", "add", "p-every", "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", TwoSiloProcessFixture.SecretVariable, "--every", "soon")]
     [InlineData("sync", "no-such-project")]
     [InlineData("project", "show", "no-such-project")]
     [InlineData("task", "show", "no-such-task")]
@@ -134,10 +134,10 @@ public sealed class CliTests(TwoSiloProcessFixture fixture)
     {
         var ct = TestContext.Current.CancellationToken;
         var add = await Infrastructure.Cli.RunAsync(
-            Environment, ct, "project", "add", "p-workflows-only", "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", "PATH", "--streams", "workflows", "--json");
+            Environment, ct, "project", "add", "p-workflows-only", "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", TwoSiloProcessFixture.SecretVariable, "--streams", "workflows", "--json");
         Assert.True(add.ExitCode == 0, add.StdErr);
         using var project = JsonDocument.Parse(add.StdOut);
-        Assert.Equal("PATH", project.RootElement.GetProperty("spec").GetProperty("clientSecretVariable").GetString());
+        Assert.Equal(TwoSiloProcessFixture.SecretVariable, project.RootElement.GetProperty("spec").GetProperty("clientSecretVariable").GetString());
 
         var result = await Infrastructure.Cli.RunAsync(Environment, ct, "sync", "p-workflows-only", "--stream", "reviews");
 
@@ -150,7 +150,7 @@ public sealed class CliTests(TwoSiloProcessFixture fixture)
     {
         var ct = TestContext.Current.CancellationToken;
         var add = await Infrastructure.Cli.RunAsync(
-            Environment, ct, "project", "add", "p-paused", "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", "PATH");
+            Environment, ct, "project", "add", "p-paused", "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", TwoSiloProcessFixture.SecretVariable);
         Assert.True(add.ExitCode == 0, add.StdErr);
 
         var pause = await Infrastructure.Cli.RunAsync(Environment, ct, "project", "pause", "p-paused", "--json");

@@ -35,7 +35,7 @@ public sealed class DeadLetterNoticeTests
     }
 
     private static TaskView View(string stream, long deadLettered) => new(
-        new SyncTaskSpec($"t-{stream}-{Guid.NewGuid():N}", "p-1", stream, "run-1", false, "http://127.0.0.1:9", "c", "PATH", null),
+        new SyncTaskSpec($"t-{stream}-{Guid.NewGuid():N}", "p-1", stream, "run-1", false, "http://127.0.0.1:9", "c", "ORLEANSSYNC_SECRET_UNUSED", null),
         SyncTaskStatus.Succeeded,
         TaskProgress.Zero with { RecordsRead = 20, DeadLettered = deadLettered },
         DateTimeOffset.UtcNow,

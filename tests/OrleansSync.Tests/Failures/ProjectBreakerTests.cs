@@ -25,8 +25,8 @@ public sealed class ProjectBreakerTests
         await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct, configuration);
         var projectId = emulator.ProjectIds[0];
         var grain = cluster.Client.GetGrain<IProjectGrain>(projectId);
-        Environment.SetEnvironmentVariable("ORLEANSSYNC_TEST_BREAKER_SECRET", "wrong");
-        var spec = (await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct)).Spec with { ClientSecretVariable = "ORLEANSSYNC_TEST_BREAKER_SECRET" };
+        Environment.SetEnvironmentVariable("ORLEANSSYNC_SECRET_TEST_BREAKER", "wrong");
+        var spec = (await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct)).Spec with { ClientSecretVariable = "ORLEANSSYNC_SECRET_TEST_BREAKER" };
         await grain.ConfigureAsync(spec, ct);
 
         // A wrong secret fails every run at once (permanent): two failed runs open the project's breaker.

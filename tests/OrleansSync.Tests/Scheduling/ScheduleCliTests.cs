@@ -15,7 +15,7 @@ public sealed class ScheduleCliTests(TwoSiloProcessFixture fixture)
     public async Task ProjectSchedule_EveryThenSameAgainThenOff_SchedulesRunsAtOnceKeepsThePhaseAndUnschedules()
     {
         var ct = TestContext.Current.CancellationToken;
-        var add = await RunAsync(ct, "project", "add", Project, "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", "PATH");
+        var add = await RunAsync(ct, "project", "add", Project, "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", TwoSiloProcessFixture.SecretVariable);
         Assert.True(add.ExitCode == 0, add.StdErr);
         // Paused, the run at once is skipped and recorded, so the test needs no upstream.
         Assert.Equal(0, (await RunAsync(ct, "project", "pause", Project)).ExitCode);
@@ -72,7 +72,7 @@ public sealed class ScheduleCliTests(TwoSiloProcessFixture fixture)
     public async Task ProjectSchedule_BadInput_ExitsTwoWithAMessage(string message, params string[] args)
     {
         var ct = TestContext.Current.CancellationToken;
-        var add = await RunAsync(ct, "project", "add", "p-schedule-short", "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", "PATH");
+        var add = await RunAsync(ct, "project", "add", "p-schedule-short", "--base-url", "http://127.0.0.1:9", "--client-id", "c", "--client-secret-env", TwoSiloProcessFixture.SecretVariable);
         Assert.True(add.ExitCode == 0, add.StdErr);
 
         var result = await RunAsync(ct, [.. args, "--json"]);

@@ -9,6 +9,8 @@ public sealed class SiloStartupTests
     [InlineData("OrleansSync__Tasks__Breaker__Failures", "0", "Failures")]
     [InlineData("OrleansSync__Tasks__HungAfter", "00:00:00", "HungAfter")]
     [InlineData("OrleansSync__Acc__PageSize", "500", "PageSize")]
+    [InlineData("OrleansSync__Secrets__Prefix", "ORLEANSSYNC_", "ORLEANSSYNC_PG")]
+    [InlineData("OrleansSync__Secrets__Prefix", "", "Secrets:Prefix")]
     public async Task Start_SettingOutOfRange_ExitsTwoNamingTheSetting(string variable, string value, string named)
     {
         var ct = TestContext.Current.CancellationToken;

@@ -25,12 +25,12 @@ public sealed class SecretHandlingTests
                 Faults = new FaultSettings { MalformedRate = 0.1, TokenTtlSeconds = 2 },
             },
             ct);
-        await using var cluster = await ProcessCluster.StartAsync(silos: 2, ct, new Dictionary<string, string?> { ["ACC_SECRET_FOR_TEST"] = secret });
+        await using var cluster = await ProcessCluster.StartAsync(silos: 2, ct, new Dictionary<string, string?> { ["ORLEANSSYNC_SECRET_LEAK_TEST"] = secret });
         var projectId = emulator.ProjectIds[0];
         await using (var connection = await cluster.ConnectAsync(ct))
         {
             await connection.Client.GetGrain<IProjectGrain>(projectId).ConfigureAsync(
-                new ProjectSpec(projectId, "acc", emulator.BaseUrl.AbsoluteUri, "secret-test-client", "ACC_SECRET_FOR_TEST", "u1", [], null), ct);
+                new ProjectSpec(projectId, "acc", emulator.BaseUrl.AbsoluteUri, "secret-test-client", "ORLEANSSYNC_SECRET_LEAK_TEST", "u1", [], null), ct);
             var (run, tasks) = await SyncDriver.SyncToEndAsync(connection.Client, projectId, full: false, ct);
             Assert.True(run.Status == SyncTaskStatus.Succeeded, SyncDriver.Describe(tasks));
         }
@@ -40,7 +40,7 @@ public sealed class SecretHandlingTests
         var list = await Infrastructure.Cli.RunAsync(environment, ct, "task", "list", "--json");
 
         Assert.Equal(0, show.ExitCode);
-        Assert.Contains("ACC_SECRET_FOR_TEST", show.StdOut, StringComparison.Ordinal);
+        Assert.Contains("ORLEANSSYNC_SECRET_LEAK_TEST", show.StdOut, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, show.StdOut + show.StdErr + list.StdOut + list.StdErr, StringComparison.Ordinal);
         foreach (var silo in cluster.Silos)
         {

@@ -9,7 +9,7 @@ namespace OrleansSync.Tests.Sync;
 public static class SyncDriver
 {
     /// <summary>The variable every test silo reads the emulator's client secret from (set in this process and passed to silo processes).</summary>
-    public const string SecretVariable = "ORLEANSSYNC_TEST_ACC_SECRET";
+    public const string SecretVariable = "ORLEANSSYNC_SECRET_TEST_ACC";
 
     public static IReadOnlyDictionary<string, string?> FastTasks { get; } = new Dictionary<string, string?>
     {

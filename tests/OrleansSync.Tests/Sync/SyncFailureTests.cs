@@ -43,9 +43,9 @@ public sealed class SyncFailureTests
             new EmulatorOptions { Dataset = { Seed = 52, Projects = 1, ReviewsPerProject = 5 }, RateLimits = RateLimitOptions.Unlimited }, ct);
         await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct, SyncDriver.FastTasks);
         var projectId = emulator.ProjectIds[0];
-        Environment.SetEnvironmentVariable("ORLEANSSYNC_TEST_WRONG_SECRET", "not-the-secret");
+        Environment.SetEnvironmentVariable("ORLEANSSYNC_SECRET_TEST_WRONG", "not-the-secret");
         await cluster.Client.GetGrain<IProjectGrain>(projectId).ConfigureAsync(
-            new ProjectSpec(projectId, "acc", emulator.BaseUrl.AbsoluteUri, emulator.DefaultClient.ClientId, "ORLEANSSYNC_TEST_WRONG_SECRET", "u", [], null), ct);
+            new ProjectSpec(projectId, "acc", emulator.BaseUrl.AbsoluteUri, emulator.DefaultClient.ClientId, "ORLEANSSYNC_SECRET_TEST_WRONG", "u", [], null), ct);
 
         var (run, tasks) = await SyncDriver.SyncToEndAsync(cluster.Client, projectId, full: false, ct);
 

@@ -1,0 +1,55 @@
+using System.Text.RegularExpressions;
+
+namespace OrleansSync.Secrets;
+
+/// <summary>
+/// Secrets are resolved by name from each silo's environment when they are needed; the cluster only ever stores and
+/// passes the variable's name. Only declared variables resolve: names that start with the silo's
+/// <see cref="SecretOptions.Prefix"/>, so nobody who can add a project can have a silo send out <c>ORLEANSSYNC_PG</c>,
+/// <c>PATH</c> or any other variable of its environment. Documented in README ("Secrets").
+/// </summary>
+public sealed partial class DeclaredSecrets(string prefix)
+{
+    /// <summary>Variables (and, case-insensitively, configuration-variable prefixes) a secret prefix may never cover.</summary>
+    public static IReadOnlyList<string> SiloSettingsVariables { get; } =
+    [
+        "ORLEANSSYNC_PG", "ORLEANSSYNC_CLUSTER_ID", "ORLEANSSYNC_SERVICE_ID",
+        "ORLEANSSYNC_TLS_CERT", "ORLEANSSYNC_TLS_CERT_PASSWORD", "ORLEANSSYNC_TLS_CA",
+        "ORLEANSSYNC__", "DOTNET_", "ASPNETCORE_",
+    ];
+
+    public string Prefix => prefix;
+
+    public static bool IsVariableName(string? name) => name is not null && NamePattern().IsMatch(name);
+
+    /// <summary>Throws <see cref="InvalidRequestException"/> unless <paramref name="name"/> is a declared secret's name.</summary>
+    /// <remarks>A refused name is not echoed: it may be the secret itself, pasted where its variable's name belongs.</remarks>
+    public void ValidateName(string name, string where)
+    {
+        if (!IsVariableName(name))
+        {
+            throw new InvalidRequestException(
+                $"{where} takes the name of the environment variable that holds the secret (letters, digits and '_', e.g. {prefix}ACC), not the secret itself.");
+        }
+
+        if (!name.StartsWith(prefix, StringComparison.Ordinal) || name.Length == prefix.Length)
+        {
+            throw new InvalidRequestException(
+                $"{where} names a variable that is not a declared secret: silos resolve only variables whose names start with {prefix} " +
+                $"(OrleansSync:Secrets:Prefix). Export the secret on every silo as e.g. {prefix}ACC and pass that name.");
+        }
+    }
+
+    /// <summary>The secret, or an <see cref="InvalidRequestException"/> naming the variable and the silo that lacks it.</summary>
+    public string Resolve(string name, string siloName, string where)
+    {
+        ValidateName(name, where);
+        return Environment.GetEnvironmentVariable(name) is { Length: > 0 } secret
+            ? secret
+            : throw new InvalidRequestException(
+                $"The secret variable {name} ({where}) is not set on silo {siloName}: export it in every silo's environment (deploy/local/up.sh passes the caller's environment on).");
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,127}$")]
+    private static partial Regex NamePattern();
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Options;
+
+namespace OrleansSync.Secrets;
+
+/// <summary>Section <c>OrleansSync:Secrets</c>: which environment variables a silo may resolve as secrets. Validated at start.</summary>
+public sealed class SecretOptions
+{
+    public const string Section = "OrleansSync:Secrets";
+
+    public const string DefaultPrefix = "ORLEANSSYNC_SECRET_";
+
+    /// <summary>A silo resolves only variables whose names start with this; the silo's own settings never do.</summary>
+    public string Prefix { get; set; } = DefaultPrefix;
+}
+
+/// <summary>Refuses a prefix that is not a family of variable names, or that would declare one of the silo's own settings.</summary>
+public sealed class SecretOptionsValidator : IValidateOptions<SecretOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SecretOptions options)
+    {
+        var prefix = options.Prefix;
+        if (!DeclaredSecrets.IsVariableName(prefix) || prefix.Length < 4 || !prefix.EndsWith('_'))
+        {
+            return ValidateOptionsResult.Fail(
+                $"OrleansSync:Secrets:Prefix '{prefix}' is not a prefix of variable names: use 4 to 128 letters, digits and '_', ending with '_' (default {SecretOptions.DefaultPrefix}).");
+        }
+
+        return DeclaredSecrets.SiloSettingsVariables.FirstOrDefault(v => v.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) is { } own
+            ? ValidateOptionsResult.Fail($"OrleansSync:Secrets:Prefix '{prefix}' would declare the silo's own setting {own} a project secret: choose a narrower prefix (default {SecretOptions.DefaultPrefix}).")
+            : ValidateOptionsResult.Success;
+    }
+}
