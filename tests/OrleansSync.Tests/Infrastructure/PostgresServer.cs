@@ -9,9 +9,32 @@ public static class PostgresServer
 
     public static Task StartAsync(CancellationToken cancellationToken) => ControlAsync("start", cancellationToken);
 
+    /// <summary>
+    /// A login role with <paramref name="password"/> that inherits <paramref name="memberOf"/>'s privileges (the owner
+    /// of every test database), made as the server's superuser through psql: for tests that need a password of their own.
+    /// </summary>
+    public static Task CreateLoginRoleAsync(string role, string password, string memberOf, CancellationToken cancellationToken) =>
+        PsqlAsync("CREATE ROLE :\"role\" LOGIN PASSWORD :'password' IN ROLE :\"member_of\"", cancellationToken, ("role", role), ("password", password), ("member_of", memberOf));
+
+    /// <summary>Drops a role made by <see cref="CreateLoginRoleAsync"/>, ending its sessions first.</summary>
+    public static Task DropRoleAsync(string role, CancellationToken cancellationToken) =>
+        PsqlAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :'role';\nDROP ROLE IF EXISTS :\"role\"", cancellationToken, ("role", role));
+
+    // psql quotes :'x' and :"x" safely only in scripts it reads from stdin, so the script goes there, values as -v.
+    private static async Task PsqlAsync(string script, CancellationToken cancellationToken, params (string Name, string Value)[] variables)
+    {
+        var (_, _, port) = await ClusterAsync(cancellationToken);
+        string[] args = ["-u", "postgres", "--", "psql", "-p", port, "-q", "-v", "ON_ERROR_STOP=1", .. variables.SelectMany(static v => new[] { "-v", $"{v.Name}={v.Value}" })];
+        var (code, output) = await RunAsync("runuser", args, cancellationToken, stdin: script);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"psql as postgres exited {code}: {output}");
+        }
+    }
+
     private static async Task ControlAsync(string action, CancellationToken cancellationToken)
     {
-        var (version, name) = await ClusterAsync(cancellationToken);
+        var (version, name, _) = await ClusterAsync(cancellationToken);
         var (code, output) = await RunAsync("pg_ctlcluster", [version, name, action, .. action == "stop" ? new[] { "-m", "fast" } : []], cancellationToken);
         if (code != 0)
         {
@@ -20,24 +43,33 @@ public static class PostgresServer
     }
 
     /// <summary>The first cluster pg_lsclusters lists: the one deploy/local/postgres.sh started.</summary>
-    private static async Task<(string Version, string Name)> ClusterAsync(CancellationToken cancellationToken)
+    private static async Task<(string Version, string Name, string Port)> ClusterAsync(CancellationToken cancellationToken)
     {
         var (code, output) = await RunAsync("pg_lsclusters", ["-h"], cancellationToken);
         var fields = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return code == 0 && fields is { Length: >= 2 }
-            ? (fields[0], fields[1])
+        return code == 0 && fields is { Length: >= 3 }
+            ? (fields[0], fields[1], fields[2])
             : throw new InvalidOperationException($"pg_lsclusters found no PostgreSQL cluster: {output}");
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(string file, string[] args, CancellationToken cancellationToken)
+    private static async Task<(int Code, string Output)> RunAsync(string file, string[] args, CancellationToken cancellationToken, string? stdin = null)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null, UseShellExecute = false, WorkingDirectory = "/",
+        };
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
+
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);

@@ -9,20 +9,32 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     private readonly IReadOnlyDictionary<string, string?>? _environment;
 
-    private readonly string _siloConnectionString;
-
-    private ProcessCluster(TestDatabase database, string clusterId, string logDirectory, IReadOnlyDictionary<string, string?>? environment, int? siloPoolSize)
+    private ProcessCluster(
+        TestDatabase database, string clusterId, string logDirectory, IReadOnlyDictionary<string, string?>? environment, int? siloPoolSize, (string User, string Password)? siloLogin)
     {
         _environment = environment;
-        _siloConnectionString = siloPoolSize is { } size
-            ? new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = size }.ConnectionString
-            : database.ConnectionString;
+        var silo = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
+        if (siloPoolSize is { } size)
+        {
+            silo.MaxPoolSize = size;
+        }
+
+        if (siloLogin is { } login)
+        {
+            silo.Username = login.User;
+            silo.Password = login.Password;
+        }
+
+        SiloConnectionString = silo.ConnectionString;
         Database = database;
         ClusterId = clusterId;
         LogDirectory = logDirectory;
     }
 
     public TestDatabase Database { get; }
+
+    /// <summary>What the silos get as ORLEANSSYNC_PG: the database's, with the pool size and login the test asked for.</summary>
+    public string SiloConnectionString { get; }
 
     public string ClusterId { get; }
 
@@ -37,11 +49,13 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// Caps each silo's PostgreSQL connection pool (Npgsql's default is 100), for tests busy enough that a few silos
     /// would otherwise take all of the server's connections (max_connections is 100 on a stock install).
     /// </param>
-    public static async Task<ProcessCluster> StartAsync(int silos, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null, int? siloPoolSize = null)
+    /// <param name="siloLogin">Another PostgreSQL login for the silos (the leak test's role with a password of its own).</param>
+    public static async Task<ProcessCluster> StartAsync(
+        int silos, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null, int? siloPoolSize = null, (string User, string Password)? siloLogin = null)
     {
         var database = await TestDatabase.CreateAsync(migrate: true, cancellationToken);
         var logDirectory = Directory.CreateTempSubdirectory("orleanssync-silos-").FullName;
-        var cluster = new ProcessCluster(database, $"test-{Guid.NewGuid():N}"[..17], logDirectory, environment, siloPoolSize);
+        var cluster = new ProcessCluster(database, $"test-{Guid.NewGuid():N}"[..17], logDirectory, environment, siloPoolSize, siloLogin);
         try
         {
             for (var i = 0; i < silos; i++)
@@ -61,7 +75,7 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     public SiloProcess StartSilo()
     {
-        var silo = SiloProcess.Start($"silo-{_silos.Count}", _siloConnectionString, ClusterId, LogDirectory, _environment);
+        var silo = SiloProcess.Start($"silo-{_silos.Count}", SiloConnectionString, ClusterId, LogDirectory, _environment);
         _silos.Add(silo);
         return silo;
     }

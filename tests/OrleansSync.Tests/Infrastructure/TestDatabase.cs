@@ -28,9 +28,12 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public NpgsqlDataSource DataSource { get; }
 
+    /// <summary>The server every test database is made on, as the role that owns them.</summary>
+    public static string Server => Environment.GetEnvironmentVariable("ORLEANSSYNC_PG") is { Length: > 0 } pg ? pg : DefaultServer;
+
     public static async Task<TestDatabase> CreateAsync(bool migrate, CancellationToken cancellationToken)
     {
-        var admin = Environment.GetEnvironmentVariable("ORLEANSSYNC_PG") is { Length: > 0 } pg ? pg : DefaultServer;
+        var admin = Server;
         var name = $"ost_{Guid.NewGuid():N}"[..20];
         await using (var connection = new NpgsqlConnection(admin))
         {
