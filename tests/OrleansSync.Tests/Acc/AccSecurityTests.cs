@@ -49,6 +49,34 @@ public sealed class AccSecurityTests
     }
 
     [Fact]
+    public async Task GetPageAsync_TokenAndPageRedirectedToAnotherOrigin_NeitherSecretNorTokenFollows()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var elsewhere = await HostileUpstream.StartAsync(static c => HostileUpstream.WriteJsonAsync(c, "{}"), null, ct);
+        await using var tokenRedirects = await HostileUpstream.StartAsync(
+            static c => HostileUpstream.WriteJsonAsync(c, "{}"), c => Redirect(c, new Uri(elsewhere.BaseUrl, "/authentication/v2/token")), ct);
+        await using var pageRedirects = await HostileUpstream.StartAsync(c => Redirect(c, new Uri(elsewhere.BaseUrl, HostileUpstream.ReviewsPath)), null, ct);
+        await using var tokenHost = AccTestHost.Start(tokenRedirects.Connection, HostileUpstream.ShortBounds);
+        await using var pageHost = AccTestHost.Start(pageRedirects.Connection, HostileUpstream.ShortBounds);
+
+        // A 307 would repeat the token request, Basic credentials and all; a 302 would carry the page request on.
+        await Assert.ThrowsAnyAsync<Exception>(() => tokenHost.Client.GetPageAsync(tokenHost.Connection, tokenRedirects.ReviewsUrl, ct));
+        await Assert.ThrowsAnyAsync<Exception>(() => pageHost.Client.GetPageAsync(pageHost.Connection, pageRedirects.ReviewsUrl, ct));
+
+        Assert.True(tokenRedirects.Count(HostileUpstream.TokenEndpoint) > 0);
+        Assert.True(pageRedirects.Count(HostileUpstream.ReviewsEndpoint) > 0);
+        Assert.Equal(0, elsewhere.Count(HostileUpstream.TokenEndpoint));
+        Assert.Equal(0, elsewhere.Count(HostileUpstream.ReviewsEndpoint));
+    }
+
+    private static Task Redirect(Microsoft.AspNetCore.Http.HttpContext context, Uri to)
+    {
+        context.Response.StatusCode = context.Request.Method == "POST" ? 307 : 302;
+        context.Response.Headers.Location = to.AbsoluteUri;
+        return Task.CompletedTask;
+    }
+
+    [Fact]
     public void ToString_ConnectionAndToken_LeaveOutSecretAndAccessToken()
     {
         var connection = new AccConnection(new Uri("https://developer.api.autodesk.com/"), "my-client", "s3cr3t-value", "user-1");
