@@ -60,7 +60,11 @@ public static class SyncEngineServiceCollectionExtensions
         services.AddHostedService<DeadSiloTaskWaker>();
         services.AddOptions<SecretOptions>().BindConfiguration(SecretOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecretOptions>, SecretOptionsValidator>());
-        services.TryAddSingleton(static sp => new DeclaredSecrets(sp.GetRequiredService<IOptions<SecretOptions>>().Value.Prefix));
+        services.TryAddSingleton(static sp =>
+        {
+            var secrets = sp.GetRequiredService<IOptions<SecretOptions>>().Value;
+            return new DeclaredSecrets(secrets.Prefix, secrets.AllowedHosts);
+        });
         services.AddOptions<BackfillOptions>().BindConfiguration(BackfillOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackfillOptions>, BackfillOptionsValidator>());
         return services;

@@ -25,6 +25,7 @@ public static class ProjectSpecValidator
         }
 
         var baseUrl = UpstreamBaseUrl.Parse(spec.BaseUrl);
+        secrets.ValidateDestination(baseUrl, "--base-url");
 
         if (string.IsNullOrWhiteSpace(spec.ClientId))
         {

@@ -8,8 +8,10 @@ namespace OrleansSync.Secrets;
 /// <see cref="SecretOptions.Prefix"/>, so nobody who can add a project can have a silo send out <c>ORLEANSSYNC_PG</c>,
 /// <c>PATH</c> or any other variable of its environment. Documented in README ("Secrets").
 /// </summary>
-public sealed partial class DeclaredSecrets(string prefix)
+public sealed partial class DeclaredSecrets(string prefix, IReadOnlyCollection<string>? allowedHosts = null)
 {
+    private readonly HashSet<string> _allowedHosts = new(allowedHosts ?? [], StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Variables (and, case-insensitively, configuration-variable prefixes) a secret prefix may never cover.</summary>
     public static IReadOnlyList<string> SiloSettingsVariables { get; } =
     [
@@ -37,6 +39,20 @@ public sealed partial class DeclaredSecrets(string prefix)
             throw new InvalidRequestException(
                 $"{where} names a variable that is not a declared secret: silos resolve only variables whose names start with {prefix} " +
                 $"(OrleansSync:Secrets:Prefix). Export the secret on every silo as e.g. {prefix}ACC and pass that name.");
+        }
+    }
+
+    /// <summary>
+    /// Throws <see cref="InvalidRequestException"/> when <see cref="SecretOptions.AllowedHosts"/> is set and does not
+    /// list <paramref name="baseUrl"/>'s host: this silo sends secrets to the operator's upstreams only.
+    /// </summary>
+    public void ValidateDestination(Uri baseUrl, string where)
+    {
+        if (_allowedHosts.Count > 0 && !_allowedHosts.Contains(baseUrl.IdnHost))
+        {
+            throw new InvalidRequestException(
+                $"{where} points at {baseUrl.IdnHost}, a host this silo sends no secrets to: OrleansSync:Secrets:AllowedHosts lists " +
+                $"{string.Join(", ", _allowedHosts.Order(StringComparer.OrdinalIgnoreCase))}. Use one of those, or add the host to that setting on every silo.");
         }
     }
 

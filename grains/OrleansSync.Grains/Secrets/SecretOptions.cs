@@ -11,6 +11,12 @@ public sealed class SecretOptions
 
     /// <summary>A silo resolves only variables whose names start with this; the silo's own settings never do.</summary>
     public string Prefix { get; set; } = DefaultPrefix;
+
+    /// <summary>
+    /// Hosts a project's base URL may name, so the only places secrets go are the upstreams the operator chose
+    /// (e.g. <c>developer.api.autodesk.com</c>). Empty: any https host, or plain http to a loopback host.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
 }
 
 /// <summary>Refuses a prefix that is not a family of variable names, or that would declare one of the silo's own settings.</summary>
@@ -23,6 +29,11 @@ public sealed class SecretOptionsValidator : IValidateOptions<SecretOptions>
         {
             return ValidateOptionsResult.Fail(
                 $"OrleansSync:Secrets:Prefix '{prefix}' is not a prefix of variable names: use 4 to 128 letters, digits and '_', ending with '_' (default {SecretOptions.DefaultPrefix}).");
+        }
+
+        if (options.AllowedHosts.FirstOrDefault(static h => Uri.CheckHostName(h) == UriHostNameType.Unknown) is { } bad)
+        {
+            return ValidateOptionsResult.Fail($"OrleansSync:Secrets:AllowedHosts holds '{bad}', which is not a host name: list host names or addresses only, e.g. developer.api.autodesk.com.");
         }
 
         return DeclaredSecrets.SiloSettingsVariables.FirstOrDefault(v => v.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) is { } own
