@@ -25,7 +25,7 @@ bash "$repo_root/deploy/local/up.sh" --silos 2
 echo "[demo] building and starting the ACC emulator ($projects projects x $reviews reviews)"
 dotnet build "$repo_root/tests/OrleansSync.Emulator" -c "$configuration" -v quiet -nologo -clp:ErrorsOnly
 # Quotas as ACC's (200 reviews calls per client per window) but per second, so the demo takes seconds, not minutes.
-setsid dotnet "$repo_root/tests/OrleansSync.Emulator/bin/$configuration/net10.0/OrleansSync.Emulator.dll" \
+setsid dotnet "$emulator_dll" \
   --port "$port" --seed 42 --projects "$projects" --reviews "$reviews" --rate-window 1 \
   >"$run_dir/emulator.log" 2>&1 </dev/null &
 echo $! >"$run_dir/emulator.pid"
@@ -52,16 +52,18 @@ for id in $project_ids; do
 done
 elapsed=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')
 
-export PGPASSWORD=${ORLEANSSYNC_PG_PASSWORD:-orleanssync}
+# The same role, password and database as the silos: from ORLEANSSYNC_PG (postgres.sh has validated it).
+pg_settings
+export PGHOST=$pg_host PGPORT=$pg_port PGUSER=$pg_user PGDATABASE=$pg_database PGPASSWORD=$pg_password
 echo
 echo "[demo] what landed in PostgreSQL:"
-psql -h 127.0.0.1 -U orleanssync -d orleanssync -P pager=off -c "
+psql -P pager=off -c "
   SELECT stream, count(*) AS tasks, sum(records_read) AS read, sum(records_inserted) AS inserted,
          sum(records_updated) AS updated, sum(records_unchanged) AS unchanged,
          sum(records_dead_lettered) AS dead_letters, sum(upstream_calls) AS calls
     FROM sync.progress WHERE run_id IN (SELECT run_id FROM sync.runs WHERE started_at >= '$started_sql')
    GROUP BY stream ORDER BY stream"
-records=$(psql -h 127.0.0.1 -U orleanssync -d orleanssync -Atc "SELECT coalesce(sum(records_read), 0) FROM sync.progress WHERE run_id IN (SELECT run_id FROM sync.runs WHERE started_at >= '$started_sql')")
+records=$(psql -Atc "SELECT coalesce(sum(records_read), 0) FROM sync.progress WHERE run_id IN (SELECT run_id FROM sync.runs WHERE started_at >= '$started_sql')")
 calls=$(curl -fsS "$base_url/__stats" | grep -oE '"total":[0-9]+' | head -n 1 | cut -d: -f2)
 awk -v r="$records" -v e="$elapsed" -v c="$calls" 'BEGIN { printf "[demo] %d records in %.1f s (%.0f records/s), %s upstream calls\n", r, e, r / e, c }'
 echo "[demo] dashboard: http://127.0.0.1:8080/dashboard   stop: deploy/local/down.sh"

@@ -1,12 +1,30 @@
 #!/usr/bin/env bash
 # Ensures a local PostgreSQL is installed and running, and that the OrleansSync role and database exist.
-# Used by up.sh and by .ci/run. Idempotent. Reads ORLEANSSYNC_PG only for host, port, user, password and database
-# of the default local setup; it never prints the password.
+# Used by up.sh and by .ci/run. Idempotent. The role, its password and the database come from ORLEANSSYNC_PG (the
+# connection string silos, the CLI and the tests use; the silo's default when unset); it never prints the password.
+# --check only validates ORLEANSSYNC_PG and says what it would set up.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-pg_user=${ORLEANSSYNC_PG_USER:-orleanssync}
-pg_password=${ORLEANSSYNC_PG_PASSWORD:-orleanssync}
-pg_database=${ORLEANSSYNC_PG_DATABASE:-orleanssync}
+# Validation comes first: before anything that installs, starts or asks PostgreSQL (or needs root).
+fail() { printf '[postgres] %s\n' "$*" >&2; exit 2; }
+pg_settings || fail "fix ORLEANSSYNC_PG (an Npgsql connection string, e.g. $pg_default_connection with your own password)"
+name_rule='^[a-z_][a-z0-9_]{0,62}$'
+[[ "$pg_user" =~ $name_rule ]] ||
+  fail "ORLEANSSYNC_PG's Username is not a plain role name: use 1 to 63 lowercase letters, digits and '_', not starting with a digit (e.g. Username=orleanssync)"
+[[ "$pg_database" =~ $name_rule ]] ||
+  fail "ORLEANSSYNC_PG's Database is not a plain database name: use 1 to 63 lowercase letters, digits and '_', not starting with a digit (e.g. Database=orleanssync)"
+[ -n "$pg_password" ] || fail "ORLEANSSYNC_PG has no Password: the role logs in over TCP with one (e.g. Password=orleanssync)"
+case "$pg_host" in
+  127.0.0.1 | localhost | ::1 | "[::1]") ;;
+  *) fail "ORLEANSSYNC_PG's Host is $pg_host: postgres.sh sets up PostgreSQL on this machine only (Host=127.0.0.1); create the role and database on that server yourself" ;;
+esac
+[[ "$pg_port" =~ ^[1-9][0-9]{0,4}$ ]] && [ "$pg_port" -le 65535 ] || fail "ORLEANSSYNC_PG's Port is not a port number from 1 to 65535"
+if [ "${1:-}" = "--check" ]; then
+  printf '[postgres] ORLEANSSYNC_PG is good: role %s, database %s on %s:%s\n' "$pg_user" "$pg_database" "$pg_host" "$pg_port"
+  exit 0
+fi
+[ $# -eq 0 ] || fail "unknown argument '$1'. usage: deploy/local/postgres.sh [--check]"
 
 log() { printf '[postgres] %s\n' "$*" >&2; }
 
@@ -38,14 +56,20 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 
-# CREATEDB lets the test suite make a throw-away database per fixture.
-if [ "$(as_postgres psql -p "$port" -Atqc "SELECT 1 FROM pg_roles WHERE rolname = '$pg_user'")" != "1" ]; then
-  log "creating role $pg_user"
-  # psql interpolates :"user" and :'password' (quoted safely) only in scripts read from stdin, not in -c.
-  echo "CREATE ROLE :\"user\" LOGIN CREATEDB PASSWORD :'password'" |
-    as_postgres psql -p "$port" -q -v ON_ERROR_STOP=1 -v user="$pg_user" -v password="$pg_password"
+if [ "$port" != "$pg_port" ]; then
+  fail "the local cluster $version/$cluster listens on port $port, but ORLEANSSYNC_PG says Port=$pg_port: set Port=$port in ORLEANSSYNC_PG"
 fi
-if [ "$(as_postgres psql -p "$port" -Atqc "SELECT 1 FROM pg_database WHERE datname = '$pg_database'")" != "1" ]; then
+
+# Values reach SQL only as psql variables (:'name' quotes a literal, :"name" an identifier), which psql interpolates
+# in scripts read from stdin, not in -c.
+sql() { as_postgres psql -p "$port" -Atq -v ON_ERROR_STOP=1 -v user="$pg_user" -v database="$pg_database" "$@"; }
+
+# CREATEDB lets the test suite make a throw-away database per fixture.
+if [ "$(echo "SELECT 1 FROM pg_roles WHERE rolname = :'user'" | sql)" != "1" ]; then
+  log "creating role $pg_user"
+  echo "CREATE ROLE :\"user\" LOGIN CREATEDB PASSWORD :'password'" | sql -v password="$pg_password"
+fi
+if [ "$(echo "SELECT 1 FROM pg_database WHERE datname = :'database'" | sql)" != "1" ]; then
   log "creating database $pg_database"
   as_postgres createdb -p "$port" -O "$pg_user" "$pg_database"
 fi

@@ -29,6 +29,16 @@ dotnet build "$repo_root/client/OrleansSync.Client" -c "$configuration" -v quiet
 # Migrate once up front so that the silos start against a ready schema (they would also migrate, under a lock).
 orleanssync db migrate
 
+# Failure detection for one machine, a killed silo declared dead in seconds (the values of MembershipSettings.cs in
+# silo/OrleansSync.Silo/Hosting, which the tests use); a silo started without them keeps Orleans' defaults.
+export OrleansSync__Membership__ProbeTimeout=${OrleansSync__Membership__ProbeTimeout:-00:00:02}
+export OrleansSync__Membership__NumMissedProbesLimit=${OrleansSync__Membership__NumMissedProbesLimit:-3}
+export OrleansSync__Membership__NumVotesForDeathDeclaration=${OrleansSync__Membership__NumVotesForDeathDeclaration:-2}
+export OrleansSync__Membership__TableRefreshTimeout=${OrleansSync__Membership__TableRefreshTimeout:-00:00:05}
+export OrleansSync__Membership__IAmAliveTablePublishTimeout=${OrleansSync__Membership__IAmAliveTablePublishTimeout:-00:00:15}
+export OrleansSync__Membership__DefunctSiloCleanupPeriod=${OrleansSync__Membership__DefunctSiloCleanupPeriod:-00:10:00}
+export OrleansSync__Membership__DefunctSiloExpiration=${OrleansSync__Membership__DefunctSiloExpiration:-1.00:00:00}
+
 mkdir -p "$run_dir"
 for ((i = 0; i < silos; i++)); do
   pid_file="$run_dir/silo-$i.pid"

@@ -3,6 +3,7 @@ using Orleans.Dashboard;
 using OrleansSync.Schema;
 using OrleansSync.Silo.Health;
 using OrleansSync.Silo.Hosting;
+using OrleansSync.Silo.HttpAuth;
 
 var builder = WebApplication.CreateBuilder();
 if (SiloCommandLine.Apply(builder.Configuration, args, Environment.GetEnvironmentVariable) is { } usageError)
@@ -38,6 +39,13 @@ catch (Exception e) when (e is OptionsValidationException || (e is AggregateExce
     // A setting out of range (OrleansSync:Tasks, :Projects, :Acc, ...) stops the silo naming it.
     var failures = e is AggregateException many ? many.InnerExceptions.Cast<OptionsValidationException>().SelectMany(static o => o.Failures) : ((OptionsValidationException)e).Failures;
     Console.Error.WriteLine($"error: invalid settings: {string.Join("; ", failures)}");
+    return 2;
+}
+
+if (HttpAuthentication.Use(app, settings) is { } httpAuthError)
+{
+    // A credential that is named but missing, or HTTP open beyond loopback without one.
+    Console.Error.WriteLine($"error: {httpAuthError}");
     return 2;
 }
 

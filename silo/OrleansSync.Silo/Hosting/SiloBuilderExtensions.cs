@@ -66,25 +66,4 @@ public static class SiloBuilderExtensions
 
         return silo;
     }
-
-    /// <summary>
-    /// Failure detection tuned so that a silo killed with SIGKILL is declared dead in about 10–20 s on one machine:
-    /// each silo probes its peers every <see cref="ClusterMembershipOptions.ProbeTimeout"/>, suspects a peer after
-    /// <see cref="ClusterMembershipOptions.NumMissedProbesLimit"/> misses, and with two silos the survivor's vote suffices.
-    /// Orleans' defaults (5 s × 3 probes, 10 s table refresh) are tuned for larger, noisier networks.
-    /// </summary>
-    public static ISiloBuilder UseFastFailureDetection(this ISiloBuilder silo)
-    {
-        silo.Configure<ClusterMembershipOptions>(static options =>
-        {
-            options.ProbeTimeout = TimeSpan.FromSeconds(2);
-            options.NumMissedProbesLimit = 3;
-            options.NumVotesForDeathDeclaration = 2;
-            options.TableRefreshTimeout = TimeSpan.FromSeconds(5);
-            options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(15);
-            options.DefunctSiloCleanupPeriod = TimeSpan.FromMinutes(10);
-            options.DefunctSiloExpiration = TimeSpan.FromDays(1);
-        });
-        return silo;
-    }
 }

@@ -13,6 +13,7 @@ public static class SiloCommandLine
         ["--http-port"] = "HttpPort",
         ["--advertised-ip"] = "AdvertisedIp",
         ["--http-host"] = "HttpHost",
+        ["--http-auth-secret-env"] = "Http:AuthSecretVariable",
         ["--name"] = "Name",
         ["--cluster-id"] = "ClusterId",
         ["--service-id"] = "ServiceId",

@@ -37,7 +37,7 @@ public static class WebApplicationBuilderExtensions
                 o.GatewayListeningEndpoint = new IPEndPoint(advertised, settings.GatewayPort);
             });
             silo.UsePostgres(settings.Postgres);
-            silo.UseFastFailureDetection();
+            silo.UseMembershipFromConfiguration();
             silo.UseReminderFloorFromConfiguration();
             silo.AddDashboard();
         });

@@ -44,6 +44,8 @@ public sealed class InProcessCluster : IAsyncDisposable
                 // ACC's limits would pace an unlimited emulator to 200 calls a minute; tests of the budget turn it on.
                 [RateBudgetEnabledKey] = "false",
             })
+            // Test silos are declared dead in seconds (production keeps Orleans' defaults); a test's own settings win.
+            .AddInMemoryCollection(MembershipSettings.FastFailureDetection.Select(static s => KeyValuePair.Create(s.Key, (string?)s.Value)))
             .AddInMemoryCollection(configuration ?? new Dictionary<string, string?>()));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
@@ -74,7 +76,7 @@ public sealed class InProcessCluster : IAsyncDisposable
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.UsePostgres(siloBuilder.Configuration[PostgresKey]!);
-            siloBuilder.UseFastFailureDetection();
+            siloBuilder.UseMembershipFromConfiguration();
             // Production keeps Orleans' one-minute floor; tests tick every couple of seconds.
             siloBuilder.Configure<ReminderOptions>(static o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             siloBuilder.UseReminderFloorFromConfiguration();

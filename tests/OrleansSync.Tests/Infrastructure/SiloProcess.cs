@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using OrleansSync.Silo.Hosting;
 
 namespace OrleansSync.Tests.Infrastructure;
 
@@ -45,7 +46,9 @@ public sealed partial class SiloProcess : IAsyncDisposable
     /// <summary>The process's exit code, once <see cref="HasExited"/>.</summary>
     public int ExitCode => _process.ExitCode;
 
-    public static SiloProcess Start(string name, string connectionString, string clusterId, string logDirectory, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <summary>Starts a silo on free ports; <paramref name="arguments"/> are extra flags (e.g. <c>--http-host</c>).</summary>
+    public static SiloProcess Start(
+        string name, string connectionString, string clusterId, string logDirectory, IReadOnlyDictionary<string, string?>? environment = null, IReadOnlyList<string>? arguments = null)
     {
         var ports = FreePorts.Take(3);
         var logPath = Path.Combine(logDirectory, $"{name}.log");
@@ -60,9 +63,20 @@ public sealed partial class SiloProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in arguments ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.Environment["ORLEANSSYNC_PG"] = connectionString;
         // As in InProcessCluster: the budget is off unless the test sets it, with limits matching its emulator's.
         start.Environment["OrleansSync__RateBudget__Enabled"] = "false";
+        // Production silos keep Orleans' failure detection; test silos are declared dead in seconds, as up.sh's.
+        foreach (var (key, value) in MembershipSettings.FastFailureDetectionVariables)
+        {
+            start.Environment[key] = value;
+        }
+
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
             start.Environment[key] = value;

@@ -11,6 +11,7 @@ public sealed class SiloStartupTests
     [InlineData("OrleansSync__Acc__PageSize", "500", "PageSize")]
     [InlineData("OrleansSync__Secrets__Prefix", "ORLEANSSYNC_", "ORLEANSSYNC_PG")]
     [InlineData("OrleansSync__Secrets__Prefix", "", "Secrets:Prefix")]
+    [InlineData("OrleansSync__Membership__ProbeTimeout", "soon", "OrleansSync:Membership:ProbeTimeout")]
     public async Task Start_SettingOutOfRange_ExitsTwoNamingTheSetting(string variable, string value, string named)
     {
         var ct = TestContext.Current.CancellationToken;

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using OrleansSync.Tests.Infrastructure;
+
+namespace OrleansSync.Tests.Scripts;
+
+/// <summary>
+/// deploy/local's scripts: postgres.sh refuses a bad ORLEANSSYNC_PG before it touches PostgreSQL, and down.sh signals
+/// only processes that are still our silos or emulator. down.sh works in a throw-away ORLEANSSYNC_RUN_DIR, so a local
+/// cluster started by up.sh is never touched.
+/// </summary>
+public sealed class LocalScriptTests
+{
+    private const string PasswordMarker = "pw-marker-7f3a";
+
+    [Theory]
+    [InlineData("Host=127.0.0.1;Username=Bobby\"--drop;Password=" + PasswordMarker, "Username is not a plain role name")]
+    [InlineData("Host=127.0.0.1;Username=orleanssync;Password=" + PasswordMarker + ";Database='x; DROP DATABASE orleanssync'", "Database is not a plain database name")]
+    [InlineData("Host=db.example.com;Username=orleanssync;Password=" + PasswordMarker, "Host is db.example.com")]
+    [InlineData("Host=127.0.0.1;Username=orleanssync;Password='" + PasswordMarker, "quoted value of Password is not closed")]
+    [InlineData("Host=127.0.0.1;Username=orleanssync;Password=" + PasswordMarker + ";x;Database=orleanssync", "has no '='")]
+    [InlineData("Host=127.0.0.1;Username=orleanssync;Database=orleanssync", "has no Password")]
+    public async Task PostgresSh_BadConnectionString_ExitsTwoBeforeAnySql(string connectionString, string expected)
+    {
+        var (code, output) = await RunAsync("postgres.sh", [], new() { ["ORLEANSSYNC_PG"] = connectionString }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+        Assert.Contains("ORLEANSSYNC_PG", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(PasswordMarker, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("creating", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("ready on", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PostgresShCheck_QuotedValuesAndSynonyms_ReadsThemAsNpgsql()
+    {
+        var connectionString = $" Server = localhost ; Port=5432;User Id='app_role';PWD='{PasswordMarker};''x';DB=app_db";
+
+        var (code, output) = await RunAsync("postgres.sh", ["--check"], new() { ["ORLEANSSYNC_PG"] = connectionString }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, code);
+        Assert.Contains("role app_role, database app_db on localhost:5432", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(PasswordMarker, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DownSh_PidFiles_SignalsOnlyOurProcessesAndRemovesEveryFile()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var runDir = Directory.CreateTempSubdirectory("orleanssync-run-");
+        // A live process that is not ours, as a pid reused after a reboot would be.
+        using var stranger = Process.Start("sleep", "60");
+        // A process whose command line is a silo of this clone, as up.sh starts one (dotnet <silo dll> ...).
+        using var silo = Process.Start("bash", ["-c", "exec -a \"$0\" sleep 60", RepoPaths.SiloDll]);
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(runDir.FullName, "silo-0.pid"), $"{stranger.Id}\n", ct);
+            await File.WriteAllTextAsync(Path.Combine(runDir.FullName, "silo-1.pid"), $"{silo.Id}\n", ct);
+            await File.WriteAllTextAsync(Path.Combine(runDir.FullName, "emulator.pid"), "-1\n", ct);
+            await Eventually.UntilAsync(
+                async () => (await File.ReadAllTextAsync($"/proc/{silo.Id}/cmdline", ct)).StartsWith(RepoPaths.SiloDll, StringComparison.Ordinal),
+                TimeSpan.FromSeconds(10), "the stand-in silo to exec", ct);
+
+            var (code, output) = await RunAsync("down.sh", [], new() { ["ORLEANSSYNC_RUN_DIR"] = runDir.FullName, ["ORLEANSSYNC_STOP_GRACE"] = "20" }, ct);
+
+            Assert.Equal(0, code);
+            Assert.Contains($"silo-0: pid {stranger.Id} is not a silo or emulator", output, StringComparison.Ordinal);
+            Assert.Contains("silo-1 stopped", output, StringComparison.Ordinal);
+            Assert.Contains("emulator was not running", output, StringComparison.Ordinal);
+            Assert.False(stranger.HasExited, "down.sh signalled a process that is not ours");
+            Assert.True(silo.WaitForExit(TimeSpan.FromSeconds(5)), "down.sh left our silo running");
+            Assert.Empty(runDir.GetFiles("*.pid"));
+        }
+        finally
+        {
+            foreach (var process in new[] { stranger, silo })
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill();
+                }
+            }
+
+            runDir.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<(int Code, string Output)> RunAsync(string script, string[] args, Dictionary<string, string> environment, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(RepoPaths.Root, "deploy", "local", script));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, (await stdout) + (await stderr));
+    }
+}
