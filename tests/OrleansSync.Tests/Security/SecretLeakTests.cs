@@ -9,7 +9,7 @@ namespace OrleansSync.Tests.Security;
 /// <summary>
 /// Secrets live in each silo's environment only. After a sync that lands bad records and renews tokens, a sync that
 /// fails on a wrong secret and a project refused for a password in its URL, none of the client secrets, the URL's
-/// password or the silos' own PostgreSQL password is anywhere a user or a stranger could read: silo logs, CLI output
+/// password, the silos' own PostgreSQL password or their HTTP credential is anywhere a user or a stranger could read: silo logs, CLI output
 /// (errors included), any table of the database (mirrors, sync bookkeeping, Orleans' membership, grain state and
 /// reminders), <c>/metrics</c>, <c>/health</c> and the dashboard's pages and JSON (grain state included).
 /// </summary>
@@ -18,6 +18,7 @@ public sealed class SecretLeakTests
     private const string ClientId = "leak-test-client";
     private const string SecretVariable = "ORLEANSSYNC_SECRET_LEAK_TEST";
     private const string WrongSecretVariable = "ORLEANSSYNC_SECRET_LEAK_WRONG";
+    private const string HttpSecretVariable = "ORLEANSSYNC_SECRET_LEAK_HTTP";
 
     [Fact]
     public async Task SyncsFailuresAndRefusals_NoSecretAppearsAnywhere()
@@ -27,12 +28,14 @@ public sealed class SecretLeakTests
         var wrongSecret = $"wr0ng-{Guid.NewGuid():N}";
         var urlPassword = $"urlpw-{Guid.NewGuid():N}";
         var pgPassword = $"pgpw-{Guid.NewGuid():N}";
+        var httpSecret = $"httpcred-{Guid.NewGuid():N}";
         var pgRole = $"ost_leak_{Guid.NewGuid():N}"[..24];
         var needles = new Needles();
         needles.Add("client secret", secret, ClientId);
         needles.Add("wrong client secret", wrongSecret, ClientId);
         needles.Add("URL password", urlPassword);
         needles.Add("PostgreSQL password", pgPassword);
+        needles.Add("HTTP credential", httpSecret, "orleanssync");
 
         await using var emulator = await AccEmulator.StartAsync(
             new EmulatorOptions
@@ -50,7 +53,14 @@ public sealed class SecretLeakTests
             await using var cluster = await ProcessCluster.StartAsync(
                 silos: 2,
                 ct,
-                new Dictionary<string, string?> { [SecretVariable] = secret, [WrongSecretVariable] = wrongSecret, ["OrleansSync__Tasks__RetryBaseDelay"] = "00:00:00.200" },
+                new Dictionary<string, string?>
+                {
+                    [SecretVariable] = secret,
+                    [WrongSecretVariable] = wrongSecret,
+                    [HttpSecretVariable] = httpSecret,
+                    ["OrleansSync__Http__AuthSecretVariable"] = HttpSecretVariable,
+                    ["OrleansSync__Tasks__RetryBaseDelay"] = "00:00:00.200",
+                },
                 siloLogin: (pgRole, pgPassword));
             var cli = cluster.CliEnvironment();
             cli["ORLEANSSYNC_PG"] = cluster.SiloConnectionString;
@@ -65,7 +75,7 @@ public sealed class SecretLeakTests
             foreach (var silo in cluster.Silos)
             {
                 findings.AddRange(needles.FoundIn(await File.ReadAllTextAsync(silo.LogPath, ct)).Select(n => $"{n} in the log of {silo.Name}"));
-                foreach (var (path, body) in await ReadHttpAsync(silo, emulator.ProjectIds, taskIds, ct))
+                foreach (var (path, body) in await ReadHttpAsync(silo, httpSecret, emulator.ProjectIds, taskIds, ct))
                 {
                     findings.AddRange(needles.FoundIn(body).Select(n => $"{n} in {silo.Name} {path}"));
                 }
@@ -152,14 +162,16 @@ public sealed class SecretLeakTests
     };
 
     /// <summary>Every page and JSON document the silo's HTTP port serves that could show state: metrics, health, the dashboard.</summary>
-    private static async Task<List<(string Path, string Body)>> ReadHttpAsync(SiloProcess silo, IReadOnlyList<string> projects, IReadOnlyList<string> tasks, CancellationToken ct)
+    private static async Task<List<(string Path, string Body)>> ReadHttpAsync(
+        SiloProcess silo, string credential, IReadOnlyList<string> projects, IReadOnlyList<string> tasks, CancellationToken ct)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}") };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", credential);
         var counters = await http.GetStringAsync("/dashboard/DashboardCounters", ct);
         var addresses = JsonDocument.Parse(counters).RootElement.GetProperty("hosts").EnumerateArray().Select(static h => h.GetProperty("siloAddress").GetString()!).ToList();
         var paths = new List<string>
         {
-            "/metrics", "/health", "/health/ready", "/health/live", "/dashboard", "/dashboard/index.min.js", "/dashboard/DashboardCounters", "/dashboard/ClusterStats",
+            "/metrics", "/health", "/health/ready", "/health/live", "/dashboard/", "/dashboard/index.min.js", "/dashboard/DashboardCounters", "/dashboard/ClusterStats",
             "/dashboard/Reminders", "/dashboard/TopGrainMethods", "/dashboard/GrainTypes", "/dashboard/LifecycleStages",
             "/dashboard/GrainStats/OrleansSync.Projects.ProjectGrain", "/dashboard/GrainStats/OrleansSync.Tasks.SyncTaskGrain",
         };
