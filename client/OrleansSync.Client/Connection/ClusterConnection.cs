@@ -1,9 +1,12 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Runtime.Messaging;
 using OrleansSync.Client.Cli;
+using OrleansSync.Tls;
 
 namespace OrleansSync.Client.Connection;
 
@@ -13,10 +16,13 @@ public sealed class ClusterConnection : IAsyncDisposable
     private readonly IHost _host;
     private readonly NpgsqlDataSource _dataSource;
 
-    private ClusterConnection(IHost host, NpgsqlDataSource dataSource)
+    private readonly MutualTls? _tls;
+
+    private ClusterConnection(IHost host, NpgsqlDataSource dataSource, MutualTls? tls)
     {
         _host = host;
         _dataSource = dataSource;
+        _tls = tls;
     }
 
     public IClusterClient Client => _host.Services.GetRequiredService<IClusterClient>();
@@ -24,8 +30,10 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>Connects, retrying across gateways until <see cref="ClientSettings.ConnectTimeout"/>; then fails with exit code 3.</summary>
     public static async Task<ClusterConnection> ConnectAsync(ClientSettings settings, bool verbose, CancellationToken cancellationToken)
     {
+        var tls = LoadTls(settings);
         var dataSource = NpgsqlDataSource.Create(settings.Postgres);
         var deadline = DateTimeOffset.UtcNow + settings.ConnectTimeout;
+        var handshakeRefused = false;
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         if (verbose)
@@ -47,8 +55,15 @@ public sealed class ClusterConnection : IAsyncDisposable
             });
             // A long-running command (sync --wait) must notice silos that come and go.
             client.Configure<GatewayOptions>(static o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
-            client.UseConnectionRetryFilter(async (_, ct) =>
+            if (tls is not null)
             {
+                client.UseMutualTls(tls);
+            }
+
+            client.UseConnectionRetryFilter(async (error, ct) =>
+            {
+                // Only the first failure of a gateway carries its cause; later ones just say "will retry after".
+                handshakeRefused |= IsHandshakeRefused(error);
                 if (DateTimeOffset.UtcNow >= deadline)
                 {
                     return false;
@@ -63,17 +78,81 @@ public sealed class ClusterConnection : IAsyncDisposable
         try
         {
             await host.StartAsync(cancellationToken).WaitAsync(settings.ConnectTimeout + TimeSpan.FromSeconds(2), cancellationToken);
-            return new ClusterConnection(host, dataSource);
+            return new ClusterConnection(host, dataSource, tls);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
             await dataSource.DisposeAsync();
+            var cluster = $"Cannot reach the OrleansSync cluster '{settings.ClusterId}' (membership in PostgreSQL at {settings.DescribeDatabase()}): ";
+            if (handshakeRefused || IsHandshakeRefused(e))
+            {
+                var refused = tls?.LastRefused;
+                tls?.Dispose();
+                throw CliException.Unreachable(cluster + ExplainTlsRefusal(settings, refused), e);
+            }
+
+            tls?.Dispose();
             throw CliException.Unreachable(
-                $"Cannot reach the OrleansSync cluster '{settings.ClusterId}' (membership in PostgreSQL at {settings.DescribeDatabase()}): " +
-                $"{Explain(e)} Start silos with deploy/local/up.sh, or check ORLEANSSYNC_PG and ORLEANSSYNC_CLUSTER_ID.",
+                cluster + $"{Explain(e)} Start silos with deploy/local/up.sh, or check ORLEANSSYNC_PG and ORLEANSSYNC_CLUSTER_ID.",
                 e);
         }
+    }
+
+    /// <summary>The client's certificate and CA, or null when TLS is off; settings that cannot work are exit 2.</summary>
+    private static MutualTls? LoadTls(ClientSettings settings)
+    {
+        try
+        {
+            return settings.Tls is { } configured ? MutualTls.Load(configured, ClientSettings.TlsNames, TlsRole.Client) : null;
+        }
+        catch (TlsSettingsException e)
+        {
+            throw CliException.BadInput(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// A gateway that accepted the TCP connection and then closed it during the handshake: what a gateway that
+    /// requires mutual TLS does to a client without an acceptable certificate (and what our TLS middleware does to a
+    /// gateway whose certificate it refuses). Orleans reports it as a <see cref="ConnectionFailedException"/> over a
+    /// <see cref="ConnectionAbortedException"/> ("Underlying connection closed", "Connection initialization failed")
+    /// or over its preamble reader's "Connection terminated prematurely"; a gateway that is down refuses the
+    /// connection instead (a socket error).
+    /// </summary>
+    private static bool IsHandshakeRefused(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is ConnectionAbortedException
+                || (inner is InvalidOperationException && inner.Message.Contains("terminated prematurely", StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string ExplainTlsRefusal(ClientSettings settings, string? refused)
+    {
+        const string Variables = $"{TlsSettings.CertificateVariable}, {TlsSettings.PasswordVariable} and {TlsSettings.CaVariable}";
+        if (settings.Tls is not { } tls)
+        {
+            return "the gateways accepted the connection and closed it during the handshake, as gateways that require mutual TLS do to a client without a certificate. " +
+                $"Set {Variables} (or --tls-cert and --tls-ca) to a client certificate from the cluster's CA; " +
+                "for a cluster started with deploy/local/up.sh --tls: set -a; . deploy/local/.run/tls/env; set +a.";
+        }
+
+        if (refused is not null)
+        {
+            return $"the gateways' certificate ({refused}) is not from the CA in {TlsSettings.CaVariable} ('{tls.CaPath}'). " +
+                $"Set {Variables} (or --tls-cert and --tls-ca) to a certificate and the CA of this cluster.";
+        }
+
+        return $"the gateways closed the TLS connection: they refused this client's certificate ({TlsSettings.CertificateVariable} '{tls.CertificatePath}'), " +
+            $"which must come from the cluster's CA, or they do not use TLS. Set {Variables} (or --tls-cert and --tls-ca) " +
+            "to a certificate and the CA of this cluster, or unset them for a cluster without TLS.";
     }
 
     private static string Explain(Exception e) => e switch
@@ -95,6 +174,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             _host.Dispose();
             await _dataSource.DisposeAsync();
+            _tls?.Dispose();
         }
     }
 }
