@@ -12,11 +12,21 @@ dir=$(cd "$dir" && pwd)
 chmod 700 "$dir"
 umask 077
 
-if [ -s "$dir/ca.pem" ] && [ -s "$dir/silo.pfx" ] && [ -s "$dir/client.pfx" ] && [ -s "$dir/password" ]; then
+# Kept while good for another day; the leaf certificates' PEM copies (no keys) tell when they expire.
+fresh() { [ -s "$dir/$1.pem" ] && openssl x509 -checkend 86400 -noout -in "$dir/$1.pem" >/dev/null 2>&1; }
+if fresh ca && fresh silo && fresh client && [ -s "$dir/silo.pfx" ] && [ -s "$dir/client.pfx" ] && [ -s "$dir/password" ]; then
   echo "[tls] reusing the certificates in $dir"
 else
-  command -v openssl >/dev/null || { echo "tls.sh: openssl is needed (apt-get install openssl)" >&2; exit 1; }
-  rm -f "$dir"/*.pem "$dir"/*.key "$dir"/*.pfx "$dir"/*.csr "$dir"/*.srl "$dir/password" "$dir/env"
+  if ! command -v openssl >/dev/null; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+      echo "[tls] installing openssl"
+      apt-get update -qq && apt-get install -y -qq openssl >/dev/null
+    else
+      echo "tls.sh: openssl is needed: apt-get install openssl" >&2
+      exit 1
+    fi
+  fi
+  rm -f "$dir"/{ca,silo,client}.{pem,key,pfx,csr,srl,ext} "$dir/password" "$dir/env"
   openssl rand -hex 24 >"$dir/password"
   ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
   openssl req -x509 "${ec[@]}" -keyout "$dir/ca.key" -out "$dir/ca.pem" -days 30 \
@@ -39,4 +49,4 @@ fi
 
 printf 'ORLEANSSYNC_TLS_CERT=%s\nORLEANSSYNC_TLS_CERT_PASSWORD=%s\nORLEANSSYNC_TLS_CA=%s\n' \
   "$dir/client.pfx" "$(cat "$dir/password")" "$dir/ca.pem" >"$dir/env"
-chmod 600 "$dir"/*
+chmod 600 "$dir"/{ca.pem,ca.key,silo.pem,silo.pfx,client.pem,client.pfx,password,env}
