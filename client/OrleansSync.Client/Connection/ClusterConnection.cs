@@ -1,10 +1,8 @@
-using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Configuration;
-using Orleans.Runtime.Messaging;
 using OrleansSync.Client.Cli;
 using OrleansSync.Tls;
 
@@ -15,7 +13,6 @@ public sealed class ClusterConnection : IAsyncDisposable
 {
     private readonly IHost _host;
     private readonly NpgsqlDataSource _dataSource;
-
     private readonly MutualTls? _tls;
 
     private ClusterConnection(IHost host, NpgsqlDataSource dataSource, MutualTls? tls)
@@ -63,7 +60,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             client.UseConnectionRetryFilter(async (error, ct) =>
             {
                 // Only the first failure of a gateway carries its cause; later ones just say "will retry after".
-                handshakeRefused |= IsHandshakeRefused(error);
+                handshakeRefused |= TlsRefusal.IsHandshakeRefused(error);
                 if (DateTimeOffset.UtcNow >= deadline)
                 {
                     return false;
@@ -85,11 +82,11 @@ public sealed class ClusterConnection : IAsyncDisposable
             host.Dispose();
             await dataSource.DisposeAsync();
             var cluster = $"Cannot reach the OrleansSync cluster '{settings.ClusterId}' (membership in PostgreSQL at {settings.DescribeDatabase()}): ";
-            if (handshakeRefused || IsHandshakeRefused(e))
+            if (handshakeRefused || TlsRefusal.IsHandshakeRefused(e))
             {
                 var refused = tls?.LastRefused;
                 tls?.Dispose();
-                throw CliException.Unreachable(cluster + ExplainTlsRefusal(settings, refused), e);
+                throw CliException.Unreachable(cluster + TlsRefusal.Explain(settings, refused), e);
             }
 
             tls?.Dispose();
@@ -110,49 +107,6 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             throw CliException.BadInput(e.Message);
         }
-    }
-
-    /// <summary>
-    /// A gateway that accepted the TCP connection and then closed it during the handshake: what a gateway that
-    /// requires mutual TLS does to a client without an acceptable certificate (and what our TLS middleware does to a
-    /// gateway whose certificate it refuses). Orleans reports it as a <see cref="ConnectionFailedException"/> over a
-    /// <see cref="ConnectionAbortedException"/> ("Underlying connection closed", "Connection initialization failed")
-    /// or over its preamble reader's "Connection terminated prematurely"; a gateway that is down refuses the
-    /// connection instead (a socket error).
-    /// </summary>
-    private static bool IsHandshakeRefused(Exception e)
-    {
-        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is ConnectionAbortedException
-                || (inner is InvalidOperationException && inner.Message.Contains("terminated prematurely", StringComparison.Ordinal)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static string ExplainTlsRefusal(ClientSettings settings, string? refused)
-    {
-        const string Variables = $"{TlsSettings.CertificateVariable}, {TlsSettings.PasswordVariable} and {TlsSettings.CaVariable}";
-        if (settings.Tls is not { } tls)
-        {
-            return "the gateways accepted the connection and closed it during the handshake, as gateways that require mutual TLS do to a client without a certificate. " +
-                $"Set {Variables} (or --tls-cert and --tls-ca) to a client certificate from the cluster's CA; " +
-                "for a cluster started with deploy/local/up.sh --tls: set -a; . deploy/local/.run/tls/env; set +a.";
-        }
-
-        if (refused is not null)
-        {
-            return $"the gateways' certificate ({refused}) is not from the CA in {TlsSettings.CaVariable} ('{tls.CaPath}'). " +
-                $"Set {Variables} (or --tls-cert and --tls-ca) to a certificate and the CA of this cluster.";
-        }
-
-        return $"the gateways closed the TLS connection: they refused this client's certificate ({TlsSettings.CertificateVariable} '{tls.CertificatePath}'), " +
-            $"which must come from the cluster's CA, or they do not use TLS. Set {Variables} (or --tls-cert and --tls-ca) " +
-            "to a certificate and the CA of this cluster, or unset them for a cluster without TLS.";
     }
 
     private static string Explain(Exception e) => e switch
