@@ -2,16 +2,19 @@
 # Starts a local OrleansSync cluster: PostgreSQL (installed and started if needed), then N silos in the
 # background, each with a pid file and a log under deploy/local/.run. Waits until all N are Active.
 # Re-running with a larger N adds silos; silos already running are left alone.
+# --tls: mutual TLS between silos and from clients, with throwaway certificates from deploy/local/tls.sh.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 silos=1
+tls=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --silos) silos=${2:-}; shift 2 ;;
     --silos=*) silos=${1#*=}; shift ;;
-    -h|--help) echo "usage: deploy/local/up.sh [--silos N]   (N from 1 to 20, default 1)"; exit 0 ;;
-    *) echo "up.sh: unknown argument '$1'. usage: deploy/local/up.sh [--silos N]" >&2; exit 2 ;;
+    --tls) tls=1; shift ;;
+    -h|--help) echo "usage: deploy/local/up.sh [--silos N] [--tls]   (N from 1 to 20, default 1)"; exit 0 ;;
+    *) echo "up.sh: unknown argument '$1'. usage: deploy/local/up.sh [--silos N] [--tls]" >&2; exit 2 ;;
   esac
 done
 if ! [[ "$silos" =~ ^[0-9]+$ ]] || [ "$silos" -lt 1 ] || [ "$silos" -gt 20 ]; then
@@ -40,6 +43,13 @@ export OrleansSync__Membership__DefunctSiloCleanupPeriod=${OrleansSync__Membersh
 export OrleansSync__Membership__DefunctSiloExpiration=${OrleansSync__Membership__DefunctSiloExpiration:-1.00:00:00}
 
 mkdir -p "$run_dir"
+silo_env=()
+if [ "$tls" -eq 1 ]; then
+  bash "$repo_root/deploy/local/tls.sh" "$run_dir/tls"
+  # The client's variables serve this script's own orleanssync calls; silos take the silo certificate instead.
+  set -a; . "$run_dir/tls/env"; set +a
+  silo_env=(ORLEANSSYNC_TLS_CERT="$run_dir/tls/silo.pfx")
+fi
 for ((i = 0; i < silos; i++)); do
   pid_file="$run_dir/silo-$i.pid"
   if pid_alive "$pid_file"; then
@@ -47,7 +57,7 @@ for ((i = 0; i < silos; i++)); do
     continue
   fi
   # setsid: the silo outlives this script and its terminal; down.sh stops it by pid.
-  setsid dotnet "$silo_dll" --name "silo-$i" --silo-port $((11111 + i)) --gateway-port $((30000 + i)) --http-port $((8080 + i)) \
+  setsid env "${silo_env[@]}" dotnet "$silo_dll" --name "silo-$i" --silo-port $((11111 + i)) --gateway-port $((30000 + i)) --http-port $((8080 + i)) \
     --migrate false >"$run_dir/silo-$i.log" 2>&1 < /dev/null &
   echo $! >"$pid_file"
   echo "[up] started silo-$i (pid $!, log deploy/local/.run/silo-$i.log)"
@@ -76,4 +86,7 @@ echo "[up] $silos silo(s) Active in $(($(date +%s) - started)) s. Dashboards:"
 for ((i = 0; i < silos; i++)); do
   echo "  http://127.0.0.1:$((8080 + i))/dashboard"
 done
+if [ "$tls" -eq 1 ]; then
+  echo "[up] mutual TLS on; for clients: set -a; . deploy/local/.run/tls/env; set +a"
+fi
 echo "[up] stop with deploy/local/down.sh"

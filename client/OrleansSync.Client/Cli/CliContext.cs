@@ -25,6 +25,19 @@ public sealed class CliContext
         Recursive = true,
     };
 
+    public static readonly Option<string?> TlsCertificateOption = new("--tls-cert")
+    {
+        Description = "This client's certificate (a PFX file) for gateways that require mutual TLS; overrides ORLEANSSYNC_TLS_CERT. " +
+            "Its password comes from ORLEANSSYNC_TLS_CERT_PASSWORD only.",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> TlsCaOption = new("--tls-ca")
+    {
+        Description = "The cluster CA's PEM certificate, which the gateways' certificates must chain to; overrides ORLEANSSYNC_TLS_CA.",
+        Recursive = true,
+    };
+
     private CliContext(ParseResult parse, CliOutput output)
     {
         Parse = parse;
@@ -48,7 +61,7 @@ public sealed class CliContext
             throw CliException.BadInput($"--connect-timeout {seconds} is out of range: give 1 to 3600 seconds.");
         }
 
-        return ClientSettings.FromEnvironment(TimeSpan.FromSeconds(seconds));
+        return ClientSettings.FromEnvironment(TimeSpan.FromSeconds(seconds), Parse.GetValue(TlsCertificateOption), Parse.GetValue(TlsCaOption));
     }
 
     public Task<ClusterConnection> ConnectAsync(CancellationToken cancellationToken) =>

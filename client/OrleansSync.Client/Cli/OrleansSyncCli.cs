@@ -29,6 +29,8 @@ public static class OrleansSyncCli
         root.Options.Add(CliContext.JsonOption);
         root.Options.Add(CliContext.VerboseOption);
         root.Options.Add(CliContext.TimeoutOption);
+        root.Options.Add(CliContext.TlsCertificateOption);
+        root.Options.Add(CliContext.TlsCaOption);
         return root;
     }
 

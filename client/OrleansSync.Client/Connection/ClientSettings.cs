@@ -1,14 +1,25 @@
 using Npgsql;
 using OrleansSync.Client.Cli;
+using OrleansSync.Tls;
 
 namespace OrleansSync.Client.Connection;
 
-/// <summary>Where the cluster is: the client finds gateways through the membership table, so PostgreSQL is all it needs.</summary>
-public sealed record class ClientSettings(string Postgres, string ClusterId, string ServiceId, TimeSpan ConnectTimeout)
+/// <summary>
+/// Where the cluster is: the client finds gateways through the membership table, so PostgreSQL is all it needs,
+/// and, when the gateways require mutual TLS, a certificate (<paramref name="Tls"/>; printed without its password).
+/// </summary>
+public sealed record class ClientSettings(string Postgres, string ClusterId, string ServiceId, TimeSpan ConnectTimeout, TlsSettings? Tls = null)
 {
+    /// <summary>How the CLI names its TLS settings in messages.</summary>
+    public static TlsSettingNames TlsNames { get; } = new(
+        $"{TlsSettings.CertificateVariable} (or --tls-cert)", TlsSettings.PasswordVariable, $"{TlsSettings.CaVariable} (or --tls-ca)");
+
     public const string DefaultConnectionString = "Host=127.0.0.1;Port=5432;Database=orleanssync;Username=orleanssync;Password=orleanssync";
 
-    public static ClientSettings FromEnvironment(TimeSpan connectTimeout)
+    /// <param name="connectTimeout">How long to try the gateways.</param>
+    /// <param name="tlsCertificate">--tls-cert, over ORLEANSSYNC_TLS_CERT.</param>
+    /// <param name="tlsCa">--tls-ca, over ORLEANSSYNC_TLS_CA.</param>
+    public static ClientSettings FromEnvironment(TimeSpan connectTimeout, string? tlsCertificate = null, string? tlsCa = null)
     {
         var postgres = Environment.GetEnvironmentVariable("ORLEANSSYNC_PG") is { Length: > 0 } pg ? pg : DefaultConnectionString;
         try
@@ -24,7 +35,16 @@ public sealed record class ClientSettings(string Postgres, string ClusterId, str
             postgres,
             Environment.GetEnvironmentVariable("ORLEANSSYNC_CLUSTER_ID") is { Length: > 0 } cluster ? cluster : "orleanssync",
             Environment.GetEnvironmentVariable("ORLEANSSYNC_SERVICE_ID") is { Length: > 0 } service ? service : "orleanssync",
-            connectTimeout);
+            connectTimeout,
+            TlsFromEnvironment(tlsCertificate, tlsCa));
+    }
+
+    private static TlsSettings? TlsFromEnvironment(string? certificate, string? ca)
+    {
+        var tls = TlsSettings.FromEnvironment(Environment.GetEnvironmentVariable);
+        tls.CertificatePath = string.IsNullOrEmpty(certificate) ? tls.CertificatePath : certificate;
+        tls.CaPath = string.IsNullOrEmpty(ca) ? tls.CaPath : ca;
+        return tls.IsAnySet ? tls : null;
     }
 
     /// <summary>The CLI's error for a database it could not reach (exit code 3); names host, port and database only.</summary>

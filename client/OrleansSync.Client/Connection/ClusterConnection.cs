@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Configuration;
 using OrleansSync.Client.Cli;
+using OrleansSync.Tls;
 
 namespace OrleansSync.Client.Connection;
 
@@ -12,11 +13,13 @@ public sealed class ClusterConnection : IAsyncDisposable
 {
     private readonly IHost _host;
     private readonly NpgsqlDataSource _dataSource;
+    private readonly MutualTls? _tls;
 
-    private ClusterConnection(IHost host, NpgsqlDataSource dataSource)
+    private ClusterConnection(IHost host, NpgsqlDataSource dataSource, MutualTls? tls)
     {
         _host = host;
         _dataSource = dataSource;
+        _tls = tls;
     }
 
     public IClusterClient Client => _host.Services.GetRequiredService<IClusterClient>();
@@ -24,8 +27,10 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>Connects, retrying across gateways until <see cref="ClientSettings.ConnectTimeout"/>; then fails with exit code 3.</summary>
     public static async Task<ClusterConnection> ConnectAsync(ClientSettings settings, bool verbose, CancellationToken cancellationToken)
     {
+        var tls = LoadTls(settings);
         var dataSource = NpgsqlDataSource.Create(settings.Postgres);
         var deadline = DateTimeOffset.UtcNow + settings.ConnectTimeout;
+        var handshakeRefused = false;
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         if (verbose)
@@ -47,8 +52,15 @@ public sealed class ClusterConnection : IAsyncDisposable
             });
             // A long-running command (sync --wait) must notice silos that come and go.
             client.Configure<GatewayOptions>(static o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
-            client.UseConnectionRetryFilter(async (_, ct) =>
+            if (tls is not null)
             {
+                client.UseMutualTls(tls);
+            }
+
+            client.UseConnectionRetryFilter(async (error, ct) =>
+            {
+                // Only the first failure of a gateway carries its cause; later ones just say "will retry after".
+                handshakeRefused |= TlsRefusal.IsHandshakeRefused(error);
                 if (DateTimeOffset.UtcNow >= deadline)
                 {
                     return false;
@@ -63,16 +75,37 @@ public sealed class ClusterConnection : IAsyncDisposable
         try
         {
             await host.StartAsync(cancellationToken).WaitAsync(settings.ConnectTimeout + TimeSpan.FromSeconds(2), cancellationToken);
-            return new ClusterConnection(host, dataSource);
+            return new ClusterConnection(host, dataSource, tls);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
             await dataSource.DisposeAsync();
+            var cluster = $"Cannot reach the OrleansSync cluster '{settings.ClusterId}' (membership in PostgreSQL at {settings.DescribeDatabase()}): ";
+            if (handshakeRefused || TlsRefusal.IsHandshakeRefused(e))
+            {
+                var refused = tls?.LastRefused;
+                tls?.Dispose();
+                throw CliException.Unreachable(cluster + TlsRefusal.Explain(settings, refused), e);
+            }
+
+            tls?.Dispose();
             throw CliException.Unreachable(
-                $"Cannot reach the OrleansSync cluster '{settings.ClusterId}' (membership in PostgreSQL at {settings.DescribeDatabase()}): " +
-                $"{Explain(e)} Start silos with deploy/local/up.sh, or check ORLEANSSYNC_PG and ORLEANSSYNC_CLUSTER_ID.",
+                cluster + $"{Explain(e)} Start silos with deploy/local/up.sh, or check ORLEANSSYNC_PG and ORLEANSSYNC_CLUSTER_ID.",
                 e);
+        }
+    }
+
+    /// <summary>The client's certificate and CA, or null when TLS is off; settings that cannot work are exit 2.</summary>
+    private static MutualTls? LoadTls(ClientSettings settings)
+    {
+        try
+        {
+            return settings.Tls is { } configured ? MutualTls.Load(configured, ClientSettings.TlsNames, TlsRole.Client) : null;
+        }
+        catch (TlsSettingsException e)
+        {
+            throw CliException.BadInput(e.Message);
         }
     }
 
@@ -95,6 +128,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             _host.Dispose();
             await _dataSource.DisposeAsync();
+            _tls?.Dispose();
         }
     }
 }

@@ -1,3 +1,5 @@
+using OrleansSync.Tls;
+
 namespace OrleansSync.Silo.Hosting;
 
 /// <summary>
@@ -18,6 +20,9 @@ public static class SiloCommandLine
         ["--cluster-id"] = "ClusterId",
         ["--service-id"] = "ServiceId",
         ["--migrate"] = "MigrateOnStart",
+        // No flag for the certificate's password: flags show in ps.
+        ["--tls-cert"] = "Tls:CertificatePath",
+        ["--tls-ca"] = "Tls:CaPath",
     };
 
     private static readonly Dictionary<string, string> Variables = new(StringComparer.Ordinal)
@@ -25,6 +30,9 @@ public static class SiloCommandLine
         ["ORLEANSSYNC_PG"] = "Postgres",
         ["ORLEANSSYNC_CLUSTER_ID"] = "ClusterId",
         ["ORLEANSSYNC_SERVICE_ID"] = "ServiceId",
+        [TlsSettings.CertificateVariable] = "Tls:CertificatePath",
+        [TlsSettings.PasswordVariable] = "Tls:CertificatePassword",
+        [TlsSettings.CaVariable] = "Tls:CaPath",
     };
 
     public static string Usage { get; } =

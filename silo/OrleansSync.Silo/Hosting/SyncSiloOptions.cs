@@ -1,5 +1,6 @@
 using System.Net;
 using Npgsql;
+using OrleansSync.Tls;
 
 namespace OrleansSync.Silo.Hosting;
 
@@ -35,6 +36,9 @@ public sealed class SyncSiloOptions
     /// <summary>Apply deploy/sql migrations before the silo joins.</summary>
     public bool MigrateOnStart { get; set; } = true;
 
+    /// <summary>Optional mutual TLS for silo-to-silo and client-to-gateway connections (section <c>OrleansSync:Tls</c>).</summary>
+    public TlsSettings Tls { get; set; } = new();
+
     public string EffectiveName => string.IsNullOrWhiteSpace(Name) ? $"silo-{SiloPort}" : Name;
 
     /// <summary>Every problem with these settings, each saying what, where and how to fix it.</summary>
@@ -63,6 +67,7 @@ public sealed class SyncSiloOptions
             errors.Add($"ORLEANSSYNC_PG is not a valid Npgsql connection string: {e.Message}");
         }
 
+        errors.AddRange(SiloTls.Check(Tls));
         return errors;
     }
 

@@ -37,6 +37,11 @@ public static class WebApplicationBuilderExtensions
                 o.GatewayListeningEndpoint = new IPEndPoint(advertised, settings.GatewayPort);
             });
             silo.UsePostgres(settings.Postgres);
+            if (SiloTls.Load(settings.Tls) is { } tls)
+            {
+                silo.UseMutualTls(tls);
+            }
+
             silo.UseMembershipFromConfiguration();
             silo.UseReminderFloorFromConfiguration();
             silo.AddDashboard();

@@ -1,0 +1,177 @@
+using System.Text.Json;
+using OrleansSync.Tests.Infrastructure;
+
+namespace OrleansSync.Tests.Security;
+
+/// <summary>
+/// Mutual TLS on real silo processes with certificates from deploy/local/tls.sh: only a certificate from the
+/// cluster's CA gets a client in, or a silo into the cluster; settings that cannot work stop silo and CLI with exit 2.
+/// </summary>
+public sealed class TlsClusterTests(TlsClusterFixture fixture) : IClassFixture<TlsClusterFixture>
+{
+    private ProcessCluster Cluster => fixture.Cluster;
+
+    [Fact]
+    public async Task Cluster_ClientCertificateFromTheCa_ListsBothSilosActive()
+    {
+        var result = await Infrastructure.Cli.RunAsync(fixture.Ours.ClientEnvironment(Cluster.CliEnvironment()), TestContext.Current.CancellationToken, "cluster", "--json");
+
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        AssertActiveSilos(result.StdOut, "silo-0", "silo-1");
+    }
+
+    [Fact]
+    public async Task Cluster_FlagsOverTheVariables_Connects()
+    {
+        // The variables name the other CA's certificate; the flags (with our password) put ours in their place.
+        var environment = fixture.Other.ClientEnvironment(Cluster.CliEnvironment());
+        environment[TlsMaterial.PasswordVariable] = fixture.Ours.Password;
+
+        var result = await Infrastructure.Cli.RunAsync(
+            environment, TestContext.Current.CancellationToken, "cluster", "--json", "--tls-cert", fixture.Ours.ClientCertificate, "--tls-ca", fixture.Ours.Ca);
+
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        AssertActiveSilos(result.StdOut, "silo-0", "silo-1");
+    }
+
+    [Fact]
+    public async Task Cluster_NoClientCertificate_ExitsThreeNamingTheTlsSettings()
+    {
+        var result = await Infrastructure.Cli.RunAsync(
+            TlsMaterial.WithoutTls(Cluster.CliEnvironment()), TestContext.Current.CancellationToken, "cluster", "--json", "--connect-timeout", "5");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal("", result.StdOut);
+        Assert.Contains("require mutual TLS", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains(TlsMaterial.Certificate, result.StdErr, StringComparison.Ordinal);
+        Assert.Contains(TlsMaterial.CaVariable, result.StdErr, StringComparison.Ordinal);
+        Assert.Single(result.StdErr.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Cluster_CertificateFromAnotherCa_ExitsThreeNamingTheCa()
+    {
+        var result = await Infrastructure.Cli.RunAsync(
+            fixture.Other.ClientEnvironment(Cluster.CliEnvironment()), TestContext.Current.CancellationToken, "cluster", "--json", "--connect-timeout", "5");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal("", result.StdOut);
+        // Our side refuses the gateways' certificate first, and says whose it was.
+        Assert.Contains("is not from the CA in ORLEANSSYNC_TLS_CA", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains(fixture.Other.Ca, result.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.Other.Password, result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Silo_CertificateFromAnotherCa_NeverBecomesActive()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string Name = "silo-other-ca";
+        await using var stranger = SiloProcess.Start(Name, Cluster.Database.ConnectionString, Cluster.ClusterId, Cluster.LogDirectory, fixture.Other.SiloEnvironment());
+
+        // It writes itself into membership and tries to meet the others; they refuse it, it refuses them, and it is
+        // declared dead (or gives up) without ever being Active.
+        var seenActive = false;
+        List<Membership.Row> rows = [];
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                rows = await Membership.ReadAsync(Cluster.Database, Cluster.ClusterId, ct);
+                var row = rows.SingleOrDefault(static r => r.SiloName == Name);
+                seenActive |= row?.Status == Membership.Active;
+                return stranger.HasExited || row?.Status == Membership.Dead;
+            },
+            TimeSpan.FromSeconds(90),
+            $"{Name} to be declared dead or to exit",
+            ct);
+
+        Assert.False(seenActive, $"{Name} was Active in membership:\n{stranger.LogTail()}");
+        Assert.Equal(["silo-0", "silo-1"], rows.Where(static r => r.Status == Membership.Active).Select(static r => r.SiloName).Order());
+        Assert.Contains("The remote certificate was rejected", stranger.LogTail(5000), StringComparison.Ordinal);
+        var result = await Infrastructure.Cli.RunAsync(fixture.Ours.ClientEnvironment(Cluster.CliEnvironment()), ct, "cluster", "--json");
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        AssertActiveSilos(result.StdOut, "silo-0", "silo-1");
+    }
+
+    [Theory]
+    [InlineData("certificate only", TlsMaterial.CaVariable)]
+    [InlineData("CA only", TlsMaterial.Certificate)]
+    [InlineData("wrong password", TlsMaterial.PasswordVariable)]
+    public async Task Silo_BadTlsSettings_ExitsTwoNamingTheSetting(string mistake, string named)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (environment, password) = BadSettings(mistake, fixture.Ours.SiloCertificate);
+        await using var silo = SiloProcess.Start($"silo-bad-tls-{Guid.NewGuid():N}"[..20], Cluster.Database.ConnectionString, Cluster.ClusterId, Cluster.LogDirectory, environment);
+
+        await Eventually.UntilAsync(() => Task.FromResult(silo.HasExited), TimeSpan.FromSeconds(60), "the silo to refuse its TLS settings and exit", ct);
+
+        Assert.Equal(2, silo.ExitCode);
+        var log = silo.LogTail(20);
+        Assert.Contains(named, log, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", log, StringComparison.Ordinal);
+        Assert.DoesNotContain(password, log, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.Ours.Password, log, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("certificate only", TlsMaterial.CaVariable)]
+    [InlineData("CA only", TlsMaterial.Certificate)]
+    [InlineData("wrong password", TlsMaterial.PasswordVariable)]
+    public async Task Cli_BadTlsSettings_ExitsTwoNamingTheSetting(string mistake, string named)
+    {
+        var (settings, password) = BadSettings(mistake, fixture.Ours.ClientCertificate);
+        var environment = TlsMaterial.WithoutTls(Cluster.CliEnvironment());
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value!;
+        }
+
+        var result = await Infrastructure.Cli.RunAsync(environment, TestContext.Current.CancellationToken, "cluster", "--json");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.StdOut);
+        Assert.Contains(named, result.StdErr, StringComparison.Ordinal);
+        Assert.Single(result.StdErr.Trim().Split('\n'));
+        Assert.DoesNotContain(password, result.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.Ours.Password, result.StdErr, StringComparison.Ordinal);
+    }
+
+    /// <summary>One mistake in otherwise good settings, and the password the host was given.</summary>
+    private (Dictionary<string, string?> Environment, string Password) BadSettings(string mistake, string certificate)
+    {
+        var wrong = $"wrong-{Guid.NewGuid():N}";
+        var environment = new Dictionary<string, string?>
+        {
+            [TlsMaterial.Certificate] = certificate,
+            [TlsMaterial.PasswordVariable] = fixture.Ours.Password,
+            [TlsMaterial.CaVariable] = fixture.Ours.Ca,
+        };
+        switch (mistake)
+        {
+            case "certificate only":
+                environment[TlsMaterial.CaVariable] = "";
+                break;
+            case "CA only":
+                environment[TlsMaterial.Certificate] = "";
+                environment[TlsMaterial.PasswordVariable] = "";
+                break;
+            case "wrong password":
+                environment[TlsMaterial.PasswordVariable] = wrong;
+                return (environment, wrong);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(mistake), mistake, null);
+        }
+
+        return (environment, fixture.Ours.Password);
+    }
+
+    private static void AssertActiveSilos(string json, params string[] names)
+    {
+        using var document = JsonDocument.Parse(json);
+        var active = document.RootElement.GetProperty("silos").EnumerateArray()
+            .Where(static s => s.GetProperty("status").GetString() == "Active")
+            .Select(static s => s.GetProperty("name").GetString())
+            .Order();
+        Assert.Equal(names, active);
+    }
+}
