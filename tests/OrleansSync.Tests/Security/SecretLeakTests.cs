@@ -1,15 +1,18 @@
 using System.Text.Json;
 using Npgsql;
+using OrleansSync.Client.Connection;
 using OrleansSync.Emulator;
 using OrleansSync.Projects;
 using OrleansSync.Tests.Infrastructure;
+using OrleansSync.Tls;
 
 namespace OrleansSync.Tests.Security;
 
 /// <summary>
 /// Secrets live in each silo's environment only. After a sync that lands bad records and renews tokens, a sync that
 /// fails on a wrong secret and a project refused for a password in its URL, none of the client secrets, the URL's
-/// password, the silos' own PostgreSQL password or their HTTP credential is anywhere a user or a stranger could read: silo logs, CLI output
+/// password, the silos' own PostgreSQL password, their HTTP credential or the TLS certificates' password (the
+/// cluster runs mutual TLS) is anywhere a user or a stranger could read: silo logs, CLI output
 /// (errors included), any table of the database (mirrors, sync bookkeeping, Orleans' membership, grain state and
 /// reminders), <c>/metrics</c>, <c>/health</c> and the dashboard's pages and JSON (grain state included).
 /// </summary>
@@ -47,13 +50,16 @@ public sealed class SecretLeakTests
                 Faults = new FaultSettings { MalformedRate = 0.1, TokenTtlSeconds = 2 },
             },
             ct);
+        var tlsDirectory = Directory.CreateTempSubdirectory("orleanssync-leak-tls-");
+        var tls = await TlsMaterial.MakeAsync(tlsDirectory.FullName, ct);
+        needles.Add("TLS certificate password", tls.Password);
         await PostgresServer.CreateLoginRoleAsync(pgRole, pgPassword, new NpgsqlConnectionStringBuilder(TestDatabase.Server).Username!, ct);
         try
         {
             await using var cluster = await ProcessCluster.StartAsync(
                 silos: 2,
                 ct,
-                new Dictionary<string, string?>
+                new Dictionary<string, string?>(tls.SiloEnvironment())
                 {
                     [SecretVariable] = secret,
                     [WrongSecretVariable] = wrongSecret,
@@ -62,9 +68,10 @@ public sealed class SecretLeakTests
                     ["OrleansSync__Tasks__RetryBaseDelay"] = "00:00:00.200",
                 },
                 siloLogin: (pgRole, pgPassword));
-            var cli = cluster.CliEnvironment();
+            var cli = tls.ClientEnvironment(cluster.CliEnvironment());
             cli["ORLEANSSYNC_PG"] = cluster.SiloConnectionString;
-            var (outputs, taskIds) = await DriveAsync(cluster, cli, emulator, urlPassword, ct);
+            var client = cluster.ClientSettings() with { Tls = new TlsSettings { CertificatePath = tls.ClientCertificate, CertificatePassword = tls.Password, CaPath = tls.Ca } };
+            var (outputs, taskIds) = await DriveAsync(client, cli, emulator, urlPassword, ct);
 
             var findings = new List<string>();
             foreach (var (what, text) in outputs)
@@ -98,12 +105,13 @@ public sealed class SecretLeakTests
         finally
         {
             await PostgresServer.DropRoleAsync(pgRole, CancellationToken.None);
+            tlsDirectory.Delete(recursive: true);
         }
     }
 
     /// <summary>Adds, syncs, fails and refuses through the CLI (and a refusal past it); returns every output by what printed it.</summary>
     private static async Task<(List<(string What, string Text)> Outputs, List<string> TaskIds)> DriveAsync(
-        ProcessCluster cluster, Dictionary<string, string> cli, AccEmulator emulator, string urlPassword, CancellationToken ct)
+        ClientSettings client, Dictionary<string, string> cli, AccEmulator emulator, string urlPassword, CancellationToken ct)
     {
         var outputs = new List<(string, string)>();
         async Task<Infrastructure.Cli.Result> RunAsync(params string[] args)
@@ -119,7 +127,7 @@ public sealed class SecretLeakTests
         Assert.Equal(0, (await RunAsync("project", "add", wrong, "--base-url", url, "--client-id", ClientId, "--client-secret-env", WrongSecretVariable, "--user-id", "u1")).ExitCode);
         var withPassword = $"http://{ClientId}:{urlPassword}@{emulator.BaseUrl.Authority}";
         Assert.Equal(2, (await RunAsync("project", "add", "p-url-password", "--base-url", withPassword, "--client-id", ClientId, "--client-secret-env", SecretVariable)).ExitCode);
-        await using (var connection = await cluster.ConnectAsync(ct))
+        await using (var connection = await ClusterConnection.ConnectAsync(client, verbose: false, ct))
         {
             // Past the CLI: the silo refuses it too, and neither its log nor the error carries the password.
             var refused = await Assert.ThrowsAsync<InvalidRequestException>(() => connection.Client.GetGrain<IProjectGrain>("p-url-password")
