@@ -63,7 +63,7 @@ public static class SyncEngineServiceCollectionExtensions
         services.TryAddSingleton(static sp =>
         {
             var secrets = sp.GetRequiredService<IOptions<SecretOptions>>().Value;
-            return new DeclaredSecrets(secrets.Prefix, secrets.AllowedHosts);
+            return new DeclaredSecrets(secrets.Prefix, secrets.AllowedHosts, secrets.SiloOwn);
         });
         services.AddOptions<BackfillOptions>().BindConfiguration(BackfillOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackfillOptions>, BackfillOptionsValidator>());

@@ -17,6 +17,12 @@ public sealed class SecretOptions
     /// (e.g. <c>developer.api.autodesk.com</c>). Empty: any https host, or plain http to a loopback host.
     /// </summary>
     public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>
+    /// Declared variables the silo keeps for itself, which no project may name as its client secret: the silo host
+    /// adds its HTTP credential's variable here, so nobody who can add a project can send it to a host of theirs.
+    /// </summary>
+    public List<string> SiloOwn { get; set; } = [];
 }
 
 /// <summary>Refuses a prefix that is not a family of variable names, or that would declare one of the silo's own settings.</summary>

@@ -5,6 +5,7 @@ using OpenTelemetry.Metrics;
 using OrleansSync.Schema;
 using OrleansSync.Telemetry;
 using OrleansSync.Silo.Health;
+using OrleansSync.Silo.HttpAuth;
 
 namespace OrleansSync.Silo.Hosting;
 
@@ -15,6 +16,7 @@ public static class WebApplicationBuilderExtensions
     {
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<SchemaMigrator>();
+        HttpAuthentication.ReserveCredential(builder);
         builder.Services.Configure<HostOptions>(static o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(settings.HttpHost), settings.HttpPort));
 

@@ -18,6 +18,15 @@ public static partial class HttpAuthentication
 
     private const string Setting = "OrleansSync:Http:AuthSecretVariable";
 
+    /// <summary>Keeps the credential's variable from projects (<see cref="SecretOptions.SiloOwn"/>): a project names its own.</summary>
+    public static void ReserveCredential(WebApplicationBuilder builder)
+    {
+        if (builder.Configuration.GetSection(HttpAuthOptions.Section).Get<HttpAuthOptions>()?.AuthSecretVariable is { Length: > 0 } variable)
+        {
+            builder.Services.PostConfigure<SecretOptions>(o => o.SiloOwn.Add(variable));
+        }
+    }
+
     /// <summary>Adds the credential check to <paramref name="app"/>'s pipeline; returns why the silo must not start, or null.</summary>
     /// <remarks>Messages name variables and settings, never a variable's value.</remarks>
     public static string? Use(WebApplication app, SyncSiloOptions settings)
@@ -41,7 +50,7 @@ public static partial class HttpAuthentication
         string secret;
         try
         {
-            secret = secrets.Resolve(options.AuthSecretVariable, settings.EffectiveName, $"{Flag} or {Setting}");
+            secret = secrets.ResolveOwn(options.AuthSecretVariable, settings.EffectiveName, $"{Flag} or {Setting}");
         }
         catch (InvalidRequestException e)
         {

@@ -3,6 +3,10 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansSync.Secrets;
+using OrleansSync.Silo.Hosting;
 using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Silo;
@@ -14,6 +18,21 @@ namespace OrleansSync.Tests.Silo;
 public sealed class HttpAuthTests
 {
     private const string Variable = "ORLEANSSYNC_SECRET_HTTP_TEST";
+
+    [Fact]
+    public async Task AddOrleansSyncSilo_WithCredential_NoProjectMayNameItsVariable()
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(new Microsoft.AspNetCore.Builder.WebApplicationOptions { Args = [] });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["OrleansSync:Http:AuthSecretVariable"] = Variable });
+        builder.AddOrleansSyncSilo(new SyncSiloOptions());
+        await using var app = builder.Build();
+        var secrets = app.Services.GetRequiredService<DeclaredSecrets>();
+        Environment.SetEnvironmentVariable(Variable, "credential-for-the-reservation-test");
+
+        var refused = Assert.Throws<InvalidRequestException>(() => secrets.Resolve(Variable, "silo-test", "--client-secret-env"));
+        Assert.Contains("keeps for itself", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("credential-for-the-reservation-test", secrets.ResolveOwn(Variable, "silo-test", "--http-auth-secret-env"));
+    }
 
     [Theory]
     [InlineData(null, null, "--http-auth-secret-env ORLEANSSYNC_SECRET_HTTP")]
