@@ -67,7 +67,9 @@ sql() { as_postgres psql -p "$port" -Atq -v ON_ERROR_STOP=1 -v user="$pg_user" -
 # CREATEDB lets the test suite make a throw-away database per fixture.
 if [ "$(echo "SELECT 1 FROM pg_roles WHERE rolname = :'user'" | sql)" != "1" ]; then
   log "creating role $pg_user"
-  echo "CREATE ROLE :\"user\" LOGIN CREATEDB PASSWORD :'password'" | sql -v password="$pg_password"
+  # The password reaches psql through its environment (\getenv), not its arguments, which any local user sees in ps.
+  printf '%s\n' '\getenv password ORLEANSSYNC_ROLE_PASSWORD' "CREATE ROLE :\"user\" LOGIN CREATEDB PASSWORD :'password'" |
+    ORLEANSSYNC_ROLE_PASSWORD=$pg_password sql
 fi
 if [ "$(echo "SELECT 1 FROM pg_database WHERE datname = :'database'" | sql)" != "1" ]; then
   log "creating database $pg_database"
