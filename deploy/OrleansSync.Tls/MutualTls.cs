@@ -111,18 +111,26 @@ public sealed class MutualTls : IDisposable
         }
     }
 
-    /// <summary>What Orleans' TLS middleware needs, on both ends of every connection.</summary>
-    internal void Configure(TlsOptions options)
+    /// <summary>
+    /// What Orleans' TLS middleware needs on one kind of connection. <paramref name="peerIsSilo"/>: the other end must
+    /// be a silo, whose certificate allows server authentication (a silo's peers on the silo port, a silo's outbound
+    /// connections, a client's gateways); otherwise (a gateway's clients) any certificate from the CA. So a client
+    /// certificate can neither join the silo-to-silo mesh nor pose as a gateway.
+    /// </summary>
+    internal TlsOptions Options(bool peerIsSilo)
     {
-        options.LocalCertificate = Certificate;
-        // Server side: a connection without a certificate is refused. Client side: the server must show one.
-        options.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
-        // Client side: always send ours (gateways and peers require it).
-        options.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
+        var options = new TlsOptions
+        {
+            LocalCertificate = Certificate,
+            // Server side: a connection without a certificate is refused. Client side: the server must show one.
+            RemoteCertificateMode = RemoteCertificateMode.RequireCertificate,
+            // Client side: always send ours (gateways and peers require it).
+            ClientCertificateMode = RemoteCertificateMode.RequireCertificate,
+        };
         // Replaces the platform's check (machine roots, host name): only our CA counts.
         options.RemoteCertificateValidation = (certificate, chain, _) =>
         {
-            if (IsFromOurCa(certificate, chain))
+            if (IsFromOurCa(certificate, chain) && (!peerIsSilo || Allows(certificate, ServerAuthentication)))
             {
                 return true;
             }
@@ -130,7 +138,13 @@ public sealed class MutualTls : IDisposable
             Volatile.Write(ref _lastRefused, $"{certificate.Subject}, issued by {certificate.Issuer}");
             return false;
         };
+        return options;
     }
+
+    /// <summary>True when the certificate names no uses (then it allows all) or names <paramref name="oid"/>.</summary>
+    private static bool Allows(X509Certificate2 certificate, string oid) =>
+        certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().SingleOrDefault()?.EnhancedKeyUsages is not { } usages
+        || usages.Cast<Oid>().Any(u => u.Value == oid);
 
     public void Dispose()
     {
@@ -195,10 +209,8 @@ public sealed class MutualTls : IDisposable
             throw new TlsSettingsException($"{what} has no private key. Export it with its key, e.g. openssl pkcs12 -export -in cert.pem -inkey key.pem -out cert.pfx.");
         }
 
-        var usages = Certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().SingleOrDefault()?.EnhancedKeyUsages;
-        bool Allows(string oid) => usages is null || usages.Cast<Oid>().Any(u => u.Value == oid);
         var needed = role == TlsRole.Silo ? "server and client authentication (a silo accepts and opens connections)" : "client authentication";
-        if (!Allows(ClientAuthentication) || (role == TlsRole.Silo && !Allows(ServerAuthentication)))
+        if (!Allows(Certificate, ClientAuthentication) || (role == TlsRole.Silo && !Allows(Certificate, ServerAuthentication)))
         {
             throw new TlsSettingsException($"{what} does not allow {needed}: issue it with extendedKeyUsage {(role == TlsRole.Silo ? "serverAuth,clientAuth" : "clientAuth")}.");
         }

@@ -42,7 +42,7 @@ internal static class TlsRefusal
 
         if (refused is not null)
         {
-            return $"the gateways' certificate ({refused}) is not from the CA in {TlsSettings.CaVariable} ('{tls.CaPath}'). " +
+            return $"the gateways' certificate ({refused}) is not a silo certificate (serverAuth) from the CA in {TlsSettings.CaVariable} ('{tls.CaPath}'). " +
                 $"Set {Variables} (or --tls-cert and --tls-ca) to a certificate and the CA of this cluster.";
         }
 

@@ -57,9 +57,41 @@ public sealed class TlsClusterTests(TlsClusterFixture fixture) : IClassFixture<T
         Assert.Equal(3, result.ExitCode);
         Assert.Equal("", result.StdOut);
         // Our side refuses the gateways' certificate first, and says whose it was.
-        Assert.Contains("is not from the CA in ORLEANSSYNC_TLS_CA", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("from the CA in ORLEANSSYNC_TLS_CA", result.StdErr, StringComparison.Ordinal);
         Assert.Contains(fixture.Other.Ca, result.StdErr, StringComparison.Ordinal);
         Assert.DoesNotContain(fixture.Other.Password, result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("silo", true)]
+    [InlineData("client", false)]
+    public async Task SiloPort_TakesSiloCertificatesOnly(string certificate, bool accepted)
+    {
+        // A client certificate is from the CA too, and gateways take it (the CLI tests above), but only silo
+        // certificates (serverAuth) may speak to the silo port. A silo checks the certificate once the handshake is
+        // done; on the silo port it then either sends its Orleans preamble at once or hangs up: the first read tells
+        // which, with no waiting for something not to happen. (A gateway waits for its client to speak first.)
+        var ct = TestContext.Current.CancellationToken;
+        var silo = Cluster.Silos[0];
+        var pfx = certificate == "silo" ? fixture.Ours.SiloCertificate : fixture.Ours.ClientCertificate;
+        using var mine = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(pfx, fixture.Ours.Password);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(System.Net.IPAddress.Loopback, silo.SiloPort, ct);
+        // This side trusts whatever the silo shows: the silo's verdict on our certificate is what is tested.
+        await using var tls = new System.Net.Security.SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, static (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = "localhost", ClientCertificates = [mine] }, ct);
+
+        int read;
+        try
+        {
+            read = await tls.ReadAsync(new byte[64], ct).AsTask().WaitAsync(TimeSpan.FromSeconds(20), ct);
+        }
+        catch (IOException)
+        {
+            read = 0;
+        }
+
+        Assert.True(accepted == (read > 0), $"{certificate} certificate on the silo port: {(read > 0 ? "the silo sent its preamble" : "the silo hung up")}");
     }
 
     [Fact]
