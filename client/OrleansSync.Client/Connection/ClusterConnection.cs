@@ -82,14 +82,13 @@ public sealed class ClusterConnection : IAsyncDisposable
             host.Dispose();
             await dataSource.DisposeAsync();
             var cluster = $"Cannot reach the OrleansSync cluster '{settings.ClusterId}' (membership in PostgreSQL at {settings.DescribeDatabase()}): ";
+            var refused = tls?.LastRefused;
+            tls?.Dispose();
             if (handshakeRefused || TlsRefusal.IsHandshakeRefused(e))
             {
-                var refused = tls?.LastRefused;
-                tls?.Dispose();
                 throw CliException.Unreachable(cluster + TlsRefusal.Explain(settings, refused), e);
             }
 
-            tls?.Dispose();
             throw CliException.Unreachable(
                 cluster + $"{Explain(e)} Start silos with deploy/local/up.sh, or check ORLEANSSYNC_PG and ORLEANSSYNC_CLUSTER_ID.",
                 e);

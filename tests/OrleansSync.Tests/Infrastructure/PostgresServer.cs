@@ -14,18 +14,24 @@ public static class PostgresServer
     /// of every test database), made as the server's superuser through psql: for tests that need a password of their own.
     /// </summary>
     public static Task CreateLoginRoleAsync(string role, string password, string memberOf, CancellationToken cancellationToken) =>
-        PsqlAsync("CREATE ROLE :\"role\" LOGIN PASSWORD :'password' IN ROLE :\"member_of\"", cancellationToken, ("role", role), ("password", password), ("member_of", memberOf));
+        PsqlAsync(
+            "\\getenv password ORLEANSSYNC_ROLE_PASSWORD\nCREATE ROLE :\"role\" LOGIN PASSWORD :'password' IN ROLE :\"member_of\"",
+            cancellationToken,
+            new Dictionary<string, string> { ["ORLEANSSYNC_ROLE_PASSWORD"] = password },
+            ("role", role),
+            ("member_of", memberOf));
 
     /// <summary>Drops a role made by <see cref="CreateLoginRoleAsync"/>, ending its sessions first.</summary>
     public static Task DropRoleAsync(string role, CancellationToken cancellationToken) =>
-        PsqlAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :'role';\nDROP ROLE IF EXISTS :\"role\"", cancellationToken, ("role", role));
+        PsqlAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :'role';\nDROP ROLE IF EXISTS :\"role\"", cancellationToken, new Dictionary<string, string>(), ("role", role));
 
-    // psql quotes :'x' and :"x" safely only in scripts it reads from stdin, so the script goes there, values as -v.
-    private static async Task PsqlAsync(string script, CancellationToken cancellationToken, params (string Name, string Value)[] variables)
+    // psql quotes :'x' and :"x" safely only in scripts it reads from stdin, so the script goes there, values as -v;
+    // a password through the environment (\getenv), not the arguments any local user sees in ps.
+    private static async Task PsqlAsync(string script, CancellationToken cancellationToken, IReadOnlyDictionary<string, string> environment, params (string Name, string Value)[] variables)
     {
         var (_, _, port) = await ClusterAsync(cancellationToken);
         string[] args = ["-u", "postgres", "--", "psql", "-p", port, "-q", "-v", "ON_ERROR_STOP=1", .. variables.SelectMany(static v => new[] { "-v", $"{v.Name}={v.Value}" })];
-        var (code, output) = await RunAsync("runuser", args, cancellationToken, stdin: script);
+        var (code, output) = await RunAsync("runuser", args, cancellationToken, stdin: script, environment: environment);
         if (code != 0)
         {
             throw new InvalidOperationException($"psql as postgres exited {code}: {output}");
@@ -52,7 +58,8 @@ public static class PostgresServer
             : throw new InvalidOperationException($"pg_lsclusters found no PostgreSQL cluster: {output}");
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(string file, string[] args, CancellationToken cancellationToken, string? stdin = null)
+    private static async Task<(int Code, string Output)> RunAsync(
+        string file, string[] args, CancellationToken cancellationToken, string? stdin = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -61,6 +68,11 @@ public static class PostgresServer
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");

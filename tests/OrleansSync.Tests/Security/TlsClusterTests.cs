@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using OrleansSync.Tests.Infrastructure;
 
@@ -74,12 +78,12 @@ public sealed class TlsClusterTests(TlsClusterFixture fixture) : IClassFixture<T
         var ct = TestContext.Current.CancellationToken;
         var silo = Cluster.Silos[0];
         var pfx = certificate == "silo" ? fixture.Ours.SiloCertificate : fixture.Ours.ClientCertificate;
-        using var mine = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(pfx, fixture.Ours.Password);
-        using var tcp = new System.Net.Sockets.TcpClient();
-        await tcp.ConnectAsync(System.Net.IPAddress.Loopback, silo.SiloPort, ct);
+        using var mine = X509CertificateLoader.LoadPkcs12FromFile(pfx, fixture.Ours.Password);
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, silo.SiloPort, ct);
         // This side trusts whatever the silo shows: the silo's verdict on our certificate is what is tested.
-        await using var tls = new System.Net.Security.SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, static (_, _, _, _) => true);
-        await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = "localhost", ClientCertificates = [mine] }, ct);
+        await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, static (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost", ClientCertificates = [mine] }, ct);
 
         int read;
         try

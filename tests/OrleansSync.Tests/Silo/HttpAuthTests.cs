@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansSync.Secrets;
@@ -22,7 +23,7 @@ public sealed class HttpAuthTests
     [Fact]
     public async Task AddOrleansSyncSilo_WithCredential_NoProjectMayNameItsVariable()
     {
-        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(new Microsoft.AspNetCore.Builder.WebApplicationOptions { Args = [] });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["OrleansSync:Http:AuthSecretVariable"] = Variable });
         builder.AddOrleansSyncSilo(new SyncSiloOptions());
         await using var app = builder.Build();

@@ -19,6 +19,10 @@ public sealed partial class SiloMetricsTests
     // Every upstream answer waits this long, so each attempt is at least this slow; the sync stays a few seconds.
     private const int LatencyMs = 40;
 
+    // The emulator's delay is a .NET timer, which keeps time in coarse ticks and can end a few milliseconds early (a
+    // loaded CI run measured a p50 of 38.2 ms with 40 ms injected); the check is that no call skipped the delay.
+    private const int TimerSlackMs = 5;
+
     [Fact]
     public async Task Metrics_AfterSync_CountRecordsByStreamAndOutcome()
     {
@@ -92,7 +96,7 @@ public sealed partial class SiloMetricsTests
         var buckets = Lines(text, "orleanssync_upstream_duration_seconds_bucket").ToList();
         var reviewBounds = buckets.Where(static l => Label(l, "endpoint") == "reviews" && Label(l, "outcome") == "2xx").Select(Bound).ToList();
         Assert.Equal([.. UpstreamLatency.BucketBoundaries, double.PositiveInfinity], reviewBounds);
-        Assert.DoesNotContain(buckets, static l => Bound(l) < LatencyMs / 1000.0 && Value(l) > 0);
+        Assert.DoesNotContain(buckets, static l => Bound(l) < (LatencyMs - TimerSlackMs) / 1000.0 && Value(l) > 0);
 
         var latency = silo.GetProperty("latency");
         Assert.Equal(JsonValueKind.Null, silo.GetProperty("latencyError").ValueKind);
@@ -102,7 +106,7 @@ public sealed partial class SiloMetricsTests
             var shown = endpoint.Value;
             var (p50, p95, p99) = (shown.GetProperty("p50").GetDouble(), shown.GetProperty("p95").GetDouble(), shown.GetProperty("p99").GetDouble());
             Assert.Equal(expected[endpoint.Name], shown.GetProperty("count").GetInt64());
-            Assert.True(p50 >= LatencyMs && p50 < 5_000, $"{endpoint.Name}: p50 {p50} ms with {LatencyMs} ms injected");
+            Assert.True(p50 >= LatencyMs - TimerSlackMs && p50 < 5_000, $"{endpoint.Name}: p50 {p50} ms with {LatencyMs} ms injected");
             Assert.True(p50 <= p95 && p95 <= p99, $"{endpoint.Name}: p50 {p50}, p95 {p95}, p99 {p99}");
         }
     }
