@@ -24,8 +24,7 @@ public static class ProjectSpecValidator
             throw new InvalidRequestException($"Unknown source '{spec.Source}': the only source so far is 'acc'.");
         }
 
-        var baseUrl = UpstreamBaseUrl.Parse(spec.BaseUrl);
-        secrets.ValidateDestination(baseUrl, "--base-url");
+        var baseUrl = secrets.ParseDestination(spec.BaseUrl, "--base-url");
 
         if (string.IsNullOrWhiteSpace(spec.ClientId))
         {

@@ -75,17 +75,21 @@ public sealed partial class DeclaredSecrets(string prefix, IReadOnlyCollection<s
     }
 
     /// <summary>
-    /// Throws <see cref="InvalidRequestException"/> when <see cref="SecretOptions.AllowedHosts"/> is set and does not
-    /// list <paramref name="baseUrl"/>'s host: this silo sends secrets to the operator's upstreams only.
+    /// Where this silo may send a secret: <paramref name="baseUrl"/> parsed by <see cref="UpstreamBaseUrl.Parse"/>
+    /// (https, or http to loopback, no credentials), and, when <see cref="SecretOptions.AllowedHosts"/> is set, one
+    /// of its hosts; otherwise an <see cref="InvalidRequestException"/> naming <paramref name="where"/>.
     /// </summary>
-    public void ValidateDestination(Uri baseUrl, string where)
+    public Uri ParseDestination(string baseUrl, string where)
     {
-        if (_allowedHosts.Count > 0 && !_allowedHosts.Contains(baseUrl.IdnHost))
+        var url = UpstreamBaseUrl.Parse(baseUrl, where);
+        if (_allowedHosts.Count > 0 && !_allowedHosts.Contains(url.IdnHost))
         {
             throw new InvalidRequestException(
-                $"{where} points at {baseUrl.IdnHost}, a host this silo sends no secrets to: OrleansSync:Secrets:AllowedHosts lists " +
+                $"{where} points at {url.IdnHost}, a host this silo sends no secrets to: OrleansSync:Secrets:AllowedHosts lists " +
                 $"{string.Join(", ", _allowedHosts.Order(StringComparer.OrdinalIgnoreCase))}. Use one of those, or add the host to that setting on every silo.");
         }
+
+        return url;
     }
 
     private static string Read(string name, string siloName, string where) =>

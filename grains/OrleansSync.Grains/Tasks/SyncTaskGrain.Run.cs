@@ -47,8 +47,7 @@ public sealed partial class SyncTaskGrain
                 ?? throw new InvalidRequestException($"No runner for stream '{spec.Stream}'.");
             // Checked again here, not only when the project was added: a project stored before the rules, or by
             // another client, must not make this silo send a secret in clear text or resolve an undeclared variable.
-            var baseUrl = UpstreamBaseUrl.Parse(spec.BaseUrl, $"The base URL of project {spec.ProjectId}");
-            secrets.ValidateDestination(baseUrl, $"The base URL of project {spec.ProjectId}");
+            var baseUrl = secrets.ParseDestination(spec.BaseUrl, $"The base URL of project {spec.ProjectId}");
             var connection = new Acc.AccConnection(baseUrl, spec.ClientId, secrets.Resolve(spec.ClientSecretVariable, silo.Name, $"the client secret variable of project {spec.ProjectId}"), spec.UserId);
             await using var slot = await AcquireSlotAsync(cancellationToken);
             // Every run says where it runs, and that it runs (a started task's first row, a probe, a retry).

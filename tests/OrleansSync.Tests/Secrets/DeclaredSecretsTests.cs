@@ -50,17 +50,17 @@ public sealed class DeclaredSecretsTests
     }
 
     [Fact]
-    public void ValidateDestination_AllowedHostsSet_RefusesAnyOtherHostNamingTheSetting()
+    public void ParseDestination_AllowedHostsSet_RefusesAnyOtherHostNamingTheSetting()
     {
         var secrets = new DeclaredSecrets(SecretOptions.DefaultPrefix, ["developer.api.autodesk.com"]);
 
-        secrets.ValidateDestination(new Uri("https://Developer.API.autodesk.com"), "--base-url");
-        var refused = Assert.Throws<InvalidRequestException>(() => secrets.ValidateDestination(new Uri("https://collector.example.net"), "--base-url"));
+        secrets.ParseDestination("https://Developer.API.autodesk.com", "--base-url");
+        var refused = Assert.Throws<InvalidRequestException>(() => secrets.ParseDestination("https://collector.example.net", "--base-url"));
         Assert.Contains("collector.example.net", refused.Message, StringComparison.Ordinal);
         Assert.Contains("OrleansSync:Secrets:AllowedHosts", refused.Message, StringComparison.Ordinal);
-        Assert.Throws<InvalidRequestException>(() => secrets.ValidateDestination(new Uri("http://127.0.0.1:18443"), "--base-url"));
+        Assert.Throws<InvalidRequestException>(() => secrets.ParseDestination("http://127.0.0.1:18443", "--base-url"));
         // Without the setting, any host the URL rules accept.
-        new DeclaredSecrets(SecretOptions.DefaultPrefix).ValidateDestination(new Uri("https://collector.example.net"), "--base-url");
+        new DeclaredSecrets(SecretOptions.DefaultPrefix).ParseDestination("https://collector.example.net", "--base-url");
         Assert.False(new SecretOptionsValidator().Validate(null, new SecretOptions { AllowedHosts = ["https://x/"] }).Succeeded);
     }
 

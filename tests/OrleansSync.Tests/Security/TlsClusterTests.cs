@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using OrleansSync.Tests.Infrastructure;
+using OrleansSync.Tls;
 
 namespace OrleansSync.Tests.Security;
 
@@ -29,7 +30,7 @@ public sealed class TlsClusterTests(TlsClusterFixture fixture) : IClassFixture<T
     {
         // The variables name the other CA's certificate; the flags (with our password) put ours in their place.
         var environment = fixture.Other.ClientEnvironment(Cluster.CliEnvironment());
-        environment[TlsMaterial.PasswordVariable] = fixture.Ours.Password;
+        environment[TlsSettings.PasswordVariable] = fixture.Ours.Password;
 
         var result = await Infrastructure.Cli.RunAsync(
             environment, TestContext.Current.CancellationToken, "cluster", "--json", "--tls-cert", fixture.Ours.ClientCertificate, "--tls-ca", fixture.Ours.Ca);
@@ -47,8 +48,8 @@ public sealed class TlsClusterTests(TlsClusterFixture fixture) : IClassFixture<T
         Assert.Equal(3, result.ExitCode);
         Assert.Equal("", result.StdOut);
         Assert.Contains("require mutual TLS", result.StdErr, StringComparison.Ordinal);
-        Assert.Contains(TlsMaterial.Certificate, result.StdErr, StringComparison.Ordinal);
-        Assert.Contains(TlsMaterial.CaVariable, result.StdErr, StringComparison.Ordinal);
+        Assert.Contains(TlsSettings.CertificateVariable, result.StdErr, StringComparison.Ordinal);
+        Assert.Contains(TlsSettings.CaVariable, result.StdErr, StringComparison.Ordinal);
         Assert.Single(result.StdErr.Trim().Split('\n'));
     }
 
@@ -130,9 +131,9 @@ public sealed class TlsClusterTests(TlsClusterFixture fixture) : IClassFixture<T
     }
 
     [Theory]
-    [InlineData("certificate only", TlsMaterial.CaVariable)]
-    [InlineData("CA only", TlsMaterial.Certificate)]
-    [InlineData("wrong password", TlsMaterial.PasswordVariable)]
+    [InlineData("certificate only", TlsSettings.CaVariable)]
+    [InlineData("CA only", TlsSettings.CertificateVariable)]
+    [InlineData("wrong password", TlsSettings.PasswordVariable)]
     public async Task Silo_BadTlsSettings_ExitsTwoNamingTheSetting(string mistake, string named)
     {
         var ct = TestContext.Current.CancellationToken;
@@ -150,9 +151,9 @@ public sealed class TlsClusterTests(TlsClusterFixture fixture) : IClassFixture<T
     }
 
     [Theory]
-    [InlineData("certificate only", TlsMaterial.CaVariable)]
-    [InlineData("CA only", TlsMaterial.Certificate)]
-    [InlineData("wrong password", TlsMaterial.PasswordVariable)]
+    [InlineData("certificate only", TlsSettings.CaVariable)]
+    [InlineData("CA only", TlsSettings.CertificateVariable)]
+    [InlineData("wrong password", TlsSettings.PasswordVariable)]
     public async Task Cli_BadTlsSettings_ExitsTwoNamingTheSetting(string mistake, string named)
     {
         var (settings, password) = BadSettings(mistake, fixture.Ours.ClientCertificate);
@@ -178,21 +179,21 @@ public sealed class TlsClusterTests(TlsClusterFixture fixture) : IClassFixture<T
         var wrong = $"wrong-{Guid.NewGuid():N}";
         var environment = new Dictionary<string, string?>
         {
-            [TlsMaterial.Certificate] = certificate,
-            [TlsMaterial.PasswordVariable] = fixture.Ours.Password,
-            [TlsMaterial.CaVariable] = fixture.Ours.Ca,
+            [TlsSettings.CertificateVariable] = certificate,
+            [TlsSettings.PasswordVariable] = fixture.Ours.Password,
+            [TlsSettings.CaVariable] = fixture.Ours.Ca,
         };
         switch (mistake)
         {
             case "certificate only":
-                environment[TlsMaterial.CaVariable] = "";
+                environment[TlsSettings.CaVariable] = "";
                 break;
             case "CA only":
-                environment[TlsMaterial.Certificate] = "";
-                environment[TlsMaterial.PasswordVariable] = "";
+                environment[TlsSettings.CertificateVariable] = "";
+                environment[TlsSettings.PasswordVariable] = "";
                 break;
             case "wrong password":
-                environment[TlsMaterial.PasswordVariable] = wrong;
+                environment[TlsSettings.PasswordVariable] = wrong;
                 return (environment, wrong);
             default:
                 throw new ArgumentOutOfRangeException(nameof(mistake), mistake, null);
