@@ -34,25 +34,76 @@ public sealed class TestDatabase : IAsyncDisposable
     public static async Task<TestDatabase> CreateAsync(bool migrate, CancellationToken cancellationToken)
     {
         var admin = Server;
-        var name = $"ost_{Guid.NewGuid():N}"[..20];
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync(cancellationToken);
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        var database = new TestDatabase(admin, name, new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ConnectionString);
-        if (migrate)
-        {
-            await database.MigrateAsync(cancellationToken);
-        }
-
-        return database;
+        // A migrated database is a copy of one template migrated once per test process: CREATE DATABASE … TEMPLATE
+        // copies files, where running every migration again takes a second or more per database.
+        var template = migrate ? await MigratedTemplateAsync(admin, cancellationToken) : null;
+        var name = NewName();
+        await CreateAsync(admin, name, template, cancellationToken);
+        return new TestDatabase(admin, name, ConnectionStringOf(admin, name));
     }
 
     public Task<MigrationReport> MigrateAsync(CancellationToken cancellationToken) =>
         new SchemaMigrator(DataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(cancellationToken);
+
+    private static readonly SemaphoreSlim TemplateGate = new(1, 1);
+    private static string? _template;
+
+    /// <summary>The process's migrated template database, made on first use and dropped when the process exits.</summary>
+    private static async Task<string> MigratedTemplateAsync(string admin, CancellationToken cancellationToken)
+    {
+        await TemplateGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_template is { } made)
+            {
+                return made;
+            }
+
+            var name = NewName();
+            await CreateAsync(admin, name, template: null, cancellationToken);
+            // The migrator's data source is closed before any copy: PostgreSQL copies only a template nobody is connected to.
+            await using (var source = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(ConnectionStringOf(admin, name)) { Pooling = false }.ConnectionString))
+            {
+                await new SchemaMigrator(source, NullLogger<SchemaMigrator>.Instance).MigrateAsync(cancellationToken);
+            }
+
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => DropQuietly(admin, name);
+            return _template = name;
+        }
+        finally
+        {
+            TemplateGate.Release();
+        }
+    }
+
+    private static string NewName() => $"ost_{Guid.NewGuid():N}"[..20];
+
+    private static string ConnectionStringOf(string admin, string name) =>
+        new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ConnectionString;
+
+    private static async Task CreateAsync(string admin, string name, string? template, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync(cancellationToken);
+        // Names are ours (ost_ and hex digits), never input.
+        await using var create = new NpgsqlCommand(template is null ? $"CREATE DATABASE \"{name}\"" : $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"", connection);
+        await create.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Best effort at exit; a template left behind is dropped by test.sh with the other ost_ databases.</summary>
+    private static void DropQuietly(string admin, string name)
+    {
+        try
+        {
+            using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(admin) { Pooling = false }.ConnectionString);
+            connection.Open();
+            using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+            drop.ExecuteNonQuery();
+        }
+        catch (NpgsqlException)
+        {
+        }
+    }
 
     public async Task<T?> ScalarAsync<T>(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
