@@ -97,20 +97,14 @@ public static class SyncDriver
         var run = await Eventually.ValueAsync(
             async () =>
             {
-                try
-                {
-                    var view = await client.GetGrain<IProjectGrain>(projectId).GetRunAsync(runId, ct);
-                    return view?.FinishedAt is null ? null : view;
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // A silo going away mid-test: the next poll reaches the project on a survivor.
-                    return null;
-                }
+                var view = await client.GetGrain<IProjectGrain>(projectId).GetRunAsync(runId, ct);
+                return view?.FinishedAt is null ? null : view;
             },
             timeout ?? TimeSpan.FromMinutes(3),
             $"run {runId} of {projectId} to finish",
-            ct);
+            ct,
+            // A silo going away mid-test: the next poll reaches the project on a survivor.
+            Eventually.AnyFailure);
         var tasks = new List<TaskView>();
         foreach (var task in run.Tasks)
         {
