@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using OrleansSync.Emulator;
 using OrleansSync.Resilience;
@@ -7,13 +8,19 @@ using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Sync;
 
-/// <summary>An upstream that refuses everything for two minutes: breakers open, tasks wait, and the sync completes after.</summary>
+/// <summary>
+/// An upstream that refuses everything for many open periods of the breakers: breakers open, tasks wait, and the sync
+/// completes after. The breakers' times are scaled down with the outage (production: 30 s doubling to 10 min, an
+/// outage of hours), so the scenario plays out in half a minute.
+/// </summary>
 public sealed class SyncOutageTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan Outage = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan OpenTime = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxOpenTime = TimeSpan.FromSeconds(4);
 
     [Fact]
-    public async Task Sync_UpstreamRefusesEverythingForTwoMinutes_BreakersOpenCallsStayBoundedAndSyncCompletesExactly()
+    public async Task Sync_UpstreamRefusesEverythingForManyOpenPeriods_BreakersOpenCallsStayBoundedAndSyncCompletesExactly()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var emulator = await AccEmulator.StartAsync(
@@ -24,7 +31,12 @@ public sealed class SyncOutageTests(ITestOutputHelper output)
                 Faults = new FaultSettings { LatencyMs = 30 },
             },
             ct);
-        var configuration = new Dictionary<string, string?>(SyncDriver.FastBreakers) { ["OrleansSync:Acc:PageSize"] = "10" };
+        var configuration = new Dictionary<string, string?>(SyncDriver.FastBreakers)
+        {
+            ["OrleansSync:Acc:PageSize"] = "10",
+            ["OrleansSync:Tasks:Breaker:OpenTime"] = OpenTime.ToString("c", CultureInfo.InvariantCulture),
+            ["OrleansSync:Tasks:Breaker:MaxOpenTime"] = MaxOpenTime.ToString("c", CultureInfo.InvariantCulture),
+        };
         await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct, configuration);
         using var transitions = new CounterListener(Telemetry.SyncMetrics.MeterName, "orleanssync.breaker.transitions");
         var projectId = emulator.ProjectIds[0];
@@ -54,7 +66,7 @@ public sealed class SyncOutageTests(ITestOutputHelper output)
             Assert.Superset(ids, waiting.Select(static t => (string?)t.Spec.TaskId).ToHashSet());
         }
 
-        // The outage is the scenario: it lasts its two minutes whatever the tasks do.
+        // The outage is the scenario: it lasts its time whatever the tasks do.
         await Task.Delay(Outage - outage.Elapsed, ct);
         var duringOutage = await SyncDriver.CurrentTasksAsync(cluster.Client, projectId, ct);
         Assert.All(duringOutage, static t => Assert.NotEqual(SyncTaskStatus.Failed, t.Status));
@@ -72,11 +84,26 @@ public sealed class SyncOutageTests(ITestOutputHelper output)
         Assert.All(tripped, static t => Assert.True(t.Breaker is { Phase: BreakerPhase.Closed, Trips: >= 1 }, $"{t.Spec.Stream}: {t.Breaker}"));
         // Each tripped breaker opened, went half-open at least once, and closed: all counted for /metrics.
         Assert.True(transitions.Total >= 3 * tripped.Count, $"{transitions.Total} breaker transitions");
-        // Bound: per waiting task, the failures that open the breaker, then one probe per open period (3 s doubling
-        // to 12 s: at most 13 in two minutes); each run tries a token call and a page call, each with one client retry.
-        var bound = waiting.Count * (3 + 13) * 2 * 2;
+        // Bound: per waiting task, the failures that open the breaker, then one probe per open period (doubling from
+        // OpenTime to MaxOpenTime) that fits in the outage, plus the one due when it ends; each run tries a token call
+        // and a page call, each with one client retry.
+        var bound = waiting.Count * (3 + ProbesWithin(Outage) + 1) * 2 * 2;
         output.WriteLine($"outage {Outage.TotalSeconds:0} s: breakers of {waiting.Count} task(s) open after {openedAfter.TotalSeconds:0.0} s; " +
             $"{refused} upstream calls refused during the outage (bound {bound}); recovery to completion {recoveredIn.TotalSeconds:0.0} s; {SyncDriver.Describe(tasks)}");
         Assert.InRange(refused, 1, bound);
+    }
+
+    /// <summary>How many probes an open breaker makes within <paramref name="span"/>: one after each open period.</summary>
+    private static int ProbesWithin(TimeSpan span)
+    {
+        var (probes, open, elapsed) = (0, OpenTime, OpenTime);
+        while (elapsed <= span)
+        {
+            probes++;
+            open = open * 2 < MaxOpenTime ? open * 2 : MaxOpenTime;
+            elapsed += open;
+        }
+
+        return probes;
     }
 }
