@@ -62,7 +62,7 @@ public sealed class SchedulerScenario : IScenario
             figures,
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"{figures["ticks"]:N0} ticks: tick-to-start p50 {figures["tickToStartP50Seconds"] * 1000:0} ms, p99 {figures["tickToStartP99Seconds"] * 1000:0} ms, max {figures["tickToStartMaxSeconds"] * 1000:0} ms ({figures["skippedTicks"]:N0} skipped); " +
+                $"{figures["ticks"]:N0} ticks, {figures["startedTicks"]:N0} started: tick-to-start p50 {figures["tickToStartP50Seconds"] * 1000:0} ms, p99 {figures["tickToStartP99Seconds"] * 1000:0} ms, max {figures["tickToStartMaxSeconds"] * 1000:0} ms ({figures["skippedTicks"]:N0} skipped); " +
                 $"projects added in {figures["addSeconds"]:0} s ({figures["addTimeouts"]:0} add timeouts retried); tasks per silo {figures["tasksPerSiloMin"]:N0}–{figures["tasksPerSiloMax"]:N0} (max/min {figures["tasksPerSiloMaxOverMin"]:0.00}); " +
                 $"idle project grain {kbPerGrain:0.0} KB of managed heap; silo RSS +{figures["siloRssPerProjectKb"]:0.0} KB per project"),
             [
@@ -71,7 +71,7 @@ public sealed class SchedulerScenario : IScenario
                 new Target("idleProjectGrainKb", AtLeast: false, 20, kbPerGrain),
             ],
             [
-                $"tick-to-start: sync.runs started_at − due_at (due_at: when the reminder tick was due), as tests/OrleansSync.Tests/Scheduling/TickDelayMeasurement measures it, over each project's first {Ticks} ticks due after the last project was added (the steady state with every project scheduled; ticks during the adding are left out); skipped ticks are counted in.",
+                $"tick-to-start: sync.runs started_at − due_at (due_at: when the reminder tick was due), as tests/OrleansSync.Tests/Scheduling/TickDelayMeasurement measures it, over each project's first {Ticks} ticks due after the last project was added (the steady state with every project scheduled; ticks during the adding are left out), of the ticks whose run started; skipped ticks (a run still in progress) have no start and are counted apart.",
                 $"projects are added (project add --every) {AddBatch} at a time, an add that times out (Orleans' 30 s response timeout) is retried (addTimeouts counts them); each runs at once, then on its jittered tick (ScheduleJitter 10% of the period).",
                 $"skipped ticks (all runs), most frequent reasons: {cluster.Skips}.",
                 "tasks per silo: sync.progress rows (one per task, every run of the scenario) by the silo that ran them.",
@@ -158,12 +158,13 @@ public sealed class SchedulerScenario : IScenario
                   FROM sync.runs WHERE due_at > @added),
             later AS (SELECT * FROM ticks WHERE n <= @ticks)
             SELECT count(*), count(*) FILTER (WHERE status = 'skipped'),
-                   coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY delay), 0),
-                   coalesce(percentile_cont(0.99) WITHIN GROUP (ORDER BY delay), 0),
-                   coalesce(max(delay), 0)
+                   coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY delay) FILTER (WHERE status <> 'skipped' AND delay IS NOT NULL), 0),
+                   coalesce(percentile_cont(0.99) WITHIN GROUP (ORDER BY delay) FILTER (WHERE status <> 'skipped' AND delay IS NOT NULL), 0),
+                   coalesce(max(delay) FILTER (WHERE status <> 'skipped'), 0),
+                   count(*) FILTER (WHERE status <> 'skipped' AND delay IS NOT NULL)
               FROM later
             """,
-            static r => (Count: r.GetInt64(0), Skipped: r.GetInt64(1), P50: r.GetDouble(2), P99: r.GetDouble(3), Max: r.GetDouble(4)),
+            static r => (Count: r.GetInt64(0), Skipped: r.GetInt64(1), P50: r.GetDouble(2), P99: r.GetDouble(3), Max: r.GetDouble(4), Started: r.GetInt64(5)),
             cancellationToken,
             ("added", added),
             ("ticks", (long)Ticks))).Single();
@@ -179,6 +180,7 @@ public sealed class SchedulerScenario : IScenario
             ["ticks"] = ticks.Count,
             ["ticksExpected"] = (double)projects * Ticks,
             ["skippedTicks"] = ticks.Skipped,
+            ["startedTicks"] = ticks.Started,
             ["tickToStartP50Seconds"] = ticks.P50,
             ["tickToStartP99Seconds"] = ticks.P99,
             ["tickToStartMaxSeconds"] = ticks.Max,

@@ -16,7 +16,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
 
         var figures = root.GetProperty("figures");
         var updates = figures.GetProperty("updates").GetDouble();
-        Assert.Equal(20 * 100, updates);
+        // What the writers received, counted on their side, against what the tasks sent.
         Assert.Equal(updates, figures.GetProperty("updatesReceived").GetDouble());
         // Every report's staleness is sampled once; the last report of each of the 20 tasks is terminal and written.
         Assert.Equal(updates, figures.GetProperty("stalenessSamples").GetDouble());
@@ -27,10 +27,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
             Assert.True(figures.GetProperty(name).GetDouble() is > 0 and < double.PositiveInfinity, $"{name} is a positive number");
         }
 
-        Assert.Equal(
-            ["updatesPerSecond", "rows", "stalenessP99Seconds"],
-            root.GetProperty("targets").EnumerateArray().Select(static t => t.GetProperty("figure").GetString()));
-        Assert.Contains(stdout.Split('\n'), static l => l.StartsWith("| progress (quick) | 20 tasks × 100 updates", StringComparison.Ordinal));
+        Assert.Contains(stdout.Split('\n'), static l => l.StartsWith("| progress (quick) |", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -42,10 +39,10 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         foreach (var benchmark in new[] { "mapReviewPage", "buildReviewUpsert" })
         {
             Assert.True(figures.GetProperty($"{benchmark}Nanoseconds").GetDouble() > 0, $"{benchmark} was timed");
-            Assert.True(figures.GetProperty($"{benchmark}AllocatedBytes").GetDouble() >= 0, $"{benchmark}'s allocations were counted");
+            // Both build objects from a page of 50 reviews: a measured allocation of nothing would be a broken diagnoser.
+            Assert.True(figures.GetProperty($"{benchmark}AllocatedBytes").GetDouble() > 0, $"{benchmark}'s allocations were measured");
         }
 
-        Assert.Equal(50, root.GetProperty("setup").GetProperty("reviewsPerPage").GetInt32());
         Assert.Contains(stdout.Split('\n'), static l => l.StartsWith("| micro (quick) |", StringComparison.Ordinal));
     }
 
@@ -80,12 +77,6 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         var minimal = figures.GetProperty("generousMinimalCalls").GetDouble();
         Assert.True(minimal > 2 * 60, $"minimal calls {minimal} count both children of every review");
         Assert.True(figures.GetProperty("generousCalls").GetDouble() >= minimal, "no sync makes fewer calls than the minimum");
-        Assert.InRange(figures.GetProperty("generousThrottledShare").GetDouble(), 0, 1);
-        Assert.True(figures.GetProperty("generousElapsedSeconds").GetDouble() > 0);
-        Assert.True(figures.GetProperty("generousBoundSeconds").GetDouble() > 0);
-        Assert.Equal(
-            ["generousElapsedPerBound", "generousCallsPerMinimal", "generousThrottledShare"],
-            root.GetProperty("targets").EnumerateArray().Select(static t => t.GetProperty("figure").GetString()));
         Assert.Contains(stdout.Split('\n'), static l => l.StartsWith("| rate-limited (quick) |", StringComparison.Ordinal));
     }
 
@@ -112,7 +103,9 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         var figures = root.GetProperty("figures");
         Assert.Equal(1, figures.GetProperty("allTicksSeen").GetDouble());
         Assert.Equal(figures.GetProperty("ticksExpected").GetDouble(), figures.GetProperty("ticks").GetDouble());
-        Assert.InRange(figures.GetProperty("tickToStartP50Seconds").GetDouble(), -1, figures.GetProperty("tickToStartP99Seconds").GetDouble());
+        // Delays are measured over ticks whose run started; a skipped tick has no start and is counted apart.
+        Assert.Equal(figures.GetProperty("ticks").GetDouble(), figures.GetProperty("startedTicks").GetDouble() + figures.GetProperty("skippedTicks").GetDouble());
+        Assert.True(figures.GetProperty("startedTicks").GetDouble() > 0, "no tick's run started");
         // Both silos ran tasks, and at least one per project (its run at once).
         Assert.True(figures.GetProperty("tasksPerSiloMin").GetDouble() > 0, "every silo ran tasks");
         Assert.True(figures.GetProperty("tasks").GetDouble() >= 150);
