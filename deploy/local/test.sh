@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test suite against a local PostgreSQL (started, with its role, by postgres.sh) and ends with
-# the plain line "N passed, N failed" that CI reads. Extra arguments go to the test platform.
+# Runs every test suite against a local PostgreSQL (started, with its role, by postgres.sh) and ends with the slowest
+# tests and the plain line "N passed, N failed" that CI reads. Extra arguments go to each suite's xunit runner
+# (e.g. -class "OrleansSync.Tests.Sync.*" or -method "*Chaos*").
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -9,23 +10,61 @@ bash "$repo_root/deploy/local/postgres.sh" || { echo "0 passed, 1 failed"; exit 
 (cd / && runuser -u postgres -- psql -Atqc "SELECT 'DROP DATABASE \"' || datname || '\" WITH (FORCE);' FROM pg_database WHERE datname LIKE 'ost\\_%'" |
   runuser -u postgres -- psql -q >/dev/null) || true
 
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-# The whole run is bounded so a hung cluster cannot eat CI's 90 minutes.
-# One test module at a time: cluster suites measure failure detection and must not share two cores with another suite.
-timeout --kill-after=30s 45m dotnet test --solution "$repo_root/OrleansSync.sln" -c "$configuration" --max-parallel-test-modules 1 "$@" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
 
-# Microsoft.Testing.Platform's summary: "total: N", "failed: N", "succeeded: N" (summed over test projects).
-sum() { grep -E "^\s+$1: [0-9]+" "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
-total=$(sum total)
-failed=$(sum failed)
-passed=$(sum succeeded)
-skipped=$(sum skipped)
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
-  # The run broke outside any test (build error, crash, time-out): count it as a failure.
-  failed=1
+if ! dotnet build "$repo_root/OrleansSync.sln" -c "$configuration" -nologo >"$results/build.log" 2>&1; then
+  grep -E ': (error|warning) ' "$results/build.log" | sort -u | head -n 40
+  tail -n 5 "$results/build.log"
+  echo
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
 fi
+
+# One suite with xunit's own runner, its results in $results/<suite>.xml; bounded so a hung cluster cannot eat CI's
+# time. The runner prints failures as they happen and a summary per suite.
+run_suite() {
+  local suite=$1
+  shift
+  timeout --kill-after=30s 30m dotnet "$repo_root/tests/$suite/bin/$configuration/net10.0/$suite.dll" \
+    -noColor -result-xml "$results/$suite.xml" "$@" >"$results/$suite.log" 2>&1
+  echo $? >"$results/$suite.status"
+}
+
+# The emulator's suite (no cluster, no timing of ours) runs beside the main one; the main suite runs its test classes
+# one at a time: cluster tests measure failure detection and must not share two cores with each other.
+run_suite OrleansSync.Emulator.Tests "$@" &
+emulator=$!
+run_suite OrleansSync.Tests "$@"
+wait "$emulator"
+
+passed=0 failed=0 skipped=0 broken=0
+for suite in OrleansSync.Emulator.Tests OrleansSync.Tests; do
+  echo "=== $suite"
+  cat "$results/$suite.log"
+  status=$(cat "$results/$suite.status" 2>/dev/null || echo 1)
+  summary=$(grep -o '<assembly [^>]*>' "$results/$suite.xml" 2>/dev/null | head -n 1)
+  attribute() { printf '%s' "$summary" | grep -oE " $1=\"[0-9]+\"" | grep -oE '[0-9]+' || echo 0; }
+  passed=$((passed + $(attribute passed)))
+  failed=$((failed + $(attribute failed) + $(attribute errors)))
+  skipped=$((skipped + $(attribute skipped)))
+  # A suite that exited non-zero without a failed test broke outside any test (a crash, a time-out, no tests run).
+  if [ "$status" -ne 0 ] && [ "$(attribute failed)" -eq 0 ] && [ "$(attribute errors)" -eq 0 ]; then
+    echo "$suite exited $status without a failed test: counted as a failure"
+    broken=$((broken + 1))
+  fi
+  if [ -z "$summary" ]; then
+    broken=$((broken + 1))
+  fi
+done
+
+echo
+echo "Slowest tests (seconds):"
+cat "$results"/*.xml 2>/dev/null | grep -oE '<test [^>]*>' |
+  sed -E 's/.* name="([^"]*)".* time="([0-9.]+)".*/\2 \1/' | sort -rn | head -n 15 |
+  awk '{ printf "  %8.1f  %s\n", $1, substr($0, index($0, " ") + 1) }' | sed -e 's/&quot;/"/g' -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g'
+
+failed=$((failed + broken))
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
-[ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$total" -gt 0 ]
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
