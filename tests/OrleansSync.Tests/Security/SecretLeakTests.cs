@@ -114,19 +114,25 @@ public sealed class SecretLeakTests
         ClientSettings client, Dictionary<string, string> cli, AccEmulator emulator, string urlPassword, CancellationToken ct)
     {
         var outputs = new List<(string, string)>();
-        async Task<Infrastructure.Cli.Result> RunAsync(params string[] args)
+        // Every command must end as expected and print something: an empty failing output would pass any leak scan.
+        async Task<Infrastructure.Cli.Result> ExpectAsync(int exitCode, params string[] args)
         {
             var result = await Infrastructure.Cli.RunAsync(cli, ct, args);
-            outputs.Add(($"'orleanssync {string.Join(' ', args)}'", result.StdOut + result.StdErr));
+            var command = $"'orleanssync {string.Join(' ', args)}'";
+            Assert.True(result.ExitCode == exitCode, $"{command} exited {result.ExitCode}, not {exitCode}: {result.StdErr}");
+            Assert.False(string.IsNullOrWhiteSpace(result.StdOut + result.StdErr), $"{command} printed nothing");
+            outputs.Add((command, result.StdOut + result.StdErr));
             return result;
         }
 
+        Task<Infrastructure.Cli.Result> RunAsync(params string[] args) => ExpectAsync(0, args);
+
         var (good, wrong) = (emulator.ProjectIds[0], emulator.ProjectIds[1]);
         var url = emulator.BaseUrl.AbsoluteUri;
-        Assert.Equal(0, (await RunAsync("project", "add", good, "--base-url", url, "--client-id", ClientId, "--client-secret-env", SecretVariable, "--user-id", "u1")).ExitCode);
-        Assert.Equal(0, (await RunAsync("project", "add", wrong, "--base-url", url, "--client-id", ClientId, "--client-secret-env", WrongSecretVariable, "--user-id", "u1")).ExitCode);
+        await RunAsync("project", "add", good, "--base-url", url, "--client-id", ClientId, "--client-secret-env", SecretVariable, "--user-id", "u1");
+        await RunAsync("project", "add", wrong, "--base-url", url, "--client-id", ClientId, "--client-secret-env", WrongSecretVariable, "--user-id", "u1");
         var withPassword = $"http://{ClientId}:{urlPassword}@{emulator.BaseUrl.Authority}";
-        Assert.Equal(2, (await RunAsync("project", "add", "p-url-password", "--base-url", withPassword, "--client-id", ClientId, "--client-secret-env", SecretVariable)).ExitCode);
+        await ExpectAsync(2, "project", "add", "p-url-password", "--base-url", withPassword, "--client-id", ClientId, "--client-secret-env", SecretVariable);
         await using (var connection = await ClusterConnection.ConnectAsync(client, verbose: false, ct))
         {
             // Past the CLI: the silo refuses it too, and neither its log nor the error carries the password.
@@ -135,9 +141,8 @@ public sealed class SecretLeakTests
             outputs.Add(("the grain's refusal", refused.ToString()));
         }
 
-        var synced = await RunAsync("sync", good, "--wait");
-        Assert.True(synced.ExitCode == 0, synced.StdErr);
-        Assert.Equal(1, (await RunAsync("sync", wrong, "--wait")).ExitCode);
+        await RunAsync("sync", good, "--wait");
+        await ExpectAsync(1, "sync", wrong, "--wait");
         foreach (var project in new[] { good, wrong })
         {
             await RunAsync("project", "show", project);
