@@ -15,6 +15,9 @@ public sealed class WindowedFetchingTests(ITestOutputHelper output)
     private const string ReviewsApi = "GET /construction/reviews/v1/projects/{projectId}";
     private const string Versions = "review_versions";
 
+    // Each upstream answer's latency in the clean runs.
+    private static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(40);
+
     [Fact]
     public async Task Sync_CleanRunWithAdaptiveWindow_MirrorsExactlyFetchingEachListOnceFasterThanOneAtATime()
     {
@@ -33,6 +36,12 @@ public sealed class WindowedFetchingTests(ITestOutputHelper output)
         output.WriteLine($"adaptive / one at a time: {oneAtATime.Elapsed / adaptive.Elapsed:0.0}× faster");
         Assert.Equal(1, oneAtATime.LargestWindow);
         Assert.InRange(adaptive.LargestWindow, 2, 8);
+        // One at a time, every review's list waits out the emulator's latency in turn: that is the floor.
+        Assert.True(oneAtATime.Elapsed >= oneAtATime.Reviews * Latency, $"one at a time took {oneAtATime.Elapsed}, under {oneAtATime.Reviews} × {Latency.TotalMilliseconds} ms");
+        // The window overlaps those waits: measured side by side, it must be clearly faster (ideally up to the cap, 8×).
+        Assert.True(
+            adaptive.Elapsed * 1.5 <= oneAtATime.Elapsed,
+            $"the adaptive window took {adaptive.Elapsed.TotalSeconds:0.00} s, one at a time {oneAtATime.Elapsed.TotalSeconds:0.00} s: not 1.5× faster");
     }
 
     [Fact]
@@ -73,7 +82,7 @@ public sealed class WindowedFetchingTests(ITestOutputHelper output)
         Assert.True(differences.None, MirrorComparison.Describe(differences));
     }
 
-    /// <summary>A first run of one project (150 reviews, 40 ms a call) on a fresh silo whose window is capped at <paramref name="cap"/>.</summary>
+    /// <summary>A first run of one project (150 reviews, <see cref="Latency"/> a call) on a fresh silo whose window is capped at <paramref name="cap"/>.</summary>
     private async Task<CleanRun> CleanRunAsync(int cap, CancellationToken ct)
     {
         await using var emulator = await AccEmulator.StartAsync(
@@ -81,7 +90,7 @@ public sealed class WindowedFetchingTests(ITestOutputHelper output)
             {
                 Dataset = { Seed = 51, Projects = 1, ReviewsPerProject = 150, WorkflowsPerProject = 3, VersionsPerReview = 2, ProgressStepsPerReview = 2, ArchivedShare = 0.1 },
                 RateLimits = RateLimitOptions.Unlimited,
-                Faults = new FaultSettings { LatencyMs = 40 },
+                Faults = new FaultSettings { LatencyMs = (int)Latency.TotalMilliseconds },
             },
             ct);
         await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct, Settings(cap));
