@@ -36,8 +36,9 @@ public sealed class WindowedFetchingTests(ITestOutputHelper output)
         output.WriteLine($"adaptive / one at a time: {oneAtATime.Elapsed / adaptive.Elapsed:0.0}× faster");
         Assert.Equal(1, oneAtATime.LargestWindow);
         Assert.InRange(adaptive.LargestWindow, 2, 8);
-        // One at a time, every review's list waits out the emulator's latency in turn: that is the floor.
-        Assert.True(oneAtATime.Elapsed >= oneAtATime.Reviews * Latency, $"one at a time took {oneAtATime.Elapsed}, under {oneAtATime.Reviews} × {Latency.TotalMilliseconds} ms");
+        // One at a time, every review's list waits out the emulator's latency in turn: that is the floor (less the few
+        // milliseconds a timer may fire early).
+        Assert.True(oneAtATime.Elapsed >= oneAtATime.Reviews * Latency * 0.9, $"one at a time took {oneAtATime.Elapsed}, under {oneAtATime.Reviews} × {Latency.TotalMilliseconds} ms");
         // The window overlaps those waits: measured side by side, it must be clearly faster (ideally up to the cap, 8×).
         Assert.True(
             adaptive.Elapsed * 1.5 <= oneAtATime.Elapsed,
