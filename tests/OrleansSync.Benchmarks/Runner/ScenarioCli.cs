@@ -14,6 +14,9 @@ public static class ScenarioCli
         Recursive = true,
     };
 
+    /// <summary>The command that runs every scenario.</summary>
+    public const string AllCommand = "all";
+
     public static IReadOnlyList<IScenario> Scenarios { get; } = typeof(IScenario).Assembly.GetTypes()
         .Where(static t => t is { IsClass: true, IsAbstract: false } && typeof(IScenario).IsAssignableFrom(t))
         .Select(static t => (IScenario)Activator.CreateInstance(t)!)
@@ -31,6 +34,19 @@ public static class ScenarioCli
             root.Subcommands.Add(command);
         }
 
+        var all = new Command(AllCommand, "Every scenario in turn, in this one process (with --quick: the CI smoke run); exit 1 if any failed.");
+        all.SetAction(async (parse, ct) =>
+        {
+            var failed = 0;
+            foreach (var scenario in Scenarios)
+            {
+                // One failing scenario does not hide what the others show.
+                failed += await RunScenarioAsync(scenario, parse.GetValue(QuickOption), ct) == 0 ? 0 : 1;
+            }
+
+            return failed == 0 ? 0 : 1;
+        });
+        root.Subcommands.Add(all);
         return root;
     }
 

@@ -4,10 +4,11 @@ using OrleansSync.Tests.Infrastructure;
 namespace OrleansSync.Tests.Benchmarks;
 
 /// <summary>
-/// The benchmarks' <c>--quick</c> variants as CI smoke checks: each scenario runs as a process and prints a result
-/// with its figures and Markdown row. No timing is asserted, only what must hold at any speed.
+/// The benchmarks' <c>--quick</c> variants as CI smoke checks: every scenario runs in one benchmark process (the
+/// <c>all</c> command, once for the class), each printing a result with its figures and Markdown row. No timing is
+/// asserted, only what must hold at any speed.
 /// </summary>
-public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
+public sealed class BenchmarkSmokeTests(BenchmarkSmokeTests.QuickRun run, ITestOutputHelper output) : IClassFixture<BenchmarkSmokeTests.QuickRun>
 {
     [Fact]
     public async Task Progress_Quick_PrintsResultWithEveryReportCountedAndSampled()
@@ -114,20 +115,31 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         Assert.Contains(stdout.Split('\n'), static l => l.StartsWith("| scheduler (quick) |", StringComparison.Ordinal));
     }
 
-    private async Task<(JsonElement Root, string StdOut)> RunQuickAsync(string scenario, CancellationToken cancellationToken)
+    private Task<(JsonElement Root, string StdOut)> RunQuickAsync(string scenario, CancellationToken cancellationToken)
     {
-        var result = await Infrastructure.Cli.RunDotnetAsync(
-            RepoPaths.BenchmarksDll, new Dictionary<string, string>(), Path.GetTempPath(), cancellationToken, scenario, "--quick");
-        var text = result.StdOut;
-        output.WriteLine(text);
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = run.Result;
+        output.WriteLine(result.StdOut);
         Assert.True(result.ExitCode == 0, $"exit code {result.ExitCode}: {result.StdErr}");
-        // One line of JSON among BenchmarkDotNet's and the runner's other output.
-        var json = text.Split('\n').Select(static l => l.Trim()).SingleOrDefault(static l => l.StartsWith("{\"scenario\":", StringComparison.Ordinal));
-        Assert.True(json is not null, $"no JSON result line in:\n{text}");
+        // One line of JSON per scenario among BenchmarkDotNet's and the runner's other output.
+        var json = result.StdOut.Split('\n').Select(static l => l.Trim())
+            .SingleOrDefault(l => l.StartsWith($"{{\"scenario\":\"{scenario}\"", StringComparison.Ordinal));
+        Assert.True(json is not null, $"no JSON result line for {scenario} in:\n{result.StdOut}");
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement.Clone();
         Assert.Equal(scenario, root.GetProperty("scenario").GetString());
         Assert.True(root.GetProperty("quick").GetBoolean());
-        return (root, text);
+        return Task.FromResult((root, result.StdOut));
+    }
+
+    /// <summary>The one benchmark process that runs every quick scenario, shared by the tests of this class.</summary>
+    public sealed class QuickRun : IAsyncLifetime
+    {
+        public Infrastructure.Cli.Result Result { get; private set; } = null!;
+
+        public async ValueTask InitializeAsync() => Result = await Infrastructure.Cli.RunDotnetAsync(
+            RepoPaths.BenchmarksDll, new Dictionary<string, string>(), Path.GetTempPath(), TimeSpan.FromMinutes(15), TestContext.Current.CancellationToken, "all", "--quick");
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

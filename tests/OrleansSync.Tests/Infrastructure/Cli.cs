@@ -11,8 +11,13 @@ public static class Cli
         RunDotnetAsync(RepoPaths.ClientDll, environment, null, cancellationToken, args);
 
     /// <summary>Runs one of the repository's executables (a built dll) with <c>dotnet</c>, bounded to 2 minutes.</summary>
+    public static Task<Result> RunDotnetAsync(
+        string dll, IReadOnlyDictionary<string, string> environment, string? workingDirectory, CancellationToken cancellationToken, params string[] args) =>
+        RunDotnetAsync(dll, environment, workingDirectory, TimeSpan.FromMinutes(2), cancellationToken, args);
+
+    /// <summary>Runs one of the repository's executables (a built dll) with <c>dotnet</c>, bounded to <paramref name="limit"/>.</summary>
     public static async Task<Result> RunDotnetAsync(
-        string dll, IReadOnlyDictionary<string, string> environment, string? workingDirectory, CancellationToken cancellationToken, params string[] args)
+        string dll, IReadOnlyDictionary<string, string> environment, string? workingDirectory, TimeSpan limit, CancellationToken cancellationToken, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -39,7 +44,7 @@ public static class Cli
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        timeout.CancelAfter(limit);
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -47,7 +52,7 @@ public static class Cli
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{Path.GetFileNameWithoutExtension(dll)} {string.Join(' ', args)} did not exit within 2 minutes");
+            throw new TimeoutException($"{Path.GetFileNameWithoutExtension(dll)} {string.Join(' ', args)} did not exit within {limit.TotalMinutes:0.#} minutes");
         }
 
         return new Result(process.ExitCode, await stdout, await stderr, clock.Elapsed);
