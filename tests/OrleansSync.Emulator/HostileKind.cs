@@ -35,4 +35,10 @@ public enum HostileKind
 
     /// <summary>500 with an ACC error body whose developerMessage holds <c>\u0000</c>.</summary>
     NulInError,
+
+    /// <summary>
+    /// The normal reviews page (one with a next page); then its first review is archived (unarchived when archived),
+    /// as a user may between two page reads: every later review of the list shifts one place left.
+    /// </summary>
+    DriftAfterPage,
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using OrleansSync.Emulator.Json;
+using OrleansSync.Emulator.Mutations;
 
 namespace OrleansSync.Emulator.Faults;
 
@@ -7,7 +8,7 @@ namespace OrleansSync.Emulator.Faults;
 /// Serves hostile rules. The normal answer is produced into a buffer first: a rule only takes a call whose normal
 /// answer is a 200, and the cut-short kinds send part of that very body.
 /// </summary>
-internal sealed class HostileAnswers(FaultState faults, TimeProvider time)
+internal sealed class HostileAnswers(FaultState faults, TimeProvider time, Mutator mutator)
 {
     /// <summary>
     /// Time for the flushed half to leave Kestrel's transport before the abort resets the connection: a flush only
@@ -61,6 +62,12 @@ internal sealed class HostileAnswers(FaultState faults, TimeProvider time)
                 response.ContentType = "text/html; charset=utf-8";
                 response.ContentLength = ProxyErrorPage.Length;
                 await response.Body.WriteAsync(ProxyErrorPage, http.RequestAborted);
+                break;
+            case HostileKind.DriftAfterPage:
+                // The page goes out as it was; the list changes before the client can ask for the next one.
+                mutator.ToggleArchived((string)http.GetRouteValue("projectId")!, HostilePage.FirstId(page!));
+                response.ContentLength = body.Length;
+                await response.Body.WriteAsync(body, http.RequestAborted);
                 break;
             case HostileKind.NulInError:
                 await ApiErrors.Error(StatusCodes.Status500InternalServerError, "ERR_INTERNAL_SERVER_ERROR", "An unexpected error\0 occurred on the server.")

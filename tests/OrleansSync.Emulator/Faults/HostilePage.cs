@@ -37,6 +37,8 @@ internal static class HostilePage
         {
             HostileKind.NextUrlCycle => pagination is not null,
             HostileKind.NextUrlForeign => pagination?["nextUrl"] is JsonValue next && next.GetValueKind() == JsonValueKind.String,
+            HostileKind.DriftAfterPage => pagination?["nextUrl"] is JsonValue link && link.GetValueKind() == JsonValueKind.String
+                && FirstRecord(page)?["id"] is JsonValue id && id.GetValueKind() == JsonValueKind.String,
             HostileKind.TotalResultsLie => pagination?["totalResults"] is JsonValue total && total.TryGetValue<int>(out var count) && count > 1,
             HostileKind.NulInRecord or HostileKind.WrongType =>
                 FirstRecord(page) is { } record && record[FieldOf(kind, target)] is JsonValue field && field.GetValueKind() == JsonValueKind.String,
@@ -74,6 +76,9 @@ internal static class HostilePage
 
         return JsonBody.WriteBytes(w => page.WriteTo(w));
     }
+
+    /// <summary>The id of the page's first record (one <see cref="CanApply"/> accepted for <see cref="HostileKind.DriftAfterPage"/>).</summary>
+    public static string FirstId(JsonObject page) => FirstRecord(page)!["id"]!.GetValue<string>();
 
     private static JsonObject? FirstRecord(JsonObject? page) =>
         page?["results"] is JsonArray { Count: > 0 } results ? results[0] as JsonObject : null;

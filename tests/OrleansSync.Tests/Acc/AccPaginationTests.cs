@@ -36,7 +36,8 @@ public sealed class AccPaginationTests
             }
         });
 
-        Assert.Single(pages);
+        // No page is handed out before the list held together to its end.
+        Assert.Empty(pages);
         Assert.Equal(2, upstream.Count(HostileUpstream.ReviewsEndpoint));
         Assert.Equal(HostileUpstream.ReviewsEndpoint, error.Endpoint);
         Assert.Equal("the nextUrl of the page at offset 2 leads back to offset 0, already read", error.Reason);
@@ -67,11 +68,12 @@ public sealed class AccPaginationTests
     {
         var trail = new AccPageTrail();
 
-        trail.Check(List, Page(0, 5, At(2)));
-        trail.Check(At(2), Page(2, 5, At(4)));
-        trail.Check(At(4), Page(4, 5, null));
+        Assert.Null(trail.Check(List, Page(0, 5, At(2), records: 2)));
+        Assert.Null(trail.Check(At(2), Page(2, 5, At(4), records: 2)));
+        Assert.Null(trail.Check(At(4), Page(4, 5, null)));
 
         Assert.Equal(3, trail.Pages);
+        Assert.Equal(5, trail.RecordsRead);
     }
 
     [Fact]
@@ -136,6 +138,6 @@ public sealed class AccPaginationTests
 
     private static Uri At(int offset) => new(List, $"?limit=2&offset={offset}");
 
-    private static SourcePage Page(int offset, int? total, Uri? next) =>
-        new([JsonDocument.Parse("{}").RootElement], offset, total, next, 1, null);
+    private static SourcePage Page(int offset, int? total, Uri? next, int records = 1) =>
+        new([.. Enumerable.Repeat(JsonDocument.Parse("{}").RootElement, records)], offset, total, next, 1, null);
 }
