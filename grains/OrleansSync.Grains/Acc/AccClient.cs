@@ -81,8 +81,9 @@ public sealed partial class AccClient(
             AccListDrift? drift = null;
             for (var url = firstPage; url is not null && drift is null; url = pages[^1].NextUrl)
             {
-                pages.Add(await GetPageAsync(connection, url, cancellationToken));
-                drift = trail.Check(url, pages[^1]);
+                var page = await GetPageAsync(connection, url, cancellationToken);
+                drift = trail.Check(url, page);
+                pages.Add(trail.WithoutRepeats(page));
             }
 
             if (drift is null)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using OrleansSync.Pipeline;
 
 namespace OrleansSync.Acc;
@@ -29,6 +30,8 @@ public sealed class AccPageTrail(int maxPages = AccPageTrail.DefaultMaxPages, in
     // Each page's URL, one spelling per page, with the offset upstream answered there.
     private readonly Dictionary<string, int> _urls = new(StringComparer.Ordinal);
     private readonly HashSet<int> _offsets = [];
+    private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+    private HashSet<string>? _list;
     private int? _totalResults = announcedTotal;
     private int? _smallestLimit;
 
@@ -89,6 +92,16 @@ public sealed class AccPageTrail(int maxPages = AccPageTrail.DefaultMaxPages, in
         }
 
         var next = link.IsAbsoluteUri ? link : new Uri(pageUrl, link);
+        _list ??= ListOf(pageUrl);
+        if (_list.Except(ListOf(next)).ToList() is { Count: > 0 } dropped)
+        {
+            // Following it would read another list (all reviews instead of the archived ones, another range) under
+            // this one's name. A link may add its own parameters (a cursor); it may not drop or change the list's.
+            throw new AccPaginationException(
+                endpoint,
+                Invariant($"the nextUrl of the page at offset {page.Offset} asks for another list: it drops or changes {string.Join(", ", dropped)}"));
+        }
+
         var nextOffset = OffsetOf(next);
         if (_urls.TryGetValue(Normalize(next), out var read) || nextOffset is { } again && _offsets.Contains(again))
         {
@@ -118,6 +131,31 @@ public sealed class AccPageTrail(int maxPages = AccPageTrail.DefaultMaxPages, in
 
         return null;
     }
+
+    /// <summary>
+    /// <paramref name="page"/> without the records this read already saw (by <c>id</c> or <c>urn</c>): a nextUrl that
+    /// steps back, or a record that moved down a place, repeats one at a page boundary. Records without an identity
+    /// are kept, as two equal ones may both be real.
+    /// </summary>
+    public SourcePage WithoutRepeats(SourcePage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var fresh = page.Records.Where(r => Key(r) is not { } key || _keys.Add(key)).ToList();
+        return fresh.Count == page.Records.Count ? page : page with { Records = fresh };
+    }
+
+    private static string? Key(JsonElement record) =>
+        record.ValueKind != JsonValueKind.Object ? null
+        : record.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? "id:" + id.GetString()
+        : record.TryGetProperty("urn", out var urn) && urn.ValueKind == JsonValueKind.String ? "urn:" + urn.GetString()
+        : null;
+
+    /// <summary>The list a URL reads: its path and every query parameter but the page's own (limit, offset).</summary>
+    private static HashSet<string> ListOf(Uri url) =>
+    [
+        $"path {Uri.UnescapeDataString(url.AbsolutePath)}",
+        .. Parameters(url).Where(static p => p.Name is not ("limit" or "offset")).Select(static p => $"{p.Name}={p.Value}"),
+    ];
 
     /// <summary>The list changed under the read: its total moved, or it ended short of what it announced.</summary>
     private AccListDrift? Drift(string endpoint, SourcePage page)

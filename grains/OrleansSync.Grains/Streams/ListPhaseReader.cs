@@ -37,8 +37,9 @@ public sealed class ListPhaseReader(AccClient acc, TimeProvider time, IOptionsMo
             var url = cursor.NextUrl is { } next ? new Uri(next) : firstPages[cursor.Phase];
             // The listing begins with the first request of a run; upstream's Date then places it on upstream's clock.
             var requestedAt = time.GetUtcNow();
-            var page = await acc.GetPageAsync(run.Connection, url, cancellationToken);
-            var drift = trail.Check(url, page);
+            var fetched = await acc.GetPageAsync(run.Connection, url, cancellationToken);
+            var drift = trail.Check(url, fetched);
+            var page = trail.WithoutRepeats(fetched);
             var total = cursor.CompletedTotal + (page.TotalResults ?? 0);
             var position = cursor.Position + 1;
             var highWater = cursor.HighWater ?? UpstreamMark.Of(page.UpstreamDate, requestedAt);
