@@ -1,9 +1,6 @@
-using System.Globalization;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 using OrleansSync.Acc;
 using OrleansSync.Emulator;
-using OrleansSync.Pipeline;
+using static OrleansSync.Tests.Acc.TestPages;
 
 namespace OrleansSync.Tests.Acc;
 
@@ -15,8 +12,6 @@ namespace OrleansSync.Tests.Acc;
 public sealed class AccListDriftTests
 {
     private const string ReviewsList = "GET /construction/reviews/v1/projects/{projectId}/reviews";
-    private static readonly Uri List = new("https://acc.example/construction/reviews/v1/projects/p1/reviews?limit=2");
-
     [Fact]
     public void Check_TotalResultsChangesBetweenPages_ReturnsDrift()
     {
@@ -138,12 +133,4 @@ public sealed class AccListDriftTests
         Dataset = { Seed = seed, Projects = 1, ReviewsPerProject = 30, WorkflowsPerProject = 2, ArchivedShare = 0.2 },
         RateLimits = RateLimitOptions.Unlimited,
     };
-
-    private static int Offset(HttpContext context) =>
-        int.TryParse(context.Request.Query["offset"], NumberStyles.None, CultureInfo.InvariantCulture, out var offset) ? offset : 0;
-
-    private static Uri At(int offset) => new(List, $"?limit=2&offset={offset}");
-
-    private static SourcePage Page(int offset, int? total, Uri? next, int records) =>
-        new([.. Enumerable.Repeat(JsonDocument.Parse("{}").RootElement, records)], offset, total, next, 1, null);
 }

@@ -1,16 +1,12 @@
-using System.Globalization;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 using OrleansSync.Acc;
 using OrleansSync.Pipeline;
+using static OrleansSync.Tests.Acc.TestPages;
 
 namespace OrleansSync.Tests.Acc;
 
 /// <summary>Lists whose links loop or run past their own total end the read with an AccPaginationException.</summary>
 public sealed class AccPaginationTests
 {
-    private static readonly Uri List = new("https://acc.example/construction/reviews/v1/projects/p1/reviews?limit=2");
-
     [Theory]
     [InlineData("limit=2")]
     [InlineData("offset=0&limit=2")]
@@ -133,12 +129,4 @@ public sealed class AccPaginationTests
 
         Assert.Equal(2, trail.Pages);
     }
-
-    private static int Offset(HttpContext context) =>
-        int.TryParse(context.Request.Query["offset"], NumberStyles.None, CultureInfo.InvariantCulture, out var offset) ? offset : 0;
-
-    private static Uri At(int offset) => new(List, $"?limit=2&offset={offset}");
-
-    private static SourcePage Page(int offset, int? total, Uri? next, int records = 1) =>
-        new([.. Enumerable.Repeat(JsonDocument.Parse("{}").RootElement, records)], offset, total, next, 1, null);
 }

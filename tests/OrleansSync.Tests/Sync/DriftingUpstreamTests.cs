@@ -1,3 +1,4 @@
+using System.Globalization;
 using OrleansSync.Emulator;
 using OrleansSync.Tasks;
 
@@ -65,9 +66,7 @@ public sealed class DriftingUpstreamTests(DriftingUpstreamFixture fixture, ITest
         var ct = TestContext.Current.CancellationToken;
         var projectId = fixture.Emulator.ProjectIds[2];
         await SyncDriver.AddProjectAsync(fixture.Cluster.Client, fixture.Emulator, projectId, ct);
-        var faults = fixture.Emulator.Faults;
-        fixture.Emulator.SetFaults(faults with { DateSkewSeconds = 86_400 });
-        try
+        await WithFaultsAsync(static f => f with { DateSkewSeconds = 86_400 }, async () =>
         {
             var (first, firstTasks) = await SyncDriver.SyncToEndAsync(fixture.Cluster.Client, projectId, full: false, ct, Bound);
             Assert.True(first.Status == SyncTaskStatus.Succeeded, SyncDriver.Describe(firstTasks));
@@ -80,11 +79,7 @@ public sealed class DriftingUpstreamTests(DriftingUpstreamFixture fixture, ITest
             var differences = await MirrorComparison.CompareAsync(fixture.Cluster.Database, fixture.Emulator, projectId, ct);
             Assert.True(differences.None, MirrorComparison.Describe(differences));
             output.WriteLine(SyncDriver.Describe(secondTasks));
-        }
-        finally
-        {
-            fixture.Emulator.SetFaults(faults);
-        }
+        });
     }
 
     [Fact]
@@ -93,9 +88,7 @@ public sealed class DriftingUpstreamTests(DriftingUpstreamFixture fixture, ITest
         var ct = TestContext.Current.CancellationToken;
         var projectId = fixture.Emulator.ProjectIds[3];
         await SyncDriver.AddProjectAsync(fixture.Cluster.Client, fixture.Emulator, projectId, ct);
-        var faults = fixture.Emulator.Faults;
-        fixture.Emulator.SetFaults(faults with { ReplicationLagMs = 60_000 });
-        try
+        await WithFaultsAsync(static f => f with { ReplicationLagMs = 60_000 }, async () =>
         {
             var began = DateTimeOffset.UtcNow;
             var (first, firstTasks) = await SyncDriver.SyncToEndAsync(fixture.Cluster.Client, projectId, full: false, ct, Bound);
@@ -105,12 +98,23 @@ public sealed class DriftingUpstreamTests(DriftingUpstreamFixture fixture, ITest
             var changed = mutation.Changes.Where(c => c.ProjectId == projectId && c.Kind != "workflowToggled").ToList();
             Assert.NotEmpty(changed);
             // Each change is stamped before the first run began listing: only the overlap reaches back to it.
-            Assert.All(changed, c => Assert.True(DateTimeOffset.Parse(c.UpdatedAt, System.Globalization.CultureInfo.InvariantCulture) < began.AddSeconds(-1), c.UpdatedAt));
+            Assert.All(changed, c => Assert.True(DateTimeOffset.Parse(c.UpdatedAt, CultureInfo.InvariantCulture) < began.AddSeconds(-1), c.UpdatedAt));
             var (second, secondTasks) = await SyncDriver.SyncToEndAsync(fixture.Cluster.Client, projectId, full: false, ct, Bound);
 
             Assert.True(second.Status == SyncTaskStatus.Succeeded, SyncDriver.Describe(secondTasks));
             var differences = await MirrorComparison.CompareAsync(fixture.Cluster.Database, fixture.Emulator, projectId, ct);
             Assert.True(differences.None, MirrorComparison.Describe(differences));
+        });
+    }
+
+    /// <summary>Runs <paramref name="test"/> with the emulator's faults changed, and puts them back after.</summary>
+    private async Task WithFaultsAsync(Func<FaultSettings, FaultSettings> change, Func<Task> test)
+    {
+        var faults = fixture.Emulator.Faults;
+        fixture.Emulator.SetFaults(change(faults));
+        try
+        {
+            await test();
         }
         finally
         {
