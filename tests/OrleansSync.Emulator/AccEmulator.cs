@@ -76,10 +76,14 @@ public sealed class AccEmulator : IAsyncDisposable
     }
 
     /// <summary>
-    /// The upstream's "now": the logical clock that dates every record (the last mutation's time). Every answer's
-    /// HTTP <c>Date</c> carries it, to the second.
+    /// The upstream's "now", on its wall clock (<see cref="EmulatorOptions.TimeProvider"/>): every answer's HTTP
+    /// <c>Date</c> carries it, to the second, plus <see cref="FaultSettings.DateSkewSeconds"/>. Changes are stamped
+    /// on it less <see cref="FaultSettings.ReplicationLagMs"/>.
     /// </summary>
-    public DateTimeOffset Clock => DateTimeOffset.FromUnixTimeMilliseconds(_control.Data.Read(() => _control.Data.Clock));
+    public DateTimeOffset Clock => Options.TimeProvider.GetUtcNow();
+
+    /// <summary>The updatedAt of the last mutation (before any, a time after every generated record).</summary>
+    public DateTimeOffset LastStamp => DateTimeOffset.FromUnixTimeMilliseconds(_control.Data.Read(() => _control.Data.Clock));
 
     public StatsSnapshot GetStats() => _control.Stats();
 

@@ -33,8 +33,30 @@ public sealed record FaultSettings
     /// <summary>Longest wait of a <see cref="HostileKind.StallBody"/> answer before it aborts the connection.</summary>
     public int StallSeconds { get; init; } = 600;
 
+    /// <summary>
+    /// How far behind the store's clock a change is stamped: upstream serves from a replica, so a record a mutation
+    /// changes now carries an updatedAt this much earlier than the answer that first lists it (its Date).
+    /// </summary>
+    public int ReplicationLagMs { get; init; } = 1000;
+
+    /// <summary>
+    /// How far the HTTP <c>Date</c> of every answer is from the clock that stamps records, in seconds (a front end or
+    /// proxy whose clock is off); negative is behind.
+    /// </summary>
+    public int DateSkewSeconds { get; init; }
+
     internal IEnumerable<string> Validate()
     {
+        if (ReplicationLagMs is < 0 or > 3_600_000)
+        {
+            yield return "replication lag must be from 0 to 3600000 ms";
+        }
+
+        if (DateSkewSeconds is < -2_592_000 or > 2_592_000)
+        {
+            yield return "Date skew must be within 2592000 seconds (30 days) either way";
+        }
+
         if (LatencyMs < 0 || JitterMs < 0)
         {
             yield return "latency and jitter must be 0 or more";

@@ -35,4 +35,34 @@ public enum HostileKind
 
     /// <summary>500 with an ACC error body whose developerMessage holds <c>\u0000</c>.</summary>
     NulInError,
+
+    /// <summary>
+    /// The normal reviews page (one with a next page); then its first review is archived (unarchived when archived),
+    /// as a user may between two page reads: every later review of the list shifts one place left.
+    /// </summary>
+    DriftAfterPage,
+
+    /// <summary>502 with a proxy's HTML error page, as a gateway in front of the API answers.</summary>
+    BadGatewayHtml,
+
+    /// <summary>504 with a proxy's HTML error page.</summary>
+    GatewayTimeoutHtml,
+
+    /// <summary>The connection is reset before any response header is sent.</summary>
+    ResetBeforeHeaders,
+
+    /// <summary>503 with an ACC error body for the rule's calls only: one endpoint down while the others answer.</summary>
+    Unavailable,
+
+    /// <summary>A list page whose <c>results</c> is null.</summary>
+    ResultsNull,
+
+    /// <summary>A list page (with a next page) whose nextUrl asks for its own last record again, so the next page repeats it.</summary>
+    RepeatRecord,
+
+    /// <summary>A list page whose nextUrl keeps limit and offset but drops every other query parameter (the filters).</summary>
+    NextUrlDropsFilters,
+
+    /// <summary>A list page whose nextUrl asks for half the page size (the right offset, the same filters).</summary>
+    NextUrlChangesLimit,
 }

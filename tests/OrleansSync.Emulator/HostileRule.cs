@@ -35,6 +35,11 @@ public sealed record HostileRule(HostileTarget Target, HostileKind Kind, string?
             yield return "the token target takes only html200, truncated, stallBody and nulInError";
         }
 
+        if (Kind == HostileKind.DriftAfterPage && Target != HostileTarget.Reviews)
+        {
+            yield return "driftAfterPage takes only the reviews target";
+        }
+
         if (ReviewId is not null && Target is not (HostileTarget.Versions or HostileTarget.Progress))
         {
             yield return "reviewId narrows only the versions and progress targets";

@@ -20,6 +20,7 @@ public sealed partial class AccClient(
     ResiliencePipelineProvider<string> pipelines,
     TimeProvider timeProvider,
     IOptionsMonitor<AccSourceOptions> options,
+    AccClockSkew clockSkew,
     ILogger<AccClient> logger)
 {
     private const string UserIdHeader = "x-user-id";
@@ -55,22 +56,54 @@ public sealed partial class AccClient(
         };
     }
 
-    /// <summary>Every page of a list, following nextUrl from <paramref name="firstPage"/> to the last page.</summary>
-    /// <exception cref="AccPaginationException">The pages loop or contradict themselves; see <see cref="AccPageTrail"/>.</exception>
+    /// <summary>
+    /// Every page of a list, following nextUrl from <paramref name="firstPage"/> to the last page, as one consistent
+    /// read: a list that changes while it is read (<see cref="AccListDrift"/>) is read again from its first page, up
+    /// to <see cref="AccSourceOptions.MaxListRereads"/> times, so pages are handed out only once the list held
+    /// together to its end. The calls of discarded reads count on the first page handed out.
+    /// </summary>
+    /// <exception cref="AccPaginationException">
+    /// The pages loop, contradict themselves or run past the page cap (see <see cref="AccPageTrail"/>), or the list kept
+    /// drifting.
+    /// </exception>
     public async IAsyncEnumerable<SourcePage> ReadAllAsync(
         AccConnection connection,
         Uri firstPage,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // Links that loop would read forever; an upstream bug must end the read, not hang it.
-        var trail = new AccPageTrail();
-        var url = firstPage;
-        while (url is not null)
+        var settings = options.CurrentValue;
+        var (wastedCalls, wastedThrottled) = (0, 0);
+        for (var rereads = 0; ; rereads++)
         {
-            var page = await GetPageAsync(connection, url, cancellationToken);
-            trail.Check(url, page);
-            yield return page;
-            url = page.NextUrl;
+            // Links that loop would read forever; an upstream bug must end the read, not hang it.
+            var trail = new AccPageTrail(settings.MaxListPages);
+            var pages = new List<SourcePage>();
+            AccListDrift? drift = null;
+            for (var url = firstPage; url is not null && drift is null; url = pages[^1].NextUrl)
+            {
+                var page = await GetPageAsync(connection, url, cancellationToken);
+                drift = trail.Check(url, page);
+                pages.Add(trail.WithoutRepeats(page));
+            }
+
+            if (drift is null)
+            {
+                pages[0] = pages[0] with { Calls = pages[0].Calls + wastedCalls, Throttled = pages[0].Throttled + wastedThrottled };
+                foreach (var page in pages)
+                {
+                    yield return page;
+                }
+
+                yield break;
+            }
+
+            wastedCalls += pages.Sum(static p => p.Calls);
+            wastedThrottled += pages.Sum(static p => p.Throttled);
+            logger.LogWarningListDrifted(drift.Endpoint, drift.Reason, rereads + 1);
+            if (rereads >= settings.MaxListRereads)
+            {
+                throw drift.TooOften(rereads);
+            }
         }
     }
 
@@ -86,6 +119,7 @@ public sealed partial class AccClient(
 
         var endpoint = AccEndpoints.Describe(HttpMethod.Get, pageUrl);
         using var body = await AccBody.ReadAsync(response, endpoint, limits, cancellationToken);
+        clockSkew.Observe(pageUrl, response.Headers.Date);
         return AccPageReader.Read(body, pageUrl, endpoint, response.Headers.Date);
     }
 

@@ -27,4 +27,16 @@ internal static partial class AccLog
     [LoggerMessage(EventId = 4104, Level = LogLevel.Warning,
         Message = "ACC {Endpoint} answered a malformed response ({Reason}, attempt {Attempt}); sending it again in {DelayMs} ms")]
     public static partial void LogWarningMalformedResponse(this ILogger logger, string endpoint, string reason, int attempt, long delayMs);
+
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Warning,
+        Message = "ACC {Endpoint} changed while it was read ({Reason}); reading it again from its first page (drift {Drift})")]
+    public static partial void LogWarningListDrifted(this ILogger logger, string endpoint, string reason, int drift);
+
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Warning,
+        Message = "ACC at {Origin} answers with a Date {SkewSeconds} s from our clock; the incremental mark uses the earlier of the two")]
+    public static partial void LogWarningClockSkew(this ILogger logger, string origin, long skewSeconds);
+
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Information,
+        Message = "ACC at {Origin} answers with a Date within {ToleranceSeconds} s of our clock again")]
+    public static partial void LogInformationClockInStep(this ILogger logger, string origin, long toleranceSeconds);
 }

@@ -55,6 +55,27 @@ public sealed class AccSourceOptions
     public int AdminPageSize { get; set; } = 200;
 
     /// <summary>
+    /// Times a list that changed while it was read (its totalResults moved, or it ended short of it) is read again from
+    /// its first page before the read fails; 0 fails at the first drift. See <see cref="AccListDrift"/>.
+    /// </summary>
+    [Range(0, 100)]
+    public int MaxListRereads { get; set; } = 3;
+
+    /// <summary>
+    /// Most pages one read of a list may take. A list that announces its total is capped lower, at the pages its total
+    /// needs plus <see cref="AccPageTrail.PageSlack"/>.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxListPages { get; set; } = AccPageTrail.DefaultMaxPages;
+
+    /// <summary>
+    /// An answer whose HTTP <c>Date</c> is further than this from our clock is logged as clock skew (once per upstream
+    /// until it is back within it). The incremental mark never trusts a <c>Date</c> later than our clock anyway.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan ClockSkewWarning { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// A token is renewed when less than max(<see cref="TokenRefreshAhead"/>, <see cref="TokenRefreshAheadShare"/> of its
     /// lifetime) remains — but never earlier than half its lifetime, so short-lived tokens are still reused.
     /// </summary>

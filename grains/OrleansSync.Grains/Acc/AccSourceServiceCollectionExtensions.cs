@@ -27,6 +27,7 @@ public static class AccSourceServiceCollectionExtensions
         services.AddOptions<AccSourceOptions>().BindConfiguration(AccSourceOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccSourceOptions>, AccSourceOptionsValidator>());
         services.TryAddSingleton<AccTokenCache>();
+        services.TryAddSingleton<AccClockSkew>();
         services.TryAddSingleton<AccDirectTokenIssuer>();
         services.TryAddSingleton<IAccTokenIssuer>(static sp => sp.GetRequiredService<AccDirectTokenIssuer>());
         services.TryAddTransient<AccCallCounter.Handler>();

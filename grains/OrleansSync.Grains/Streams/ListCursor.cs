@@ -19,13 +19,26 @@ namespace OrleansSync.Streams;
 /// </param>
 /// <param name="CompletedTotal">Upstream totals of the lists finished so far, for progress percentages.</param>
 /// <param name="Position">Pages this run has landed; the checkpoint's guard against moving backwards.</param>
+/// <param name="Announced">The totalResults the list being read announced, to see it drift across a resume.</param>
+/// <param name="Listed">Records read of the list being read; null when not known (a cursor written before it was kept).</param>
+/// <param name="Rereads">Times the list being read drifted and was started again, toward <c>OrleansSync:Acc:MaxListRereads</c>.</param>
 public sealed record class ListCursor(
-    string RunId, int Phase, string? NextUrl, bool Done, DateTimeOffset? Since, DateTimeOffset? HighWater, long CompletedTotal, long Position = 0)
+    string RunId,
+    int Phase,
+    string? NextUrl,
+    bool Done,
+    DateTimeOffset? Since,
+    DateTimeOffset? HighWater,
+    long CompletedTotal,
+    long Position = 0,
+    int? Announced = null,
+    long? Listed = null,
+    int Rereads = 0)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     /// <summary>A new run's cursor at the start of its first list.</summary>
-    public static ListCursor Start(StreamRun run, DateTimeOffset? since) => new(run.RunId, 0, null, false, since, null, 0);
+    public static ListCursor Start(StreamRun run, DateTimeOffset? since) => new(run.RunId, 0, null, false, since, null, 0, Listed: 0);
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 

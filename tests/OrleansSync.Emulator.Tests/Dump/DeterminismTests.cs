@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using OrleansSync.Emulator.Tests.Infrastructure;
 
 namespace OrleansSync.Emulator.Tests.Dump;
@@ -5,12 +6,16 @@ namespace OrleansSync.Emulator.Tests.Dump;
 public sealed class DeterminismTests
 {
     [Fact]
-    public async Task Dump_TwoInstancesSameSeedAndMutations_AreByteIdentical()
+    public async Task Dump_TwoInstancesSameSeedClockAndMutations_AreByteIdentical()
     {
         var ct = TestContext.Current.CancellationToken;
         var faults = new FaultSettings { MalformedRate = 0.05 };
-        await using var first = await AccEmulator.StartAsync(TestOptions.Small(seed: 99, faults: faults), ct);
-        await using var second = await AccEmulator.StartAsync(TestOptions.Small(seed: 99, faults: faults), ct);
+        // Changes are stamped on the upstream's wall clock: the same seed gives the same data on the same clock.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
+        var (firstOptions, secondOptions) = (TestOptions.Small(seed: 99, faults: faults), TestOptions.Small(seed: 99, faults: faults));
+        firstOptions.TimeProvider = secondOptions.TimeProvider = clock;
+        await using var first = await AccEmulator.StartAsync(firstOptions, ct);
+        await using var second = await AccEmulator.StartAsync(secondOptions, ct);
 
         var initial = (await first.DumpAsync(ct), await second.DumpAsync(ct));
         var firstChanges = first.Mutate(25);

@@ -1,11 +1,13 @@
+using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using OrleansSync.Emulator.Tests.Infrastructure;
 
 namespace OrleansSync.Emulator.Tests.Faults;
 
 /// <summary>
-/// Every upstream answer carries an HTTP Date, normal, rejected, faulted or hostile, on the clock that dates the
-/// records: clients take it as upstream's "now" (where an incremental listing began).
+/// Every upstream answer carries an HTTP Date, normal, rejected, faulted or hostile: the upstream's wall clock, which
+/// stamps changes too, but less the replication lag (a change shows up in answers after its updatedAt).
 /// </summary>
 public sealed class DateHeaderTests
 {
@@ -13,7 +15,10 @@ public sealed class DateHeaderTests
     public async Task UpstreamAnswers_EveryKind_CarryDateHeader()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var emulator = await AccEmulator.StartAsync(TestOptions.Small(), ct);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 4, 5, 6, 7, 890, TimeSpan.Zero));
+        var options = TestOptions.Small();
+        options.TimeProvider = clock;
+        await using var emulator = await AccEmulator.StartAsync(options, ct);
         using var client = new UpstreamClient(emulator);
         var token = await client.TokenAsync(ct);
         var path = UpstreamClient.ReviewsPath(emulator.ProjectIds[0]);
@@ -44,24 +49,46 @@ public sealed class DateHeaderTests
             [HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Unauthorized, HttpStatusCode.NotFound, HttpStatusCode.TooManyRequests,
                 HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable],
             answers.Select(a => a.Status));
-        var clock = emulator.Clock;
-        var toTheSecond = clock.AddTicks(-(clock.Ticks % TimeSpan.TicksPerSecond));
-        Assert.All(answers, a => Assert.True(a.Date == toTheSecond, $"{a.Name}: Date {a.Date}, upstream clock {clock:O}"));
+        var toTheSecond = new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
+        Assert.All(answers, a => Assert.True(a.Date == toTheSecond, $"{a.Name}: Date {a.Date}, upstream clock {clock.GetUtcNow():O}"));
     }
 
     [Fact]
-    public async Task Date_AfterAMutation_IsNoLaterThanTheChangedRecordsUpdatedAt()
+    public async Task Date_AfterAMutation_IsLaterThanTheChangedRecordsByTheReplicationLag()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var emulator = await AccEmulator.StartAsync(TestOptions.Small(), ct);
+        var now = new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
+        var options = TestOptions.Small(faults: new FaultSettings { ReplicationLagMs = 2500 });
+        options.TimeProvider = new FakeTimeProvider(now);
+        await using var emulator = await AccEmulator.StartAsync(options, ct);
         using var client = new UpstreamClient(emulator);
         var token = await client.TokenAsync(ct);
-        using var before = await client.GetRawAsync(UpstreamClient.ReviewsPath(emulator.ProjectIds[0]), token, ct);
 
         var mutation = emulator.Mutate(3);
-
-        Assert.All(mutation.Changes, c => Assert.True(DateTimeOffset.Parse(c.UpdatedAt, System.Globalization.CultureInfo.InvariantCulture) > before.Headers.Date, $"{c.Id} {c.UpdatedAt} vs Date {before.Headers.Date}"));
         using var after = await client.GetRawAsync(UpstreamClient.ReviewsPath(emulator.ProjectIds[0]), token, ct);
-        Assert.True(after.Headers.Date > before.Headers.Date || emulator.Clock - before.Headers.Date < TimeSpan.FromSeconds(1));
+
+        // Stamped 2.5 s before the clock, 1 ms apart: every change is older than the answer that first lists it.
+        var stamps = mutation.Changes.Select(static c => DateTimeOffset.Parse(c.UpdatedAt, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal([now.AddMilliseconds(-2500), now.AddMilliseconds(-2499), now.AddMilliseconds(-2498)], stamps);
+        Assert.Equal(now, after.Headers.Date);
+        Assert.Equal(stamps[^1], emulator.LastStamp);
+    }
+
+    [Fact]
+    public async Task Date_WithDateSkew_LiesByTheSkewWhileRecordsKeepTheTrueClock()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var now = new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
+        var options = TestOptions.Small(faults: new FaultSettings { ReplicationLagMs = 0, DateSkewSeconds = 86_400 });
+        options.TimeProvider = new FakeTimeProvider(now);
+        await using var emulator = await AccEmulator.StartAsync(options, ct);
+        using var client = new UpstreamClient(emulator);
+        var token = await client.TokenAsync(ct);
+
+        var mutation = emulator.Mutate(1);
+        using var answer = await client.GetRawAsync(UpstreamClient.ReviewsPath(emulator.ProjectIds[0]), token, ct);
+
+        Assert.Equal(now.AddDays(1), answer.Headers.Date);
+        Assert.Equal(now, DateTimeOffset.Parse(mutation.Changes[0].UpdatedAt, CultureInfo.InvariantCulture));
     }
 }

@@ -28,7 +28,7 @@ internal sealed class Dataset : IDisposable
 
     public RecordFactory Factory { get; }
 
-    /// <summary>The logical time of the last mutation (or of the start), Unix ms. Read it under the lock.</summary>
+    /// <summary>The updatedAt of the last mutation (or a time after every generated one), Unix ms. Read it under the lock.</summary>
     public long Clock { get; private set; }
 
     /// <summary>Bumped by every write; a cached query result of an older version is stale. Read it under the lock.</summary>
@@ -71,13 +71,19 @@ internal sealed class Dataset : IDisposable
         }
     }
 
-    /// <summary>Starts the next mutation: a strictly later clock and a random stream of its own. Call under the write lock.</summary>
-    public (long Now, DeterministicRandom Random) NextMutation()
+    /// <summary>Starts the next mutation, stamped <paramref name="stampMs"/>, with a random stream of its own. Call under the write lock.</summary>
+    public (long Now, DeterministicRandom Random) NextMutation(long stampMs)
     {
         var rng = DeterministicRandom.For(Seed, Salts.Mutation, (ulong)MutationCount);
         MutationCount++;
-        Clock += 1 + rng.NextLong(5 * Timestamps.Second);
-        return (Clock, rng);
+        return (stampMs, rng);
+    }
+
+    /// <summary>A record was given <paramref name="updatedAt"/>: the clock is the latest stamp given. Call under the write lock.</summary>
+    public long Stamped(long updatedAt)
+    {
+        Clock = Math.Max(Clock, updatedAt);
+        return updatedAt;
     }
 
     public void Dispose() => _lock.Dispose();

@@ -27,6 +27,10 @@ internal sealed class FaultPatch
 
     public int? StallSeconds { get; init; }
 
+    public int? ReplicationLagMs { get; init; }
+
+    public int? DateSkewSeconds { get; init; }
+
     /// <summary>When present, replaces the hostile rules (an empty list clears them).</summary>
     public IReadOnlyList<HostileRuleJson?>? Hostile { get; init; }
 
@@ -40,6 +44,8 @@ internal sealed class FaultPatch
         MalformedRate = MalformedRate ?? current.MalformedRate,
         OutageStatus = OutageStatus ?? current.OutageStatus,
         StallSeconds = StallSeconds ?? current.StallSeconds,
+        ReplicationLagMs = ReplicationLagMs ?? current.ReplicationLagMs,
+        DateSkewSeconds = DateSkewSeconds ?? current.DateSkewSeconds,
     };
 }
 
@@ -54,7 +60,9 @@ internal sealed record FaultView(
     double MalformedRate,
     int OutageStatus,
     int StallSeconds,
-    IReadOnlyList<HostileRuleJson> Hostile)
+    IReadOnlyList<HostileRuleJson> Hostile,
+    int ReplicationLagMs,
+    int DateSkewSeconds)
 {
     public static FaultView Of(FaultState state)
     {
@@ -69,6 +77,8 @@ internal sealed record FaultView(
             s.MalformedRate,
             s.OutageStatus,
             s.StallSeconds,
-            [.. state.Hostile.InForce.Select(HostileNames.ToJson)]);
+            [.. state.Hostile.InForce.Select(HostileNames.ToJson)],
+            s.ReplicationLagMs,
+            s.DateSkewSeconds);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using OrleansSync.Emulator.Json;
+using OrleansSync.Emulator.Mutations;
 
 namespace OrleansSync.Emulator.Faults;
 
@@ -7,7 +8,7 @@ namespace OrleansSync.Emulator.Faults;
 /// Serves hostile rules. The normal answer is produced into a buffer first: a rule only takes a call whose normal
 /// answer is a 200, and the cut-short kinds send part of that very body.
 /// </summary>
-internal sealed class HostileAnswers(FaultState faults, TimeProvider time)
+internal sealed class HostileAnswers(FaultState faults, TimeProvider time, Mutator mutator)
 {
     /// <summary>
     /// Time for the flushed half to leave Kestrel's transport before the abort resets the connection: a flush only
@@ -16,18 +17,7 @@ internal sealed class HostileAnswers(FaultState faults, TimeProvider time)
     /// </summary>
     private static readonly TimeSpan TruncateLinger = TimeSpan.FromMilliseconds(250);
 
-    private static readonly byte[] ProxyErrorPage = Encoding.UTF8.GetBytes(
-        """
-        <!DOCTYPE html>
-        <html>
-        <head><title>502 Bad Gateway</title></head>
-        <body>
-        <center><h1>502 Bad Gateway</h1></center>
-        <hr><center>nginx</center>
-        </body>
-        </html>
-
-        """);
+    private static readonly byte[] ProxyErrorPage = ProxyPage("502 Bad Gateway");
 
     public bool AnyFor(HostileTarget target, string? reviewId, string query) => faults.Hostile.AnyFor(target, reviewId, query);
 
@@ -62,6 +52,26 @@ internal sealed class HostileAnswers(FaultState faults, TimeProvider time)
                 response.ContentLength = ProxyErrorPage.Length;
                 await response.Body.WriteAsync(ProxyErrorPage, http.RequestAborted);
                 break;
+            case HostileKind.DriftAfterPage:
+                // The page goes out as it was; the list changes before the client can ask for the next one.
+                mutator.ToggleArchived((string)http.GetRouteValue("projectId")!, HostilePage.FirstId(page!));
+                response.ContentLength = body.Length;
+                await response.Body.WriteAsync(body, http.RequestAborted);
+                break;
+            case HostileKind.BadGatewayHtml or HostileKind.GatewayTimeoutHtml:
+                var page502 = ProxyPage(kind == HostileKind.BadGatewayHtml ? "502 Bad Gateway" : "504 Gateway Time-out");
+                response.StatusCode = kind == HostileKind.BadGatewayHtml ? StatusCodes.Status502BadGateway : StatusCodes.Status504GatewayTimeout;
+                response.ContentType = "text/html; charset=utf-8";
+                response.ContentLength = page502.Length;
+                await response.Body.WriteAsync(page502, http.RequestAborted);
+                break;
+            case HostileKind.ResetBeforeHeaders:
+                http.Abort();
+                break;
+            case HostileKind.Unavailable:
+                await ApiErrors.Error(StatusCodes.Status503ServiceUnavailable, "ERR_SERVICE_UNAVAILABLE", "The service is temporarily unavailable. Try again later.")
+                    .ExecuteAsync(http);
+                break;
             case HostileKind.NulInError:
                 await ApiErrors.Error(StatusCodes.Status500InternalServerError, "ERR_INTERNAL_SERVER_ERROR", "An unexpected error\0 occurred on the server.")
                     .ExecuteAsync(http);
@@ -81,6 +91,20 @@ internal sealed class HostileAnswers(FaultState faults, TimeProvider time)
                 break;
         }
     }
+
+    /// <summary>An nginx error page, as proxies in front of APIs send.</summary>
+    private static byte[] ProxyPage(string title) => Encoding.UTF8.GetBytes(
+        $"""
+        <!DOCTYPE html>
+        <html>
+        <head><title>{title}</title></head>
+        <body>
+        <center><h1>{title}</h1></center>
+        <hr><center>nginx</center>
+        </body>
+        </html>
+
+        """);
 
     /// <summary>Announces the whole body, sends its first half and makes sure that half leaves the server.</summary>
     private static async Task SendHalfAsync(HttpContext http, ReadOnlyMemory<byte> body)

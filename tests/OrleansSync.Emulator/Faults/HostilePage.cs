@@ -37,6 +37,12 @@ internal static class HostilePage
         {
             HostileKind.NextUrlCycle => pagination is not null,
             HostileKind.NextUrlForeign => pagination?["nextUrl"] is JsonValue next && next.GetValueKind() == JsonValueKind.String,
+            HostileKind.ResultsNull => page?["results"] is JsonArray,
+            HostileKind.RepeatRecord => HasNext(pagination) && page?["results"] is JsonArray { Count: >= 2 },
+            HostileKind.NextUrlDropsFilters => HasNext(pagination) && new Uri(pagination!["nextUrl"]!.GetValue<string>()).Query.Split('&').Length > 2,
+            HostileKind.NextUrlChangesLimit => HasNext(pagination) && pagination!["limit"]!.GetValue<int>() >= 2,
+            HostileKind.DriftAfterPage => pagination?["nextUrl"] is JsonValue link && link.GetValueKind() == JsonValueKind.String
+                && FirstRecord(page)?["id"] is JsonValue id && id.GetValueKind() == JsonValueKind.String,
             HostileKind.TotalResultsLie => pagination?["totalResults"] is JsonValue total && total.TryGetValue<int>(out var count) && count > 1,
             HostileKind.NulInRecord or HostileKind.WrongType =>
                 FirstRecord(page) is { } record && record[FieldOf(kind, target)] is JsonValue field && field.GetValueKind() == JsonValueKind.String,
@@ -59,6 +65,23 @@ internal static class HostilePage
             case HostileKind.TotalResultsLie:
                 pagination["totalResults"] = 1;
                 break;
+            case HostileKind.ResultsNull:
+                page["results"] = null;
+                break;
+            case HostileKind.RepeatRecord:
+                var count = ((JsonArray)page["results"]!).Count;
+                pagination["nextUrl"] = PageLinks.Build(request, pagination["limit"]!.GetValue<int>(), pagination["offset"]!.GetValue<int>() + count - 1);
+                break;
+            case HostileKind.NextUrlDropsFilters:
+                var link = new Uri(pagination["nextUrl"]!.GetValue<string>());
+                var paging = link.Query.TrimStart('?').Split('&').Where(static p => p.StartsWith("limit=", StringComparison.Ordinal) || p.StartsWith("offset=", StringComparison.Ordinal));
+                pagination["nextUrl"] = $"{link.GetLeftPart(UriPartial.Path)}?{string.Join('&', paging)}";
+                break;
+            case HostileKind.NextUrlChangesLimit:
+                var half = pagination["limit"]!.GetValue<int>() / 2;
+                var next = pagination["offset"]!.GetValue<int>() + ((JsonArray)page["results"]!).Count;
+                pagination["nextUrl"] = PageLinks.Build(request, half, next);
+                break;
             case HostileKind.NulInRecord:
                 var record = FirstRecord(page)!;
                 var field = FieldOf(kind, target);
@@ -74,6 +97,12 @@ internal static class HostilePage
 
         return JsonBody.WriteBytes(w => page.WriteTo(w));
     }
+
+    private static bool HasNext(JsonObject? pagination) =>
+        pagination?["nextUrl"] is JsonValue next && next.GetValueKind() == JsonValueKind.String;
+
+    /// <summary>The id of the page's first record (one <see cref="CanApply"/> accepted for <see cref="HostileKind.DriftAfterPage"/>).</summary>
+    public static string FirstId(JsonObject page) => FirstRecord(page)!["id"]!.GetValue<string>();
 
     private static JsonObject? FirstRecord(JsonObject? page) =>
         page?["results"] is JsonArray { Count: > 0 } results ? results[0] as JsonObject : null;

@@ -84,7 +84,7 @@ internal static class EmulatorApp
         services.AddSingleton(new RateLimiter(options.RateLimits, options.TimeProvider));
         services.AddSingleton<StatsRecorder>();
         services.AddSingleton<ListCache>();
-        services.AddSingleton(new Mutator(dataset, options.Dataset));
+        services.AddSingleton(new Mutator(dataset, options.Dataset, options.TimeProvider, faults));
         services.AddSingleton<ControlPlane>();
         return services;
     }

@@ -1,24 +1,25 @@
 using System.Globalization;
-using OrleansSync.Emulator.Data;
+using OrleansSync.Emulator.Faults;
 
 namespace OrleansSync.Emulator.Hosting;
 
 /// <summary>
-/// Every answer's <c>Date</c> is the upstream's own clock — here the dataset's logical clock, which dates every
-/// record — as ACC's Date and updatedAt share one clock. A client may then take Date as "now" upstream: whatever
-/// changes after an answer carries a later updatedAt than that answer's Date.
+/// Every answer's <c>Date</c> is the upstream's wall clock (the emulator's <see cref="TimeProvider"/>), plus
+/// <see cref="FaultSettings.DateSkewSeconds"/> when a test makes it lie. Records are stamped on the same clock but up
+/// to <see cref="FaultSettings.ReplicationLagMs"/> earlier (see <c>Mutator</c>), as a replicated store does: a
+/// client must not take Date as a bound on what it has not seen yet.
 /// </summary>
-internal sealed class UpstreamClockMiddleware(RequestDelegate next, Dataset dataset)
+internal sealed class UpstreamClockMiddleware(RequestDelegate next, TimeProvider time, FaultState faults)
 {
     public Task InvokeAsync(HttpContext http)
     {
         http.Response.OnStarting(static state =>
         {
-            var (response, data) = ((HttpResponse, Dataset))state;
-            var clock = data.Read(() => data.Clock);
-            response.Headers.Date = DateTime.UnixEpoch.AddMilliseconds(clock).ToString("R", CultureInfo.InvariantCulture);
+            var (response, clock, settings) = ((HttpResponse, TimeProvider, FaultState))state;
+            var date = clock.GetUtcNow().AddSeconds(settings.Settings.DateSkewSeconds);
+            response.Headers.Date = date.ToString("R", CultureInfo.InvariantCulture);
             return Task.CompletedTask;
-        }, (http.Response, dataset));
+        }, (http.Response, time, faults));
         return next(http);
     }
 }

@@ -1,22 +1,26 @@
 using OrleansSync.Emulator.Data;
+using OrleansSync.Emulator.Faults;
 
 namespace OrleansSync.Emulator.Mutations;
 
 /// <summary>
-/// Applies deterministic changes: the n-th mutation of a seed is always the same change at the same logical time,
-/// and every change gives its record an updatedAt later than anything before it. Children count as changes of
-/// their review: a new progress step or new versions bump the review's updatedAt, as upstream.
+/// Applies deterministic changes: the n-th mutation of a seed is always the same change, stamped on the upstream's
+/// wall clock minus its replication lag (<see cref="FaultSettings.ReplicationLagMs"/>), so the same seed, clock and
+/// calls give the same data. Every change gives its record an updatedAt later than its last one. Children
+/// count as changes of their review: a new progress step or new versions bump the review's updatedAt, as upstream.
 /// </summary>
-internal sealed partial class Mutator(Dataset data, DatasetOptions sizes)
+internal sealed partial class Mutator(Dataset data, DatasetOptions sizes, TimeProvider time, FaultState faults)
 {
     public MutationResult Apply(int count)
     {
         return data.Write(() =>
         {
             var changes = new List<MutationChange>(count);
+            // One millisecond apart, in order: a batch is a run of commits.
+            var stamp = Stamp();
             for (var i = 0; i < count && data.Projects.Count > 0; i++)
             {
-                var (now, rng) = data.NextMutation();
+                var (now, rng) = data.NextMutation(stamp + i);
                 changes.Add(ApplyOne(rng.Pick(data.Projects), rng, now));
             }
 
@@ -26,6 +30,9 @@ internal sealed partial class Mutator(Dataset data, DatasetOptions sizes)
             return new MutationResult(changes.Count, Timestamps.ToText(data.Clock), byKind, changes);
         });
     }
+
+    /// <summary>Now on the store's clock, less the replication lag: when the change was written where it is served from.</summary>
+    private long Stamp() => time.GetUtcNow().ToUnixTimeMilliseconds() - faults.Settings.ReplicationLagMs;
 
     private MutationChange ApplyOne(ProjectState project, DeterministicRandom rng, long now)
     {
@@ -60,9 +67,24 @@ internal sealed partial class Mutator(Dataset data, DatasetOptions sizes)
         return Save(project, renamed with { UpdatedAt = now }, MutationKinds.ReviewUpdated);
     }
 
-    private MutationChange ToggleArchived(ProjectState project, DeterministicRandom rng, long now)
+    /// <summary>Archives one review now (unarchives it when archived), as a mutation; false when there is no such review.</summary>
+    public bool ToggleArchived(string projectId, string reviewId) => data.Write(() =>
     {
-        var review = rng.Pick(project.Reviews);
+        if (data.FindProject(projectId) is not { } project || project.FindReview(reviewId) is not { } review)
+        {
+            return false;
+        }
+
+        var (now, rng) = data.NextMutation(Stamp());
+        ToggleArchived(project, review, rng, now);
+        return true;
+    });
+
+    private MutationChange ToggleArchived(ProjectState project, DeterministicRandom rng, long now) =>
+        ToggleArchived(project, rng.Pick(project.Reviews), rng, now);
+
+    private MutationChange ToggleArchived(ProjectState project, Review review, DeterministicRandom rng, long now)
+    {
         return review.Archived
             ? Save(project, review with { Archived = false, ArchivedBy = null, ArchivedAt = null, UpdatedAt = now }, MutationKinds.ReviewUnarchived)
             : Save(project, review with { Archived = true, ArchivedBy = rng.Pick(data.Factory.People), ArchivedAt = now, UpdatedAt = now }, MutationKinds.ReviewArchived);
@@ -83,19 +105,23 @@ internal sealed partial class Mutator(Dataset data, DatasetOptions sizes)
             sizes.VersionsPerReview,
             progressCount: 1);
         project.Add(review);
-        return new MutationChange(MutationKinds.ReviewCreated, project.Id, review.Id, Timestamps.ToText(now));
+        return new MutationChange(MutationKinds.ReviewCreated, project.Id, review.Id, Timestamps.ToText(data.Stamped(now)));
     }
 
     private MutationChange ToggleWorkflow(ProjectState project, DeterministicRandom rng, long now)
     {
         var workflow = rng.Pick(project.Workflows);
-        project.Replace(workflow with { Status = workflow.Status == "ACTIVE" ? "INACTIVE" : "ACTIVE", UpdatedAt = now });
-        return new MutationChange(MutationKinds.WorkflowToggled, project.Id, workflow.Id, Timestamps.ToText(now));
+        var updatedAt = data.Stamped(Math.Max(now, workflow.UpdatedAt + 1));
+        project.Replace(workflow with { Status = workflow.Status == "ACTIVE" ? "INACTIVE" : "ACTIVE", UpdatedAt = updatedAt });
+        return new MutationChange(MutationKinds.WorkflowToggled, project.Id, workflow.Id, Timestamps.ToText(updatedAt));
     }
 
-    private static MutationChange Save(ProjectState project, Review review, string kind)
+    /// <summary>Stores a changed review; its updatedAt never goes back, whatever the lag did since its last change.</summary>
+    private MutationChange Save(ProjectState project, Review review, string kind)
     {
-        project.Replace(review);
-        return new MutationChange(kind, project.Id, review.Id, Timestamps.ToText(review.UpdatedAt));
+        var previous = project.FindReview(review.Id)!.UpdatedAt;
+        var saved = review.UpdatedAt > previous ? review : review with { UpdatedAt = previous + 1 };
+        project.Replace(saved);
+        return new MutationChange(kind, project.Id, saved.Id, Timestamps.ToText(data.Stamped(saved.UpdatedAt)));
     }
 }

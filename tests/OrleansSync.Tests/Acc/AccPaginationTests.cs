@@ -1,16 +1,12 @@
-using System.Globalization;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 using OrleansSync.Acc;
 using OrleansSync.Pipeline;
+using static OrleansSync.Tests.Acc.TestPages;
 
 namespace OrleansSync.Tests.Acc;
 
 /// <summary>Lists whose links loop or run past their own total end the read with an AccPaginationException.</summary>
 public sealed class AccPaginationTests
 {
-    private static readonly Uri List = new("https://acc.example/construction/reviews/v1/projects/p1/reviews?limit=2");
-
     [Theory]
     [InlineData("limit=2")]
     [InlineData("offset=0&limit=2")]
@@ -36,7 +32,8 @@ public sealed class AccPaginationTests
             }
         });
 
-        Assert.Single(pages);
+        // No page is handed out before the list held together to its end.
+        Assert.Empty(pages);
         Assert.Equal(2, upstream.Count(HostileUpstream.ReviewsEndpoint));
         Assert.Equal(HostileUpstream.ReviewsEndpoint, error.Endpoint);
         Assert.Equal("the nextUrl of the page at offset 2 leads back to offset 0, already read", error.Reason);
@@ -67,11 +64,12 @@ public sealed class AccPaginationTests
     {
         var trail = new AccPageTrail();
 
-        trail.Check(List, Page(0, 5, At(2)));
-        trail.Check(At(2), Page(2, 5, At(4)));
-        trail.Check(At(4), Page(4, 5, null));
+        Assert.Null(trail.Check(List, Page(0, 5, At(2), records: 2)));
+        Assert.Null(trail.Check(At(2), Page(2, 5, At(4), records: 2)));
+        Assert.Null(trail.Check(At(4), Page(4, 5, null)));
 
         Assert.Equal(3, trail.Pages);
+        Assert.Equal(5, trail.RecordsRead);
     }
 
     [Fact]
@@ -80,9 +78,10 @@ public sealed class AccPaginationTests
         var trail = new AccPageTrail();
         var first = new Uri("https://acc.example/construction/reviews/v1/projects/p1/reviews?filter[archived]=false&limit=2&offset=0");
         var respelled = new Uri("https://ACC.example:443/construction/reviews/v1/projects/p1/reviews?limit=2&filter%5Barchived%5D=false&offset=0");
-        trail.Check(first, Page(0, 10, At(2)));
+        var second = new Uri(first, "?filter[archived]=false&limit=2&offset=2");
+        trail.Check(first, Page(0, 10, second));
 
-        var error = Assert.Throws<AccPaginationException>(() => trail.Check(At(2), Page(2, 10, respelled)));
+        var error = Assert.Throws<AccPaginationException>(() => trail.Check(second, Page(2, 10, respelled)));
 
         Assert.Equal("the nextUrl of the page at offset 2 leads back to offset 0, already read", error.Reason);
     }
@@ -130,12 +129,4 @@ public sealed class AccPaginationTests
 
         Assert.Equal(2, trail.Pages);
     }
-
-    private static int Offset(HttpContext context) =>
-        int.TryParse(context.Request.Query["offset"], NumberStyles.None, CultureInfo.InvariantCulture, out var offset) ? offset : 0;
-
-    private static Uri At(int offset) => new(List, $"?limit=2&offset={offset}");
-
-    private static SourcePage Page(int offset, int? total, Uri? next) =>
-        new([JsonDocument.Parse("{}").RootElement], offset, total, next, 1, null);
 }

@@ -31,10 +31,40 @@ public sealed class AccUpstreamDateTests
         await using var emulator = await AccEmulator.StartAsync(new EmulatorOptions { Dataset = { Seed = 2, Projects = 1, ReviewsPerProject = 120 } }, ct);
         await using var host = AccTestHost.Start(emulator);
 
+        var before = emulator.Clock;
         var pages = await AccReads.PagesAsync(host, host.Client.ReviewsUrl(host.Connection, emulator.ProjectIds[0], false, null), ct);
+        var after = emulator.Clock;
 
-        // The emulator's clock dates its records (not our wall clock); HTTP dates have whole seconds.
+        // The upstream's clock at each answer; HTTP dates have whole seconds.
         Assert.True(pages.Count > 1);
-        Assert.All(pages, p => Assert.InRange(p.UpstreamDate!.Value, emulator.Clock.AddSeconds(-1), emulator.Clock));
+        Assert.All(pages, p => Assert.InRange(p.UpstreamDate!.Value, before.AddSeconds(-1), after));
+    }
+
+    [Fact]
+    public async Task ReadAllAsync_UpstreamDateADayAhead_LoggedAsSkewOnceUntilBackInStep()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var emulator = await AccEmulator.StartAsync(
+            new EmulatorOptions { Dataset = { Seed = 3, Projects = 2, ReviewsPerProject = 60 }, Faults = new FaultSettings { DateSkewSeconds = 86_400 } },
+            ct);
+        await using var host = AccTestHost.Start(emulator, new Dictionary<string, string> { ["PageSize"] = "10" });
+
+        var pages = 0;
+        foreach (var projectId in emulator.ProjectIds)
+        {
+            pages += (await AccReads.PagesAsync(host, host.Client.ReviewsUrl(host.Connection, projectId, false, null), ct)).Count;
+        }
+
+        Assert.True(pages > 4);
+        var skew = Assert.Single(host.Logs.Lines, static l => l.Contains("from our clock", StringComparison.Ordinal));
+        Assert.Contains(emulator.BaseUrl.GetLeftPart(UriPartial.Authority), skew, StringComparison.Ordinal);
+        Assert.Matches("Date 86(39[0-9]|400) s from our clock", skew);
+
+        emulator.SetFaults(emulator.Faults with { DateSkewSeconds = 0 });
+        await AccReads.PagesAsync(host, host.Client.ReviewsUrl(host.Connection, emulator.ProjectIds[0], true, null), ct);
+        await AccReads.PagesAsync(host, host.Client.ReviewsUrl(host.Connection, emulator.ProjectIds[1], true, null), ct);
+
+        Assert.Single(host.Logs.Lines, static l => l.Contains("of our clock again", StringComparison.Ordinal));
+        Assert.Single(host.Logs.Lines, static l => l.Contains("from our clock", StringComparison.Ordinal));
     }
 }
