@@ -19,6 +19,8 @@ internal sealed class FaultPatch
 
     public int? ThrottleRetryAfterSeconds { get; init; }
 
+    public RetryAfterForm? ThrottleRetryAfterForm { get; init; }
+
     public int? TokenTtlSeconds { get; init; }
 
     public double? MalformedRate { get; init; }
@@ -36,6 +38,7 @@ internal sealed class FaultPatch
         JitterMs = JitterMs ?? current.JitterMs,
         ServerErrorRate = ServerErrorRate ?? current.ServerErrorRate,
         ThrottleRetryAfterSeconds = ThrottleRetryAfterSeconds ?? current.ThrottleRetryAfterSeconds,
+        ThrottleRetryAfterForm = ThrottleRetryAfterForm ?? current.ThrottleRetryAfterForm,
         TokenTtlSeconds = TokenTtlSeconds ?? current.TokenTtlSeconds,
         MalformedRate = MalformedRate ?? current.MalformedRate,
         OutageStatus = OutageStatus ?? current.OutageStatus,
@@ -54,7 +57,8 @@ internal sealed record FaultView(
     double MalformedRate,
     int OutageStatus,
     int StallSeconds,
-    IReadOnlyList<HostileRuleJson> Hostile)
+    IReadOnlyList<HostileRuleJson> Hostile,
+    RetryAfterForm ThrottleRetryAfterForm)
 {
     public static FaultView Of(FaultState state)
     {
@@ -69,6 +73,7 @@ internal sealed record FaultView(
             s.MalformedRate,
             s.OutageStatus,
             s.StallSeconds,
-            [.. state.Hostile.InForce.Select(HostileNames.ToJson)]);
+            [.. state.Hostile.InForce.Select(HostileNames.ToJson)],
+            s.ThrottleRetryAfterForm);
     }
 }

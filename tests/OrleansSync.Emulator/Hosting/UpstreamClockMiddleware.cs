@@ -10,15 +10,27 @@ namespace OrleansSync.Emulator.Hosting;
 /// </summary>
 internal sealed class UpstreamClockMiddleware(RequestDelegate next, Dataset dataset)
 {
+    private const string RetryAfterKey = "OrleansSync.Emulator.RetryAfterSeconds";
+
+    /// <summary>The answer gets <c>Retry-After</c> as an HTTP-date: its own <c>Date</c> plus <paramref name="seconds"/> (at most year 9999).</summary>
+    public static void RetryAfterFromDate(HttpContext http, int seconds) => http.Items[RetryAfterKey] = seconds;
+
     public Task InvokeAsync(HttpContext http)
     {
         http.Response.OnStarting(static state =>
         {
-            var (response, data) = ((HttpResponse, Dataset))state;
+            var (context, data) = ((HttpContext, Dataset))state;
             var clock = data.Read(() => data.Clock);
-            response.Headers.Date = DateTime.UnixEpoch.AddMilliseconds(clock).ToString("R", CultureInfo.InvariantCulture);
+            var date = DateTime.UnixEpoch.AddMilliseconds(clock);
+            context.Response.Headers.Date = date.ToString("R", CultureInfo.InvariantCulture);
+            if (context.Items[RetryAfterKey] is int seconds)
+            {
+                var until = seconds < (DateTime.MaxValue - date).TotalSeconds ? date.AddSeconds(seconds) : DateTime.MaxValue;
+                context.Response.Headers.RetryAfter = until.ToString("R", CultureInfo.InvariantCulture);
+            }
+
             return Task.CompletedTask;
-        }, (http.Response, dataset));
+        }, (http, dataset));
         return next(http);
     }
 }
