@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace OrleansSync.Acc;
 
@@ -7,22 +9,39 @@ namespace OrleansSync.Acc;
 /// and before the latency handler: every retry takes its own permit, and no wait counts as upstream latency.
 /// Requests that carry no <see cref="AccCallTicket"/> go at once.
 /// </summary>
-internal sealed class AccCallPermitHandler(IAccCallPermits permits, TimeProvider time) : DelegatingHandler
+internal sealed class AccCallPermitHandler(
+    IAccCallPermits permits,
+    TimeProvider time,
+    IOptionsMonitor<AccRetryAfterOptions> retryAfter,
+    ILogger<AccCallPermitHandler> logger) : DelegatingHandler
 {
+    // ACC always says how long; without it, one second is the shortest wait worth making.
+    private static readonly TimeSpan UnsaidPause = TimeSpan.FromSeconds(1);
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (AccCallTicket.Of(request) is not { } ticket || request.RequestUri is not { } url)
+        var ticket = AccCallTicket.Of(request);
+        var url = request.RequestUri;
+        var family = url is null ? string.Empty : AccEndpointNames.FamilyOf(url);
+        if (ticket is not null && url is not null)
         {
-            return await base.SendAsync(request, cancellationToken);
+            await permits.AcquireAsync(ticket.ClientId, url, family, AccEndpointNames.ProjectOf(url), cancellationToken);
         }
 
-        var family = AccEndpointNames.FamilyOf(url);
-        await permits.AcquireAsync(ticket.ClientId, url, family, AccEndpointNames.ProjectOf(url), cancellationToken);
         var response = await base.SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            // ACC always says how long; without it, one second is the shortest wait worth making.
-            permits.Throttled(ticket.ClientId, url, family, AccRetryAfter.Of(response, time) ?? TimeSpan.FromSeconds(1));
+            var maxPause = retryAfter.CurrentValue.MaxPause;
+            var said = AccRetryAfter.Of(response, time, maxPause);
+            if (said is { Bounded: true } bounded)
+            {
+                logger.LogWarningRetryAfterBounded(AccEndpoints.Describe(request), bounded.Asked.TotalSeconds, maxPause.TotalSeconds);
+            }
+
+            if (ticket is not null && url is not null)
+            {
+                permits.Throttled(ticket.ClientId, url, family, said?.Wait ?? UnsaidPause);
+            }
         }
 
         return response;

@@ -27,4 +27,8 @@ internal static partial class AccLog
     [LoggerMessage(EventId = 4104, Level = LogLevel.Warning,
         Message = "ACC {Endpoint} answered a malformed response ({Reason}, attempt {Attempt}); sending it again in {DelayMs} ms")]
     public static partial void LogWarningMalformedResponse(this ILogger logger, string endpoint, string reason, int attempt, long delayMs);
+
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Warning,
+        Message = "ACC {Endpoint} answered 429 asking to wait {AskedSeconds} s, more than OrleansSync:RateBudget:MaxPause; waiting {MaxPauseSeconds} s")]
+    public static partial void LogWarningRetryAfterBounded(this ILogger logger, string endpoint, double askedSeconds, double maxPauseSeconds);
 }

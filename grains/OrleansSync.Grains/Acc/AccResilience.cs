@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -13,7 +14,7 @@ namespace OrleansSync.Acc;
 /// jitter around a per-attempt timeout. A 429 waits at least what its Retry-After says: calling earlier only
 /// earns another 429 and burns the client's shared quota.
 /// </summary>
-internal sealed class AccResilience(TimeProvider time, ILogger logger)
+internal sealed class AccResilience(TimeProvider time, IOptionsMonitor<AccRetryAfterOptions> retryAfter, ILogger logger)
 {
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, ResilienceHandlerContext context)
     {
@@ -22,6 +23,7 @@ internal sealed class AccResilience(TimeProvider time, ILogger logger)
         var services = context.ServiceProvider;
         var policy = new AccResilience(
             services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<IOptionsMonitor<AccRetryAfterOptions>>(),
             services.GetRequiredService<ILoggerFactory>().CreateLogger<AccClient>());
 
         builder.AddTimeout(options.TotalTimeout);
@@ -58,9 +60,9 @@ internal sealed class AccResilience(TimeProvider time, ILogger logger)
         _ => false,
     };
 
-    /// <summary>Retry-After, when present, replaces the backoff; otherwise null keeps the exponential delay.</summary>
+    /// <summary>Retry-After (bounded by MaxPause), when present, replaces the backoff; otherwise null keeps the exponential delay.</summary>
     private ValueTask<TimeSpan?> RetryAfterDelay(RetryDelayGeneratorArguments<HttpResponseMessage> args) =>
-        ValueTask.FromResult(AccRetryAfter.Of(args.Outcome.Result, time) is { } wait ? wait + Spread(wait) : (TimeSpan?)null);
+        ValueTask.FromResult(AccRetryAfter.Of(args.Outcome.Result, time, retryAfter.CurrentValue.MaxPause) is { Wait: var wait } ? wait + Spread(wait) : (TimeSpan?)null);
 
     private ValueTask OnRetry(OnRetryArguments<HttpResponseMessage> args)
     {
