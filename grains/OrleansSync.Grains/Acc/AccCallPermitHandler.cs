@@ -1,13 +1,16 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansSync.Pipeline;
 
 namespace OrleansSync.Acc;
 
 /// <summary>
 /// Waits for a call permit before each attempt, and reports each 429 to the budget. Registered after the call counter
-/// and before the latency handler: every retry takes its own permit, and no wait counts as upstream latency.
-/// Requests that carry no <see cref="AccCallTicket"/> go at once.
+/// and before the latency handler: every retry takes its own permit, and no wait counts as upstream latency, nor
+/// against the attempt's or the call's timeout; only the run's cancellation ends it.
+/// Requests that carry no <see cref="AccCallTicket"/> go at once. Every request is sent under the pipeline's timeouts
+/// from here (<see cref="AccTimeout.Bound"/>).
 /// </summary>
 internal sealed class AccCallPermitHandler(
     IAccCallPermits permits,
@@ -25,10 +28,14 @@ internal sealed class AccCallPermitHandler(
         var family = url is null ? string.Empty : AccEndpointNames.FamilyOf(url);
         if (ticket is not null && url is not null)
         {
+            // Waiting for one's turn is neither upstream's time nor a failure: the timeouts stop, and the run hears of it.
+            using var timeoutsStopped = AccTimeout.PauseAll(request);
+            using var waiting = BudgetWaits.Current?.Begin();
             await permits.AcquireAsync(ticket.ClientId, url, family, AccEndpointNames.ProjectOf(url), cancellationToken);
         }
 
-        var response = await base.SendAsync(request, cancellationToken);
+        using var underTimeouts = AccTimeout.Bound(request, cancellationToken);
+        var response = await base.SendAsync(request, underTimeouts.Token);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
             var maxPause = retryAfter.CurrentValue.MaxPause;

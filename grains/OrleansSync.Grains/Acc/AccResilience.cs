@@ -11,7 +11,8 @@ namespace OrleansSync.Acc;
 
 /// <summary>
 /// The pipeline every ACC request goes through: a total timeout around retries with exponential backoff and
-/// jitter around a per-attempt timeout. A 429 waits at least what its Retry-After says: calling earlier only
+/// jitter around a per-attempt timeout. Neither timeout runs while a call waits for its rate-budget permit
+/// (<see cref="AccTimeout"/>). A 429 waits at least what its Retry-After says: calling earlier only
 /// earns another 429 and burns the client's shared quota.
 /// </summary>
 internal sealed class AccResilience(TimeProvider time, IOptionsMonitor<AccRetryAfterOptions> retryAfter, ILogger logger)
@@ -26,7 +27,8 @@ internal sealed class AccResilience(TimeProvider time, IOptionsMonitor<AccRetryA
             services.GetRequiredService<IOptionsMonitor<AccRetryAfterOptions>>(),
             services.GetRequiredService<ILoggerFactory>().CreateLogger<AccClient>());
 
-        builder.AddTimeout(options.TotalTimeout);
+        var time = services.GetRequiredService<TimeProvider>();
+        builder.AddStrategy(_ => new AccTimeout(options.TotalTimeout, time));
         if (options.MaxRetries > 0)
         {
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
@@ -42,7 +44,7 @@ internal sealed class AccResilience(TimeProvider time, IOptionsMonitor<AccRetryA
             });
         }
 
-        builder.AddTimeout(options.AttemptTimeout);
+        builder.AddStrategy(_ => new AccTimeout(options.AttemptTimeout, time));
     }
 
     /// <summary>What is worth another attempt: the answers ACC documents as temporary, and no answer at all.</summary>
