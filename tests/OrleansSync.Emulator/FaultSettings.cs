@@ -18,6 +18,9 @@ public sealed record FaultSettings
     /// <summary>Seconds announced by <c>Retry-After</c> on injected 429s (see <see cref="AccEmulator.ThrottleNext"/>).</summary>
     public int ThrottleRetryAfterSeconds { get; init; } = 1;
 
+    /// <summary>How injected 429s carry <see cref="ThrottleRetryAfterSeconds"/>: as seconds (ACC), an HTTP-date, or not at all.</summary>
+    public RetryAfterForm ThrottleRetryAfterForm { get; init; }
+
     /// <summary>Lifetime of tokens issued from now on.</summary>
     public int TokenTtlSeconds { get; init; } = 3599;
 
@@ -70,6 +73,11 @@ public sealed record FaultSettings
         if (ThrottleRetryAfterSeconds < 0)
         {
             yield return "throttle Retry-After must be 0 or more";
+        }
+
+        if (!Enum.IsDefined(ThrottleRetryAfterForm))
+        {
+            yield return "throttle Retry-After form must be seconds, httpDate or missing";
         }
 
         if (TokenTtlSeconds < 1)

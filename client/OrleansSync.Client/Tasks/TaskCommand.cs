@@ -113,6 +113,11 @@ public static class TaskCommand
         grid.AddRow("Task", Markup.Escape(view.Spec.TaskId));
         grid.AddRow("Project / stream", Markup.Escape($"{view.Spec.ProjectId} / {view.Spec.Stream}"));
         grid.AddRow("Status", view.NextAttemptAt is { } next ? $"{view.Status.ToText()} until {next:u}" : view.Status.ToText());
+        if (view.BudgetWaits > 0)
+        {
+            grid.AddRow("Rate budget", string.Create(CultureInfo.InvariantCulture, $"waiting for its turn at the budget ({view.BudgetWaits} call(s))"));
+        }
+
         grid.AddRow("Progress", Markup.Escape($"{p.Percent?.ToString("0", CultureInfo.InvariantCulture) ?? "?"}% read {p.RecordsRead} of {p.TotalRecords?.ToString(CultureInfo.InvariantCulture) ?? "?"}, pages {p.Pages}, calls {p.Calls}"));
         grid.AddRow("Records", $"+{p.Inserted} updated {p.Updated} unchanged {p.Unchanged} dead-lettered {p.DeadLettered}");
         grid.AddRow("Attempts", string.Create(CultureInfo.InvariantCulture, $"{view.Attempts} run(s), {p.Throttled} throttled call(s), {view.HungRestarts} hung restart(s)"));

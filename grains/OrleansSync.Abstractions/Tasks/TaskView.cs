@@ -18,6 +18,7 @@ namespace OrleansSync.Tasks;
 /// <param name="HungRestarts">Times the watchdog found it without progress and restarted it from its checkpoint.</param>
 /// <param name="RecordsPerSecond">Its recent rate (over its last pages), while it runs.</param>
 /// <param name="Eta">When it should end at <paramref name="RecordsPerSecond"/>, where its total is known.</param>
+/// <param name="BudgetWaits">While it runs: its calls waiting for their turn at the credential's rate budget now.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSync.Tasks.TaskView")]
 public sealed record class TaskView(
     [property: Id(0)] SyncTaskSpec Spec,
@@ -34,7 +35,8 @@ public sealed record class TaskView(
     [property: Id(11)] DateTimeOffset? NextAttemptAt = null,
     [property: Id(12)] int HungRestarts = 0,
     [property: Id(13)] double? RecordsPerSecond = null,
-    [property: Id(14)] DateTimeOffset? Eta = null)
+    [property: Id(14)] DateTimeOffset? Eta = null,
+    [property: Id(15)] int BudgetWaits = 0)
 {
     public bool IsTerminal => Status.IsTerminal();
 

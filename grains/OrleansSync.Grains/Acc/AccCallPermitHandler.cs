@@ -1,28 +1,54 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansSync.Pipeline;
 
 namespace OrleansSync.Acc;
 
 /// <summary>
 /// Waits for a call permit before each attempt, and reports each 429 to the budget. Registered after the call counter
-/// and before the latency handler: every retry takes its own permit, and no wait counts as upstream latency.
-/// Requests that carry no <see cref="AccCallTicket"/> go at once.
+/// and before the latency handler: every retry takes its own permit, and no wait counts as upstream latency, nor
+/// against the attempt's or the call's timeout; only the run's cancellation ends it.
+/// Requests that carry no <see cref="AccCallTicket"/> go at once. Every request is sent under the pipeline's timeouts
+/// from here (<see cref="AccTimeout.Bound"/>).
 /// </summary>
-internal sealed class AccCallPermitHandler(IAccCallPermits permits, TimeProvider time) : DelegatingHandler
+internal sealed class AccCallPermitHandler(
+    IAccCallPermits permits,
+    TimeProvider time,
+    IOptionsMonitor<AccRetryAfterOptions> retryAfter,
+    ILogger<AccCallPermitHandler> logger) : DelegatingHandler
 {
+    // ACC always says how long; without it, one second is the shortest wait worth making.
+    private static readonly TimeSpan UnsaidPause = TimeSpan.FromSeconds(1);
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (AccCallTicket.Of(request) is not { } ticket || request.RequestUri is not { } url)
+        var ticket = AccCallTicket.Of(request);
+        var url = request.RequestUri;
+        var family = url is null ? string.Empty : AccEndpointNames.FamilyOf(url);
+        if (ticket is not null && url is not null)
         {
-            return await base.SendAsync(request, cancellationToken);
+            // Waiting for one's turn is neither upstream's time nor a failure: the timeouts stop, and the run hears of it.
+            using var timeoutsStopped = AccTimeout.PauseAll(request);
+            using var waiting = BudgetWaits.Current?.Begin();
+            await permits.AcquireAsync(ticket.ClientId, url, family, AccEndpointNames.ProjectOf(url), cancellationToken);
         }
 
-        var family = AccEndpointNames.FamilyOf(url);
-        await permits.AcquireAsync(ticket.ClientId, url, family, AccEndpointNames.ProjectOf(url), cancellationToken);
-        var response = await base.SendAsync(request, cancellationToken);
+        using var underTimeouts = AccTimeout.Bound(request, cancellationToken);
+        var response = await base.SendAsync(request, underTimeouts.Token);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            // ACC always says how long; without it, one second is the shortest wait worth making.
-            permits.Throttled(ticket.ClientId, url, family, AccRetryAfter.Of(response, time) ?? TimeSpan.FromSeconds(1));
+            var maxPause = retryAfter.CurrentValue.MaxPause;
+            var said = AccRetryAfter.Of(response, time, maxPause);
+            if (said is { Bounded: true } bounded)
+            {
+                logger.LogWarningRetryAfterBounded(AccEndpoints.Describe(request), bounded.Asked.TotalSeconds, maxPause.TotalSeconds);
+            }
+
+            if (ticket is not null && url is not null)
+            {
+                permits.Throttled(ticket.ClientId, url, family, said?.Wait ?? UnsaidPause);
+            }
         }
 
         return response;

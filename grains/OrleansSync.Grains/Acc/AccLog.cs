@@ -39,4 +39,8 @@ internal static partial class AccLog
     [LoggerMessage(EventId = 4107, Level = LogLevel.Information,
         Message = "ACC at {Origin} answers with a Date within {ToleranceSeconds} s of our clock again")]
     public static partial void LogInformationClockInStep(this ILogger logger, string origin, long toleranceSeconds);
+
+    [LoggerMessage(EventId = 4108, Level = LogLevel.Warning,
+        Message = "ACC {Endpoint} answered 429 asking to wait {AskedSeconds} s, more than OrleansSync:RateBudget:MaxPause; waiting {MaxPauseSeconds} s")]
+    public static partial void LogWarningRetryAfterBounded(this ILogger logger, string endpoint, double askedSeconds, double maxPauseSeconds);
 }

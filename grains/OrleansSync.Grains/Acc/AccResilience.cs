@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -10,10 +11,11 @@ namespace OrleansSync.Acc;
 
 /// <summary>
 /// The pipeline every ACC request goes through: a total timeout around retries with exponential backoff and
-/// jitter around a per-attempt timeout. A 429 waits at least what its Retry-After says: calling earlier only
+/// jitter around a per-attempt timeout. Neither timeout runs while a call waits for its rate-budget permit
+/// (<see cref="AccTimeout"/>). A 429 waits at least what its Retry-After says: calling earlier only
 /// earns another 429 and burns the client's shared quota.
 /// </summary>
-internal sealed class AccResilience(TimeProvider time, ILogger logger)
+internal sealed class AccResilience(TimeProvider time, IOptionsMonitor<AccRetryAfterOptions> retryAfter, ILogger logger)
 {
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, ResilienceHandlerContext context)
     {
@@ -22,9 +24,11 @@ internal sealed class AccResilience(TimeProvider time, ILogger logger)
         var services = context.ServiceProvider;
         var policy = new AccResilience(
             services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<IOptionsMonitor<AccRetryAfterOptions>>(),
             services.GetRequiredService<ILoggerFactory>().CreateLogger<AccClient>());
 
-        builder.AddTimeout(options.TotalTimeout);
+        var time = services.GetRequiredService<TimeProvider>();
+        builder.AddStrategy(_ => new AccTimeout(options.TotalTimeout, time));
         if (options.MaxRetries > 0)
         {
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
@@ -40,7 +44,7 @@ internal sealed class AccResilience(TimeProvider time, ILogger logger)
             });
         }
 
-        builder.AddTimeout(options.AttemptTimeout);
+        builder.AddStrategy(_ => new AccTimeout(options.AttemptTimeout, time));
     }
 
     /// <summary>What is worth another attempt: the answers ACC documents as temporary, and no answer at all.</summary>
@@ -58,9 +62,9 @@ internal sealed class AccResilience(TimeProvider time, ILogger logger)
         _ => false,
     };
 
-    /// <summary>Retry-After, when present, replaces the backoff; otherwise null keeps the exponential delay.</summary>
+    /// <summary>Retry-After (bounded by MaxPause), when present, replaces the backoff; otherwise null keeps the exponential delay.</summary>
     private ValueTask<TimeSpan?> RetryAfterDelay(RetryDelayGeneratorArguments<HttpResponseMessage> args) =>
-        ValueTask.FromResult(AccRetryAfter.Of(args.Outcome.Result, time) is { } wait ? wait + Spread(wait) : (TimeSpan?)null);
+        ValueTask.FromResult(AccRetryAfter.Of(args.Outcome.Result, time, retryAfter.CurrentValue.MaxPause) is { Wait: var wait } ? wait + Spread(wait) : (TimeSpan?)null);
 
     private ValueTask OnRetry(OnRetryArguments<HttpResponseMessage> args)
     {

@@ -1,22 +1,37 @@
 namespace OrleansSync.Acc;
 
-/// <summary>A response's Retry-After as a wait from now: seconds, or a date on upstream's clock; null when absent.</summary>
-internal static class AccRetryAfter
+/// <summary>
+/// A 429's Retry-After as a wait from now, at most <see cref="AccRetryAfterOptions.MaxPause"/>. Seconds are taken as
+/// given; an HTTP-date is measured against the answer's own <c>Date</c> (upstream's clock, whatever its gap to ours),
+/// or against our clock when the answer has none. A negative or unreadable value is no Retry-After at all (.NET does
+/// not parse it).
+/// </summary>
+/// <param name="Wait">What to wait: <paramref name="Asked"/>, bounded.</param>
+/// <param name="Asked">What upstream asked for, never negative.</param>
+internal readonly record struct AccRetryAfter(TimeSpan Wait, TimeSpan Asked)
 {
-    public static TimeSpan? Of(HttpResponseMessage? response, TimeProvider time)
+    /// <summary>Upstream asked for more than <see cref="AccRetryAfterOptions.MaxPause"/>.</summary>
+    public bool Bounded => Asked > Wait;
+
+    /// <summary>The response's Retry-After; null when it has none (or none that parses).</summary>
+    public static AccRetryAfter? Of(HttpResponseMessage? response, TimeProvider time, TimeSpan maxPause)
     {
         var header = response?.Headers.RetryAfter;
+        TimeSpan asked;
         if (header?.Delta is { } delta)
         {
-            return delta > TimeSpan.Zero ? delta : TimeSpan.Zero;
+            asked = delta;
         }
-
-        if (header?.Date is { } date)
+        else if (header?.Date is { } date)
         {
-            var wait = date - time.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+            asked = date - (response!.Headers.Date ?? time.GetUtcNow());
+        }
+        else
+        {
+            return null;
         }
 
-        return null;
+        asked = asked > TimeSpan.Zero ? asked : TimeSpan.Zero;
+        return new AccRetryAfter(asked > maxPause ? maxPause : asked, asked);
     }
 }

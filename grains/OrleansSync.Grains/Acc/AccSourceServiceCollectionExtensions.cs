@@ -26,6 +26,8 @@ public static class AccSourceServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<AccSourceOptions>().BindConfiguration(AccSourceOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccSourceOptions>, AccSourceOptionsValidator>());
+        services.AddOptions<AccRetryAfterOptions>().BindConfiguration(AccRetryAfterOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccRetryAfterOptions>, AccRetryAfterOptionsValidator>());
         services.TryAddSingleton<AccTokenCache>();
         services.TryAddSingleton<AccClockSkew>();
         services.TryAddSingleton<AccDirectTokenIssuer>();

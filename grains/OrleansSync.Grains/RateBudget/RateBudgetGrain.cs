@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansSync.Acc;
 
 namespace OrleansSync.RateBudget;
 
@@ -7,7 +8,7 @@ namespace OrleansSync.RateBudget;
 /// activation (after its silo died) starts with no slot granted — at worst one lease's worth early. Limits come
 /// from <see cref="RateBudgetOptions"/> for the key's client id.
 /// </summary>
-public sealed class RateBudgetGrain(IOptions<RateBudgetOptions> options, TimeProvider time, ILocalSiloDetails silo) : Grain, IRateBudgetGrain
+public sealed class RateBudgetGrain(IOptions<RateBudgetOptions> options, IOptions<AccRetryAfterOptions> pauses, TimeProvider time, ILocalSiloDetails silo) : Grain, IRateBudgetGrain
 {
     // The registry forgets what its silo knew when that silo dies: budgets tell it again now and then.
     private static readonly TimeSpan RegisterEvery = TimeSpan.FromSeconds(30);
@@ -28,7 +29,9 @@ public sealed class RateBudgetGrain(IOptions<RateBudgetOptions> options, TimePro
 
     public Task ThrottledAsync(string family, TimeSpan retryAfter, CancellationToken cancellationToken = default)
     {
-        Timeline(family)?.Throttle(retryAfter, time.GetUtcNow().UtcTicks);
+        // Silos bound what they tell; the grain bounds it again, as a pause of months would stop every silo's calls.
+        var pause = TimeSpan.FromTicks(Math.Clamp(retryAfter.Ticks, 0, pauses.Value.MaxPause.Ticks));
+        Timeline(family)?.Throttle(pause, time.GetUtcNow().UtcTicks);
         return Task.CompletedTask;
     }
 

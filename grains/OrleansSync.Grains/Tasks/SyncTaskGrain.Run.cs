@@ -15,6 +15,9 @@ public sealed partial class SyncTaskGrain
     private bool _stale;
     private int _databaseFailures;
 
+    // The run's calls waiting for their turn at the rate budget: slowed, not hung, and shown.
+    private readonly BudgetWaits _budgetWaits = new();
+
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var spec = state.State.Spec!;
@@ -59,6 +62,7 @@ public sealed partial class SyncTaskGrain
             _rate.Add(time.GetUtcNow(), state.State.Progress);
             await PersistAndReportAsync(cancellationToken);
 
+            BudgetWaits.Current = _budgetWaits;
             await foreach (var page in runner.RunAsync(new StreamRun(spec, connection), cancellationToken))
             {
                 await OnPageLandedAsync(page);
@@ -293,6 +297,12 @@ public sealed partial class SyncTaskGrain
         }
 
         await CatchUpAsync();
+        if (_budgetWaits.Waiting > 0)
+        {
+            // Waiting for its turn at the budget is progress at the budget's pace.
+            _lastProgressAt = time.GetUtcNow();
+        }
+
         if (s.Status == SyncTaskStatus.Running && LoopRunning && !_hung && time.GetUtcNow() - _lastProgressAt > Options.HungAfter)
         {
             _hung = true;

@@ -285,5 +285,6 @@ public sealed partial class SyncTaskGrain(
         state.State.NextAttemptAt,
         state.State.HungRestarts,
         state.State.Status == SyncTaskStatus.Running ? _rate.RecordsPerSecond : null,
-        state.State.Status == SyncTaskStatus.Running ? _rate.Eta(time.GetUtcNow(), state.State.Progress) : null);
+        state.State.Status == SyncTaskStatus.Running ? _rate.Eta(time.GetUtcNow(), state.State.Progress) : null,
+        state.State.Status == SyncTaskStatus.Running ? _budgetWaits.Waiting : 0);
 }

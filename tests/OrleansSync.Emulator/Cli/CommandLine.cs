@@ -39,6 +39,7 @@ internal static class CommandLine
           --error-rate R              share of reviews/admin calls answering 500/503, 0..1 (default 0)
           --throttle-next N           the first N reviews/admin calls answer 429 (default 0)
           --throttle-retry-after S    Retry-After of those 429s (default 1)
+          --throttle-retry-after-form F   seconds, http-date or missing (default seconds)
           --token-ttl S               token lifetime in seconds (default 3599)
           --malformed-rate R          share of reviews served malformed, 0..1 (default 0)
           --outage-status N           every upstream call answers this status, 400..599 (default 0, off)
@@ -72,6 +73,7 @@ internal static class CommandLine
         ["--error-rate"] = (r, v) => r.Options.Faults = r.Options.Faults with { ServerErrorRate = Double(v) },
         ["--throttle-next"] = (r, v) => r.ThrottleNext = Int(v),
         ["--throttle-retry-after"] = (r, v) => r.Options.Faults = r.Options.Faults with { ThrottleRetryAfterSeconds = Int(v) },
+        ["--throttle-retry-after-form"] = (r, v) => r.Options.Faults = r.Options.Faults with { ThrottleRetryAfterForm = Form(v) },
         ["--token-ttl"] = (r, v) => r.Options.Faults = r.Options.Faults with { TokenTtlSeconds = Int(v) },
         ["--malformed-rate"] = (r, v) => r.Options.Faults = r.Options.Faults with { MalformedRate = Double(v) },
         ["--outage-status"] = (r, v) => r.Options.Faults = r.Options.Faults with { OutageStatus = Int(v) },
@@ -154,6 +156,14 @@ internal static class CommandLine
             ? TimeSpan.FromSeconds(seconds)
             : throw new FormatException($"'{value}' must be more than 0 and at most 86400 seconds");
     }
+
+    private static RetryAfterForm Form(string value) => value switch
+    {
+        "seconds" => RetryAfterForm.Seconds,
+        "http-date" => RetryAfterForm.HttpDate,
+        "missing" => RetryAfterForm.Missing,
+        _ => throw new FormatException($"'{value}' is not seconds, http-date or missing"),
+    };
 
     private static EmulatorClient Client(string value)
     {

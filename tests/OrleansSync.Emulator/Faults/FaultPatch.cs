@@ -19,6 +19,8 @@ internal sealed class FaultPatch
 
     public int? ThrottleRetryAfterSeconds { get; init; }
 
+    public RetryAfterForm? ThrottleRetryAfterForm { get; init; }
+
     public int? TokenTtlSeconds { get; init; }
 
     public double? MalformedRate { get; init; }
@@ -40,6 +42,7 @@ internal sealed class FaultPatch
         JitterMs = JitterMs ?? current.JitterMs,
         ServerErrorRate = ServerErrorRate ?? current.ServerErrorRate,
         ThrottleRetryAfterSeconds = ThrottleRetryAfterSeconds ?? current.ThrottleRetryAfterSeconds,
+        ThrottleRetryAfterForm = ThrottleRetryAfterForm ?? current.ThrottleRetryAfterForm,
         TokenTtlSeconds = TokenTtlSeconds ?? current.TokenTtlSeconds,
         MalformedRate = MalformedRate ?? current.MalformedRate,
         OutageStatus = OutageStatus ?? current.OutageStatus,
@@ -62,7 +65,8 @@ internal sealed record FaultView(
     int StallSeconds,
     IReadOnlyList<HostileRuleJson> Hostile,
     int ReplicationLagMs,
-    int DateSkewSeconds)
+    int DateSkewSeconds,
+    RetryAfterForm ThrottleRetryAfterForm)
 {
     public static FaultView Of(FaultState state)
     {
@@ -79,6 +83,7 @@ internal sealed record FaultView(
             s.StallSeconds,
             [.. state.Hostile.InForce.Select(HostileNames.ToJson)],
             s.ReplicationLagMs,
-            s.DateSkewSeconds);
+            s.DateSkewSeconds,
+            s.ThrottleRetryAfterForm);
     }
 }

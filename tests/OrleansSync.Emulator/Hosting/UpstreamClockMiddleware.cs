@@ -11,15 +11,26 @@ namespace OrleansSync.Emulator.Hosting;
 /// </summary>
 internal sealed class UpstreamClockMiddleware(RequestDelegate next, TimeProvider time, FaultState faults)
 {
+    private const string RetryAfterKey = "OrleansSync.Emulator.RetryAfterSeconds";
+
+    /// <summary>The answer gets <c>Retry-After</c> as an HTTP-date: its own <c>Date</c> plus <paramref name="seconds"/> (at most year 9999).</summary>
+    public static void RetryAfterFromDate(HttpContext http, int seconds) => http.Items[RetryAfterKey] = seconds;
+
     public Task InvokeAsync(HttpContext http)
     {
         http.Response.OnStarting(static state =>
         {
-            var (response, clock, settings) = ((HttpResponse, TimeProvider, FaultState))state;
+            var (context, clock, settings) = ((HttpContext, TimeProvider, FaultState))state;
             var date = clock.GetUtcNow().AddSeconds(settings.Settings.DateSkewSeconds);
-            response.Headers.Date = date.ToString("R", CultureInfo.InvariantCulture);
+            context.Response.Headers.Date = date.ToString("R", CultureInfo.InvariantCulture);
+            if (context.Items[RetryAfterKey] is int seconds)
+            {
+                var until = seconds < (DateTimeOffset.MaxValue - date).TotalSeconds ? date.AddSeconds(seconds) : DateTimeOffset.MaxValue;
+                context.Response.Headers.RetryAfter = until.ToString("R", CultureInfo.InvariantCulture);
+            }
+
             return Task.CompletedTask;
-        }, (http.Response, time, faults));
+        }, (http, time, faults));
         return next(http);
     }
 }

@@ -86,7 +86,7 @@ internal sealed class UpstreamMiddleware(
 
         if (faults.TryTakeThrottle(out var throttleSeconds))
         {
-            return ApiErrors.QuotaExceeded(throttleSeconds);
+            return ApiErrors.QuotaExceeded(http, throttleSeconds, faults.Settings.ThrottleRetryAfterForm);
         }
 
         if (faults.NextServerError() is { } status)

@@ -1,3 +1,5 @@
+using OrleansSync.Emulator.Hosting;
+
 namespace OrleansSync.Emulator.Json;
 
 /// <summary>The error bodies ACC answers with; their shapes are part of what the connector must handle.</summary>
@@ -39,18 +41,33 @@ internal static class ApiErrors
     }
 
     /// <summary>ACC's quota answer: exactly this body and a Retry-After in whole seconds.</summary>
-    public static JsonBody QuotaExceeded(int retryAfterSeconds)
+    public static JsonBody QuotaExceeded(int retryAfterSeconds) =>
+        QuotaBody().WithHeader("Retry-After", retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>An injected 429: ACC's body, and <paramref name="retryAfterSeconds"/> in the <paramref name="form"/> asked for.</summary>
+    public static JsonBody QuotaExceeded(HttpContext http, int retryAfterSeconds, RetryAfterForm form)
     {
-        return JsonBody.Write(
-                w =>
-                {
-                    w.WriteStartObject();
-                    w.WriteString("developerMessage", "Quota limit exceeded.");
-                    w.WriteEndObject();
-                },
-                StatusCodes.Status429TooManyRequests)
-            .WithHeader("Retry-After", retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        switch (form)
+        {
+            case RetryAfterForm.HttpDate:
+                // Dated on upstream's clock: the Date middleware writes it from the answer's own Date.
+                UpstreamClockMiddleware.RetryAfterFromDate(http, retryAfterSeconds);
+                return QuotaBody();
+            case RetryAfterForm.Missing:
+                return QuotaBody();
+            default:
+                return QuotaExceeded(retryAfterSeconds);
+        }
     }
+
+    private static JsonBody QuotaBody() => JsonBody.Write(
+        static w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("developerMessage", "Quota limit exceeded.");
+            w.WriteEndObject();
+        },
+        StatusCodes.Status429TooManyRequests);
 
     /// <summary>The token endpoint's OAuth 2.0 error shape.</summary>
     public static JsonBody OAuth(int statusCode, string error, string description)

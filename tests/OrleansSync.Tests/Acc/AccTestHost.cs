@@ -33,7 +33,7 @@ internal sealed class AccTestHost : IAsyncDisposable
 
     /// <summary>
     /// A connector for <paramref name="emulator"/>; <paramref name="settings"/> are "OrleansSync:Acc" keys (e.g. "PageSize")
-    /// to set, and backoff is shortened by default so failures retry fast. <paramref name="time"/> replaces the system clock.
+    /// to set (or whole keys, e.g. "OrleansSync:RateBudget:MaxPause"), and backoff is shortened by default so failures retry fast. <paramref name="time"/> replaces the system clock.
     /// </summary>
     public static AccTestHost Start(AccEmulator emulator, IReadOnlyDictionary<string, string>? settings = null, TimeProvider? time = null)
     {
@@ -52,7 +52,7 @@ internal sealed class AccTestHost : IAsyncDisposable
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
-            values[$"OrleansSync:Acc:{key}"] = value;
+            values[key.StartsWith("OrleansSync:", StringComparison.Ordinal) ? key : $"OrleansSync:Acc:{key}"] = value;
         }
 
         var logs = new LogCapture();
