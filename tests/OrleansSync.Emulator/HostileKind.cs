@@ -35,4 +35,16 @@ public enum HostileKind
 
     /// <summary>500 with an ACC error body whose developerMessage holds <c>\u0000</c>.</summary>
     NulInError,
+
+    /// <summary>400 with an ACC error body, as ACC answers a request it refuses for this one record.</summary>
+    BadRequest400,
+
+    /// <summary>403 with an ACC error body, as ACC answers a record the user may not read.</summary>
+    Forbidden403,
+
+    /// <summary>404 with an ACC error body, as ACC answers a record it does not find (or hides).</summary>
+    NotFound404,
+
+    /// <summary>500 with an ACC error body: one endpoint failing while the rest of upstream answers.</summary>
+    ServerError500,
 }
