@@ -38,11 +38,21 @@ public sealed partial class AccClient(
             throw new AccUntrustedUrlException(pageUrl, connection.BaseUrl);
         }
 
+        return await ExchangeAsync(connection, pageUrl, static (client, connection, url, counter, ct) => client.FetchPageAsync(connection, url, counter, ct), cancellationToken);
+    }
+
+    /// <summary>One exchange through the malformed-answer retries, with the calls, 429s and upstream time it took.</summary>
+    private async Task<SourcePage> ExchangeAsync(
+        AccConnection connection,
+        Uri url,
+        Func<AccClient, AccConnection, Uri, AccCallCounter, CancellationToken, Task<SourcePage>> fetch,
+        CancellationToken cancellationToken)
+    {
         var counter = new AccCallCounter();
         var page = await AccMalformedRetry.ExecuteAsync(
             pipelines.GetPipeline(AccMalformedRetry.PipelineName),
-            static (call, token) => call.Client.FetchPageAsync(call.Connection, call.Url, call.Counter, token),
-            (Client: this, Connection: connection, Url: pageUrl, Counter: counter),
+            static (call, token) => call.Fetch(call.Client, call.Connection, call.Url, call.Counter, token),
+            (Client: this, Connection: connection, Url: url, Counter: counter, Fetch: fetch),
             cancellationToken);
         return page with
         {

@@ -142,6 +142,16 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
     public Task<long> CountReviewsNeedingChildrenAsync(string projectId, string stream, bool all, string? afterReviewId, CancellationToken cancellationToken) =>
         ReviewChildQueries.CountNeedingChildrenAsync(dataSource, ProjectIds.Normalize(projectId), stream, all, afterReviewId, cancellationToken);
 
+    /// <summary>
+    /// The record keys of up to <paramref name="limit"/> open dead letters of a project's stream to retry, least
+    /// recently retried first; each is stamped as retried now, so the next call takes the next ones.
+    /// </summary>
+    public Task<IReadOnlyList<string>> TakeDeadLettersToRetryAsync(string projectId, string stream, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stream);
+        return DeadLetterRetries.TakeAsync(dataSource, ProjectIds.Normalize(projectId), stream, limit, timeProvider.GetUtcNow(), cancellationToken);
+    }
+
     /// <summary>The checkpoint of a project's stream, or null when none was written.</summary>
     public Task<Checkpoint?> ReadCheckpointAsync(string projectId, string stream, CancellationToken cancellationToken) =>
         ReadCheckpointAsync(projectId, stream, scope: "", cancellationToken);

@@ -40,6 +40,13 @@ public sealed class StreamOptions
     /// <summary>The fewest failing reviews in the window that can fail the task: one or two broken reviews never do.</summary>
     [Range(1, 10_000)]
     public int ChildFailureMinimum { get; set; } = 3;
+
+    /// <summary>
+    /// The most open review dead letters a run of the reviews stream fetches again, one by one, before it lists
+    /// (least recently retried first). 0 turns the retries off.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int DeadLetterRetries { get; set; } = 50;
 }
 
 [OptionsValidator]
