@@ -22,23 +22,15 @@ public sealed partial class AccClient
             : ExchangeAsync(connection, recordUrl, static (client, connection, url, counter, ct) => client.FetchRecordAsync(connection, url, counter, ct), cancellationToken);
     }
 
-    private async Task<SourcePage> FetchRecordAsync(AccConnection connection, Uri recordUrl, AccCallCounter counter, CancellationToken cancellationToken)
+    private Task<SourcePage> FetchRecordAsync(AccConnection connection, Uri recordUrl, AccCallCounter counter, CancellationToken cancellationToken) =>
+        FetchAsync(connection, recordUrl, counter, ReadRecord, cancellationToken);
+
+    /// <exception cref="AccBodyException">The body is not JSON, or not a JSON object.</exception>
+    private static SourcePage ReadRecord(AccBody body, Uri recordUrl, string endpoint, DateTimeOffset? upstreamDate)
     {
-        var limits = AccBodyLimits.From(options.CurrentValue, timeProvider);
-        using var response = await SendAuthorizedAsync(connection, recordUrl, counter, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw await AccErrorBody.ToExceptionAsync(response, limits, cancellationToken);
-        }
-
-        var endpoint = AccEndpoints.Describe(HttpMethod.Get, recordUrl);
-        using var body = await AccBody.ReadAsync(response, endpoint, limits, cancellationToken);
         using var document = body.ParseJson(endpoint);
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            throw new AccBodyException(endpoint, "the body is not a record: expected a JSON object");
-        }
-
-        return new SourcePage([document.RootElement.Clone()], 0, 1, null, 0, response.Headers.Date);
+        return document.RootElement.ValueKind == JsonValueKind.Object
+            ? new SourcePage([document.RootElement.Clone()], 0, 1, null, 0, upstreamDate)
+            : throw new AccBodyException(endpoint, "the body is not a record: expected a JSON object");
     }
 }

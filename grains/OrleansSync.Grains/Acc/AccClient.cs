@@ -84,19 +84,26 @@ public sealed partial class AccClient(
         }
     }
 
-    /// <summary>One exchange: the request (with the retries by status inside HttpClient), then the whole body within its bounds.</summary>
-    private async Task<SourcePage> FetchPageAsync(AccConnection connection, Uri pageUrl, AccCallCounter counter, CancellationToken cancellationToken)
+    private Task<SourcePage> FetchPageAsync(AccConnection connection, Uri pageUrl, AccCallCounter counter, CancellationToken cancellationToken) =>
+        FetchAsync(connection, pageUrl, counter, AccPageReader.Read, cancellationToken);
+
+    /// <summary>
+    /// One exchange: the request (with the retries by status inside HttpClient), then the whole body within its
+    /// bounds, read by <paramref name="read"/> (from the body, the URL, the endpoint's name and upstream's Date).
+    /// </summary>
+    private async Task<SourcePage> FetchAsync(
+        AccConnection connection, Uri url, AccCallCounter counter, Func<AccBody, Uri, string, DateTimeOffset?, SourcePage> read, CancellationToken cancellationToken)
     {
         var limits = AccBodyLimits.From(options.CurrentValue, timeProvider);
-        using var response = await SendAuthorizedAsync(connection, pageUrl, counter, cancellationToken);
+        using var response = await SendAuthorizedAsync(connection, url, counter, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw await AccErrorBody.ToExceptionAsync(response, limits, cancellationToken);
         }
 
-        var endpoint = AccEndpoints.Describe(HttpMethod.Get, pageUrl);
+        var endpoint = AccEndpoints.Describe(HttpMethod.Get, url);
         using var body = await AccBody.ReadAsync(response, endpoint, limits, cancellationToken);
-        return AccPageReader.Read(body, pageUrl, endpoint, response.Headers.Date);
+        return read(body, url, endpoint, response.Headers.Date);
     }
 
     private async Task<HttpResponseMessage> SendAuthorizedAsync(
