@@ -30,6 +30,7 @@ public static class SyncEngineServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IAccTokenIssuer, AccClusterTokenIssuer>());
         services.AddMirrorWriter();
         services.AddSingleton<ListPhaseReader>();
+        services.AddSingleton<ReviewDeadLetterRetry>();
         services.AddSingleton<IStreamRunner, WorkflowsRunner>();
         services.AddSingleton<IStreamRunner, ReviewsRunner>();
         foreach (var stream in new[] { StreamNames.ReviewVersions, StreamNames.ReviewProgress })

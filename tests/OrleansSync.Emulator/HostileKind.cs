@@ -65,4 +65,16 @@ public enum HostileKind
 
     /// <summary>A list page whose nextUrl asks for half the page size (the right offset, the same filters).</summary>
     NextUrlChangesLimit,
+
+    /// <summary>400 with an ACC error body, as ACC answers a request it refuses for this one record.</summary>
+    BadRequest400,
+
+    /// <summary>403 with an ACC error body, as ACC answers a record the user may not read.</summary>
+    Forbidden403,
+
+    /// <summary>404 with an ACC error body, as ACC answers a record it does not find (or hides).</summary>
+    NotFound404,
+
+    /// <summary>500 with an ACC error body: one endpoint failing while the rest of upstream answers.</summary>
+    ServerError500,
 }

@@ -23,8 +23,9 @@ public static class DeadLetterCommand
     {
         var project = new Option<string?>("--project") { Description = "Only this project's (with or without 'b.')." };
         var stream = new Option<string?>("--stream") { Description = $"Only this stream: {string.Join(", ", Streams)}." };
+        var resolved = new Option<bool>("--resolved") { Description = "Also the resolved ones (their record landed later); without it, only open ones." };
         var limit = new Option<int>("--limit") { Description = $"At most this many (1 to {MaxLimit}).", DefaultValueFactory = static _ => 100 };
-        var command = new Command("list", "List dead letters, most recently seen first; --json includes each record as received.") { project, stream, limit };
+        var command = new Command("list", "List open dead letters, most recently seen first; --json includes each record as received.") { project, stream, resolved, limit };
         command.SetAction(async (parse, ct) =>
         {
             var context = CliContext.From(parse);
@@ -36,7 +37,7 @@ public static class DeadLetterCommand
                 throw CliException.BadInput($"--limit {count} is out of range: give 1 to {MaxLimit}.");
             }
 
-            var rows = await DeadLetterListQuery.RunAsync(context.Settings(), projectId, streamName, count, ct);
+            var rows = await DeadLetterListQuery.RunAsync(context.Settings(), projectId, streamName, parse.GetValue(resolved), count, ct);
             if (context.Output.Json)
             {
                 context.Output.WriteJson(new { deadLetters = rows });
@@ -84,13 +85,13 @@ public static class DeadLetterCommand
             return;
         }
 
-        var table = new Table().AddColumns("Last seen (UTC)", "Project", "Stream", "Record", "Reason", "Seen", "First seen (UTC)", "Task");
+        var table = new Table().AddColumns("Last seen (UTC)", "Project", "Stream", "Record", "Reason", "Seen", "First seen (UTC)", "Task", "Resolved (UTC)");
         foreach (var row in rows)
         {
             table.AddRow(
                 Time(row.LastSeenAt), Markup.Escape(row.ProjectId), Markup.Escape(row.Stream), Markup.Escape(row.RecordKey ?? "-"),
                 Markup.Escape(Shorten(row.Reason)), row.Occurrences.ToString("N0", CultureInfo.InvariantCulture), Time(row.FirstSeenAt),
-                Markup.Escape(row.TaskId ?? "-"));
+                Markup.Escape(row.TaskId ?? "-"), row.ResolvedAt is { } at ? Time(at) : "-");
         }
 
         console.Write(table);

@@ -6,27 +6,31 @@ namespace OrleansSync.Client.DeadLetters;
 /// <summary>Reads <c>sync.dead_letters</c>, where the mirror writer keeps the records it could not land.</summary>
 public static class DeadLetterListQuery
 {
-    /// <summary>One dead letter; <c>Raw</c> is the record's text exactly as received.</summary>
+    /// <summary>One dead letter; <c>Raw</c> is the record's text exactly as received; <c>ResolvedAt</c> when its record later landed.</summary>
     public sealed record class Row(
         long Id, string ProjectId, string Stream, string? RecordKey, string Reason, int Occurrences,
-        DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt, string? TaskId, string Raw);
+        DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt, string? TaskId, string Raw, DateTimeOffset? ResolvedAt);
 
-    public static async Task<List<Row>> RunAsync(ClientSettings settings, string? project, string? stream, int limit, CancellationToken cancellationToken)
+    /// <summary>Open dead letters (and resolved ones too when <c>resolved</c>), most recently seen first.</summary>
+    public static async Task<List<Row>> RunAsync(
+        ClientSettings settings, string? project, string? stream, bool resolved, int limit, CancellationToken cancellationToken)
     {
         return await ListQuery.ReadAsync(
             settings,
             """
-            SELECT id, project_id, stream, record_key, reason, occurrences, first_seen_at, last_seen_at, task_id, raw
+            SELECT id, project_id, stream, record_key, reason, occurrences, first_seen_at, last_seen_at, task_id, raw, resolved_at
               FROM sync.dead_letters
              WHERE (@project::text IS NULL OR project_id = @project) AND (@stream::text IS NULL OR stream = @stream)
+               AND (@resolved OR resolved_at IS NULL)
              ORDER BY last_seen_at DESC, id DESC
              LIMIT @limit
             """,
-            [("project", project), ("stream", stream), ("limit", limit)],
+            [("project", project), ("stream", stream), ("resolved", resolved), ("limit", limit)],
             static reader => new Row(
                 reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
                 reader.GetString(4), reader.GetInt32(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetFieldValue<DateTimeOffset>(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetString(9)),
+                reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetString(9),
+                reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10)),
             cancellationToken);
     }
 }

@@ -39,11 +39,21 @@ public sealed partial class AccClient(
             throw new AccUntrustedUrlException(pageUrl, connection.BaseUrl);
         }
 
+        return await ExchangeAsync(connection, pageUrl, static (client, connection, url, counter, ct) => client.FetchPageAsync(connection, url, counter, ct), cancellationToken);
+    }
+
+    /// <summary>One exchange through the malformed-answer retries, with the calls, 429s and upstream time it took.</summary>
+    private async Task<SourcePage> ExchangeAsync(
+        AccConnection connection,
+        Uri url,
+        Func<AccClient, AccConnection, Uri, AccCallCounter, CancellationToken, Task<SourcePage>> fetch,
+        CancellationToken cancellationToken)
+    {
         var counter = new AccCallCounter();
         var page = await AccMalformedRetry.ExecuteAsync(
             pipelines.GetPipeline(AccMalformedRetry.PipelineName),
-            static (call, token) => call.Client.FetchPageAsync(call.Connection, call.Url, call.Counter, token),
-            (Client: this, Connection: connection, Url: pageUrl, Counter: counter),
+            static (call, token) => call.Fetch(call.Client, call.Connection, call.Url, call.Counter, token),
+            (Client: this, Connection: connection, Url: url, Counter: counter, Fetch: fetch),
             cancellationToken);
         return page with
         {
@@ -107,20 +117,27 @@ public sealed partial class AccClient(
         }
     }
 
-    /// <summary>One exchange: the request (with the retries by status inside HttpClient), then the whole body within its bounds.</summary>
-    private async Task<SourcePage> FetchPageAsync(AccConnection connection, Uri pageUrl, AccCallCounter counter, CancellationToken cancellationToken)
+    private Task<SourcePage> FetchPageAsync(AccConnection connection, Uri pageUrl, AccCallCounter counter, CancellationToken cancellationToken) =>
+        FetchAsync(connection, pageUrl, counter, AccPageReader.Read, cancellationToken);
+
+    /// <summary>
+    /// One exchange: the request (with the retries by status inside HttpClient), then the whole body within its
+    /// bounds, read by <paramref name="read"/> (from the body, the URL, the endpoint's name and upstream's Date).
+    /// </summary>
+    private async Task<SourcePage> FetchAsync(
+        AccConnection connection, Uri url, AccCallCounter counter, Func<AccBody, Uri, string, DateTimeOffset?, SourcePage> read, CancellationToken cancellationToken)
     {
         var limits = AccBodyLimits.From(options.CurrentValue, timeProvider);
-        using var response = await SendAuthorizedAsync(connection, pageUrl, counter, cancellationToken);
+        using var response = await SendAuthorizedAsync(connection, url, counter, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw await AccErrorBody.ToExceptionAsync(response, limits, cancellationToken);
         }
 
-        var endpoint = AccEndpoints.Describe(HttpMethod.Get, pageUrl);
+        var endpoint = AccEndpoints.Describe(HttpMethod.Get, url);
         using var body = await AccBody.ReadAsync(response, endpoint, limits, cancellationToken);
-        clockSkew.Observe(pageUrl, response.Headers.Date);
-        return AccPageReader.Read(body, pageUrl, endpoint, response.Headers.Date);
+        clockSkew.Observe(url, response.Headers.Date);
+        return read(body, url, endpoint, response.Headers.Date);
     }
 
     private async Task<HttpResponseMessage> SendAuthorizedAsync(

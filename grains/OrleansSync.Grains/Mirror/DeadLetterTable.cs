@@ -25,6 +25,35 @@ internal static class DeadLetterTable
         WHERE project_id = @project_id AND stream = @stream AND resolved_at IS NULL AND record_key = ANY(@record_keys)
         """;
 
+    // A review's children are keyed "<review>/<child>"; the review's own key names a list that could not be read.
+    private const string ResolveChildrenSql = """
+        UPDATE sync.dead_letters SET resolved_at = @now
+        WHERE project_id = @project_id AND stream = @stream AND resolved_at IS NULL
+            AND (record_key = ANY(@record_keys) OR (@whole AND starts_with(record_key, @review_prefix)))
+        """;
+
+    /// <summary>
+    /// Marks resolved the dead letters of a review's children that landed, and the review's own (its list was read).
+    /// A <paramref name="whole"/> list resolves every child's: a child it does not hold is gone upstream.
+    /// </summary>
+    public static NpgsqlBatchCommand ResolveReviewChildren(
+        string projectId, string stream, string reviewId, IReadOnlyList<string> landedChildKeys, bool whole, DateTimeOffset now) =>
+        new(ResolveChildrenSql)
+        {
+            Parameters =
+            {
+                SqlParameters.Text("project_id", projectId),
+                SqlParameters.Text("stream", stream),
+                SqlParameters.Timestamp("now", now),
+                SqlParameters.TextArray("record_keys", [reviewId, .. landedChildKeys.Select(k => ChildKey(reviewId, k))], static k => k),
+                SqlParameters.Boolean("whole", whole),
+                SqlParameters.Text("review_prefix", ChildKey(reviewId, string.Empty)),
+            },
+        };
+
+    /// <summary>The record key of a review's child in <c>sync.dead_letters</c>.</summary>
+    public static string ChildKey(string reviewId, string childKey) => reviewId + "/" + childKey;
+
     /// <summary>Marks resolved the open dead letters of records that have now landed; null when no record landed.</summary>
     public static NpgsqlBatchCommand? Resolve(string projectId, string stream, IReadOnlyList<string> landedKeys, DateTimeOffset now) =>
         landedKeys.Count == 0 ? null : new NpgsqlBatchCommand(ResolveSql)

@@ -49,6 +49,8 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
     /// Nothing is replaced when the stored children are from a newer review updatedAt; the page then counts as unchanged.
     /// Counts are relative to the stored set: a new key is inserted, a key whose record differs is updated, the rest are
     /// unchanged (an identical set is all unchanged); stored keys missing from the new set are deleted and not counted.
+    /// A list with a malformed child is not whole: its valid children land, nothing is deleted, and the review's marker
+    /// is cleared, so the next run (incremental too) reads it again.
     /// </summary>
     public async Task<PageWriteResult> ReplaceReviewChildrenAsync(
         string projectId,
@@ -63,17 +65,26 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         projectId = Prepare(projectId, stream, checkpoint, taskId);
         ArgumentException.ThrowIfNullOrWhiteSpace(reviewId);
         var now = timeProvider.GetUtcNow();
-        var (replace, valid, deadLetters) = stream switch
+        // One malformed child makes the list not whole: what it holds lands, but it proves no stored child gone.
+        var (replace, landedKeys, valid, deadLetters) = stream switch
         {
             StreamNames.ReviewVersions when ReviewChildRecords.MapVersions(reviewId, records) is var page =>
-                (ReviewChildTables.ReplaceVersions(projectId, reviewId, reviewUpdatedAt, page.Rows, now), page.Valid, page.DeadLetters),
+                (ReviewChildTables.ReplaceVersions(projectId, reviewId, reviewUpdatedAt, page.Rows, page.DeadLetters.Count == 0, now),
+                    page.Rows.Select(static r => r.Key).ToList(), page.Valid, page.DeadLetters),
             StreamNames.ReviewProgress when ReviewChildRecords.MapProgress(reviewId, records) is var page =>
-                (ReviewChildTables.ReplaceProgress(projectId, reviewId, reviewUpdatedAt, page.Rows, now), page.Valid, page.DeadLetters),
+                (ReviewChildTables.ReplaceProgress(projectId, reviewId, reviewUpdatedAt, page.Rows, page.DeadLetters.Count == 0, now),
+                    page.Rows.Select(static r => r.Key).ToList(), page.Valid, page.DeadLetters),
             _ => throw new ArgumentOutOfRangeException(nameof(stream), stream, "Children are review_versions or review_progress."),
         };
 
-        // The review's children landed: an earlier dead letter naming the review (its endpoint answered garbage) is resolved.
-        List<NpgsqlBatchCommand> commands = [ReviewChildTables.Lock(stream, projectId, reviewId), replace, DeadLetterTable.Resolve(projectId, stream, [reviewId], now)!];
+        // The review's list was read: an earlier dead letter naming the review (its endpoint failed) is resolved, and
+        // so are those of the children that landed (all of them, when the list is whole).
+        List<NpgsqlBatchCommand> commands =
+        [
+            ReviewChildTables.Lock(stream, projectId, reviewId),
+            replace,
+            DeadLetterTable.ResolveReviewChildren(projectId, stream, reviewId, landedKeys, deadLetters.Count == 0, now),
+        ];
         AddDeadLetters(commands, projectId, stream, taskId, deadLetters, now);
         var (applied, inserted, updated, removed) = await PageTransaction.RunAsync(
             dataSource,
@@ -103,7 +114,7 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
     /// <summary>
     /// Records that a review's children could not be read (its endpoint kept answering garbage): one dead letter
     /// naming the review, the endpoint and the reason, committed with the checkpoint so the task goes on with the next
-    /// review. The review's stored children and its marker are left alone, so the next run asks for them again.
+    /// review. The review's stored children stay; its marker is cleared, so the next run, incremental too, asks again.
     /// </summary>
     public async Task<PageWriteResult> DeadLetterReviewChildrenAsync(
         string projectId, string stream, string reviewId, string endpoint, string reason, Checkpoint? checkpoint, string taskId, CancellationToken cancellationToken)
@@ -113,7 +124,8 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         // The dead letter's identity is its raw text: naming the review and endpoint keeps two reviews' failures apart.
         var raw = JsonSerializer.Serialize(new { reviewId, endpoint, reason = StorableText.Clean(reason) });
         var deadLetter = new DeadLetter(reviewId, raw, $"review {reviewId}: {reason}");
-        await UpsertPageAsync(projectId, stream, taskId, null, null, 0, [deadLetter], checkpoint, timeProvider.GetUtcNow(), cancellationToken);
+        await UpsertPageAsync(
+            projectId, stream, taskId, null, ReviewChildTables.Unmark(stream, projectId, reviewId), 0, [deadLetter], checkpoint, timeProvider.GetUtcNow(), cancellationToken);
         return Report(stream, projectId, taskId, new PageWriteResult(0, 0, 0, 1));
     }
 
@@ -129,6 +141,16 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
     /// <summary>How many reviews after <paramref name="afterReviewId"/> <see cref="ReviewsNeedingChildrenAsync"/> would return in all.</summary>
     public Task<long> CountReviewsNeedingChildrenAsync(string projectId, string stream, bool all, string? afterReviewId, CancellationToken cancellationToken) =>
         ReviewChildQueries.CountNeedingChildrenAsync(dataSource, ProjectIds.Normalize(projectId), stream, all, afterReviewId, cancellationToken);
+
+    /// <summary>
+    /// The record keys of up to <paramref name="limit"/> open dead letters of a project's stream to retry, least
+    /// recently retried first; each is stamped as retried now, so the next call takes the next ones.
+    /// </summary>
+    public Task<IReadOnlyList<string>> TakeDeadLettersToRetryAsync(string projectId, string stream, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stream);
+        return DeadLetterRetries.TakeAsync(dataSource, ProjectIds.Normalize(projectId), stream, limit, timeProvider.GetUtcNow(), cancellationToken);
+    }
 
     /// <summary>The checkpoint of a project's stream, or null when none was written.</summary>
     public Task<Checkpoint?> ReadCheckpointAsync(string projectId, string stream, CancellationToken cancellationToken) =>
@@ -190,18 +212,19 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         string stream,
         string taskId,
         NpgsqlBatchCommand? upsert,
-        NpgsqlBatchCommand? resolve,
+        NpgsqlBatchCommand? alongside,
         int valid,
         IReadOnlyList<DeadLetter> deadLetters,
         Checkpoint? checkpoint,
         DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        // The upsert goes first: its RETURNING rows are the first result the reader sees.
+        // The upsert goes first: its RETURNING rows are the first result the reader sees. Then the statement that goes
+        // with the page (resolving dead letters of what landed, clearing a review's marker).
         List<NpgsqlBatchCommand> commands = upsert is null ? [] : [upsert];
-        if (resolve is not null)
+        if (alongside is not null)
         {
-            commands.Add(resolve);
+            commands.Add(alongside);
         }
 
         AddDeadLetters(commands, projectId, stream, taskId, deadLetters, now);

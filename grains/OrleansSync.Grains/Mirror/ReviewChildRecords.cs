@@ -4,16 +4,22 @@ using System.Text.Json;
 namespace OrleansSync.Mirror;
 
 /// <summary>A row of <c>acc.review_versions</c>, keyed within its review by urn.</summary>
-internal sealed record class VersionRow(string Urn, string? ItemUrn, string? Name, string? ApproveStatus, string Raw);
+internal sealed record class VersionRow(string Urn, string? ItemUrn, string? Name, string? ApproveStatus, string Raw)
+{
+    public string Key => Urn;
+}
 
 /// <summary>A row of <c>acc.review_progress</c>, keyed within its review by position (0 = newest, as received).</summary>
-internal sealed record class ProgressRow(int Position, string? StepId, string? StepName, string? Status, DateTimeOffset? EndTime, string Raw);
+internal sealed record class ProgressRow(int Position, string? StepId, string? StepName, string? Status, DateTimeOffset? EndTime, string Raw)
+{
+    public string Key => Position.ToString(CultureInfo.InvariantCulture);
+}
 
 /// <summary>Validates and maps the children of one review (<c>.../reviews/{id}/versions</c> and <c>/progress</c>).</summary>
 internal static class ReviewChildRecords
 {
     public static MappedPage<VersionRow> MapVersions(string reviewId, IReadOnlyList<JsonElement> records) =>
-        PageMapper.Map<VersionRow>(records, reviewId + "/", static (f, _, raw) =>
+        PageMapper.Map<VersionRow>(records, DeadLetterTable.ChildKey(reviewId, string.Empty), static (f, _, raw) =>
         {
             var row = new VersionRow(
                 f.Identity("urn")!,
@@ -26,7 +32,7 @@ internal static class ReviewChildRecords
         });
 
     public static MappedPage<ProgressRow> MapProgress(string reviewId, IReadOnlyList<JsonElement> records) =>
-        PageMapper.Map<ProgressRow>(records, reviewId + "/", static (f, position, raw) =>
+        PageMapper.Map<ProgressRow>(records, DeadLetterTable.ChildKey(reviewId, string.Empty), static (f, position, raw) =>
         {
             var row = new ProgressRow(
                 position,
@@ -35,6 +41,6 @@ internal static class ReviewChildRecords
                 f.String("status"),
                 f.Timestamp("endTime"),
                 raw);
-            return (position.ToString(CultureInfo.InvariantCulture), null, row);
+            return (row.Key, null, row);
         });
 }

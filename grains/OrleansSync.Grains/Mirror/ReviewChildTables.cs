@@ -1,11 +1,14 @@
 using Npgsql;
 using NpgsqlTypes;
+using OrleansSync.Pipeline;
 
 namespace OrleansSync.Mirror;
 
 /// <summary>
 /// <c>acc.review_versions</c> and <c>acc.review_progress</c>: a review's children are replaced as a set, in one
 /// statement, unless the stored set is from a newer review updatedAt. Rows equal to the stored ones are not rewritten.
+/// A list that is not whole (a child was malformed) only upserts what it holds: it cannot prove the others gone, so
+/// nothing is deleted, and the review's marker is cleared so that the next run, incremental or not, reads it again.
 /// </summary>
 internal static class ReviewChildTables
 {
@@ -27,7 +30,7 @@ internal static class ReviewChildTables
         ),
         removed AS (
             DELETE FROM {0} c USING guard
-            WHERE guard.applies AND c.project_id = @project_id AND c.review_id = @review_id AND c.{2} <> ALL (@{2})
+            WHERE guard.applies AND @whole AND c.project_id = @project_id AND c.review_id = @review_id AND c.{2} <> ALL (@{2})
             RETURNING 1
         ),
         written AS (
@@ -44,7 +47,7 @@ internal static class ReviewChildTables
             RETURNING (t.xmax = 0) AS inserted
         ),
         marked AS (
-            UPDATE acc.reviews r SET {1} = stamp.ts
+            UPDATE acc.reviews r SET {1} = CASE WHEN @whole THEN stamp.ts END
             FROM guard, stamp
             WHERE guard.applies AND r.project_id = @project_id AND r.review_id = @review_id
             RETURNING 1
@@ -69,9 +72,19 @@ internal static class ReviewChildTables
             Parameters = { SqlParameters.Text("lock_key", $"acc.{stream}/{projectId}/{reviewId}") },
         };
 
+    /// <summary>Clears a review's marker of <paramref name="stream"/>: the next run reads its children again, whatever its kind.</summary>
+    public static NpgsqlBatchCommand Unmark(string stream, string projectId, string reviewId) =>
+        new(string.Format(
+            System.Globalization.CultureInfo.InvariantCulture,
+            "UPDATE acc.reviews SET {0} = NULL WHERE project_id = @project_id AND review_id = @review_id",
+            stream == StreamNames.ReviewVersions ? "versions_synced_for" : "progress_synced_for"))
+        {
+            Parameters = { SqlParameters.Text("project_id", projectId), SqlParameters.Text("review_id", reviewId) },
+        };
+
     public static NpgsqlBatchCommand ReplaceVersions(
-        string projectId, string reviewId, DateTimeOffset reviewUpdatedAt, IReadOnlyList<VersionRow> rows, DateTimeOffset now) =>
-        Replace(VersionsSql, projectId, reviewId, reviewUpdatedAt, now,
+        string projectId, string reviewId, DateTimeOffset reviewUpdatedAt, IReadOnlyList<VersionRow> rows, bool whole, DateTimeOffset now) =>
+        Replace(VersionsSql, projectId, reviewId, reviewUpdatedAt, whole, now,
             SqlParameters.TextArray("urn", rows, static r => r.Urn),
             SqlParameters.TextArray("item_urn", rows, static r => r.ItemUrn),
             SqlParameters.TextArray("name", rows, static r => r.Name),
@@ -79,8 +92,8 @@ internal static class ReviewChildTables
             SqlParameters.JsonbArray("raw", rows, static r => r.Raw));
 
     public static NpgsqlBatchCommand ReplaceProgress(
-        string projectId, string reviewId, DateTimeOffset reviewUpdatedAt, IReadOnlyList<ProgressRow> rows, DateTimeOffset now) =>
-        Replace(ProgressSql, projectId, reviewId, reviewUpdatedAt, now,
+        string projectId, string reviewId, DateTimeOffset reviewUpdatedAt, IReadOnlyList<ProgressRow> rows, bool whole, DateTimeOffset now) =>
+        Replace(ProgressSql, projectId, reviewId, reviewUpdatedAt, whole, now,
             SqlParameters.Array("position", NpgsqlDbType.Integer, rows, static r => r.Position),
             SqlParameters.TextArray("step_id", rows, static r => r.StepId),
             SqlParameters.TextArray("step_name", rows, static r => r.StepName),
@@ -100,7 +113,7 @@ internal static class ReviewChildTables
     }
 
     private static NpgsqlBatchCommand Replace(
-        string sql, string projectId, string reviewId, DateTimeOffset reviewUpdatedAt, DateTimeOffset now, params NpgsqlParameter[] arrays)
+        string sql, string projectId, string reviewId, DateTimeOffset reviewUpdatedAt, bool whole, DateTimeOffset now, params NpgsqlParameter[] arrays)
     {
         var command = new NpgsqlBatchCommand(sql)
         {
@@ -110,6 +123,7 @@ internal static class ReviewChildTables
                 SqlParameters.Text("review_id", reviewId),
                 SqlParameters.Timestamp("review_updated_at", reviewUpdatedAt == ReviewStamp.NoUpdatedAt ? null : reviewUpdatedAt),
                 SqlParameters.Timestamp("now", now),
+                SqlParameters.Boolean("whole", whole),
             },
         };
         command.Parameters.AddRange(arrays);

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -12,7 +11,9 @@ namespace OrleansSync.Streams;
 /// <summary>
 /// Versions or progress steps, fetched only for reviews whose children are older than the review (all reviews with
 /// <c>--full</c>). Each review's whole list replaces its stored children in one transaction with the cursor. A review
-/// whose endpoint keeps answering garbage is dead-lettered, naming it, and the task goes on with the next review.
+/// whose endpoint keeps failing (an error status, garbage, no answer) is dead-lettered, naming it, its stored children
+/// kept, and the task goes on with the next review; only failures across many reviews fail the task
+/// (<see cref="ChildFetchFailures"/>).
 /// The lists of several reviews are fetched at once, up to an <see cref="AdaptiveWindow"/>, and land in review order.
 /// </summary>
 public sealed class ReviewChildrenRunner(
@@ -64,6 +65,7 @@ public sealed class ReviewChildrenRunner(
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var window = new AdaptiveWindow(options.Value.MaxChildrenInFlight, time);
+        var failures = new ChildFetchFailures(options.Value);
         using var shown = metrics.WindowOpened(Stream, window);
         using var fetching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reviews = new ReviewKeyset(nextBatch, resumed?.NextUrl);
@@ -85,6 +87,11 @@ public sealed class ReviewChildrenRunner(
                 }
 
                 var fetched = await head.Fetch;
+                if (failures.Record(fetched.Failure is not null) && fetched.Failure is { } last)
+                {
+                    throw failures.Overwhelmed(Stream, last);
+                }
+
                 position++;
                 var checkpoint = run.Checkpoint(position, new ListCursor(run.RunId, 0, head.Review.ReviewId, false, null, null, 0, position).ToJson());
                 yield return await LandAsync(run, head.Review, fetched, checkpoint, totalPages is { } total ? Math.Max(total, position) : null, cancellationToken);
@@ -126,19 +133,16 @@ public sealed class ReviewChildrenRunner(
                 signal = signal.And(FetchSignal.Of(page));
             }
         }
-        catch (AccApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        catch (AccException e) when (ChildFetchFailures.IsOneReviews(e))
         {
-            // The review went away upstream between the list and this call: it has no children to mirror.
-            return new FetchedChildren([], calls + 1, throttled, null);
-        }
-        catch (AccMalformedResponseException e)
-        {
-            // The endpoint answered, but nothing usable, after the client's retries: one dead letter names the review.
-            return new FetchedChildren([], calls, throttled, (e.Endpoint, e.Message));
-        }
-        catch (AccPaginationException e)
-        {
-            return new FetchedChildren([], calls, throttled, (e.Endpoint, e.Message));
+            // After the client's retries. Even a 404 is no proof that the children are gone (a review hidden for a
+            // while, a proxy's answer): the stored ones stay, one dead letter names the review, the next run asks again.
+            if (ChildFetchFailures.IsUpstreamTrouble(e))
+            {
+                window.Completed(round, new FetchSignal(TimeSpan.Zero, 0, 1, 0));
+            }
+
+            return new FetchedChildren([], calls + 1, throttled, e);
         }
 
         window.Completed(round, signal);
@@ -150,8 +154,9 @@ public sealed class ReviewChildrenRunner(
         StreamRun run, ReviewStamp review, FetchedChildren fetched, Checkpoint checkpoint, long? totalPages, CancellationToken cancellationToken)
     {
         var spec = run.Spec;
-        if (fetched.DeadLetter is var (endpoint, reason))
+        if (fetched.Failure is { } failure)
         {
+            var (endpoint, reason) = ChildFetchFailures.Describe(failure);
             var failed = new PageTally(1, 0, fetched.Calls, fetched.Throttled, null, totalPages);
             var dead = await mirror.DeadLetterReviewChildrenAsync(
                 spec.ProjectId, Stream, review.ReviewId, endpoint, reason, checkpoint with { Tally = failed }, spec.TaskId, cancellationToken);
@@ -164,8 +169,8 @@ public sealed class ReviewChildrenRunner(
         return new PageLanded(tally, written);
     }
 
-    /// <summary>One review's fetched list, or where and why it could not be read (<c>DeadLetter</c>, for a dead letter).</summary>
-    private sealed record class FetchedChildren(IReadOnlyList<JsonElement> Records, int Calls, int Throttled, (string Endpoint, string Reason)? DeadLetter);
+    /// <summary>One review's fetched list, or why it could not be read (<c>Failure</c>, for a dead letter).</summary>
+    private sealed record class FetchedChildren(IReadOnlyList<JsonElement> Records, int Calls, int Throttled, AccException? Failure);
 
     /// <summary>The reviews to visit, one at a time, read a batch at a time after the last one handed out.</summary>
     private sealed class ReviewKeyset(Func<string?, CancellationToken, Task<IReadOnlyList<ReviewStamp>>> nextBatch, string? after)

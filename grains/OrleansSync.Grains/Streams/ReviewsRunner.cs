@@ -10,7 +10,8 @@ namespace OrleansSync.Streams;
 /// Reviews, active then archived (the API hides archived ones unless asked). Incremental runs read from when the last
 /// complete run began listing, minus an overlap; <c>--full</c> and first runs read everything.
 /// </summary>
-public sealed class ReviewsRunner(AccClient acc, MirrorWriter mirror, ListPhaseReader reader, IOptions<StreamOptions> options) : IStreamRunner
+public sealed class ReviewsRunner(AccClient acc, MirrorWriter mirror, ListPhaseReader reader, ReviewDeadLetterRetry deadLetters, IOptions<StreamOptions> options)
+    : IStreamRunner
 {
     public string Stream => StreamNames.Reviews;
 
@@ -23,7 +24,14 @@ public sealed class ReviewsRunner(AccClient acc, MirrorWriter mirror, ListPhaseR
             yield break;
         }
 
-        var start = saved?.IsUnfinishedRunOf(run) == true ? saved : ListCursor.Start(run, spec.Full ? null : Since(saved));
+        var resumed = saved?.IsUnfinishedRunOf(run) == true;
+        if (!resumed)
+        {
+            // Once per run, before the lists: a dead letter never waits for a --full run.
+            await deadLetters.RetryAsync(run, cancellationToken);
+        }
+
+        var start = resumed ? saved! : ListCursor.Start(run, spec.Full ? null : Since(saved));
         Uri[] lists =
         [
             acc.ReviewsUrl(run.Connection, spec.ProjectId, archived: false, start.Since),

@@ -25,6 +25,28 @@ public sealed class StreamOptions
     /// </summary>
     [Range(1, 64)]
     public int MaxChildrenInFlight { get; set; } = 8;
+
+    /// <summary>
+    /// How many of the reviews last landed by a children task count when judging whether upstream, not one review,
+    /// is failing (see <see cref="ChildFetchFailures"/>).
+    /// </summary>
+    [Range(1, 10_000)]
+    public int ChildFailureWindow { get; set; } = 20;
+
+    /// <summary>The share of <see cref="ChildFailureWindow"/> that must fail before the task fails; until then each failing review is dead-lettered.</summary>
+    [Range(0.0, 1.0)]
+    public double ChildFailureShare { get; set; } = 0.5;
+
+    /// <summary>The fewest failing reviews in the window that can fail the task: one or two broken reviews never do.</summary>
+    [Range(1, 10_000)]
+    public int ChildFailureMinimum { get; set; } = 3;
+
+    /// <summary>
+    /// The most open review dead letters a run of the reviews stream fetches again, one by one, before it lists
+    /// (least recently retried first). 0 turns the retries off.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int DeadLetterRetries { get; set; } = 50;
 }
 
 [OptionsValidator]

@@ -76,6 +76,19 @@ internal sealed class HostileAnswers(FaultState faults, TimeProvider time, Mutat
                 await ApiErrors.Error(StatusCodes.Status500InternalServerError, "ERR_INTERNAL_SERVER_ERROR", "An unexpected error\0 occurred on the server.")
                     .ExecuteAsync(http);
                 break;
+            case HostileKind.BadRequest400:
+                await ApiErrors.BadRequest("The request is not valid for this review.").ExecuteAsync(http);
+                break;
+            case HostileKind.Forbidden403:
+                await ApiErrors.Error(StatusCodes.Status403Forbidden, "ERR_FORBIDDEN", "You do not have permission to read this review.").ExecuteAsync(http);
+                break;
+            case HostileKind.NotFound404:
+                await ApiErrors.NotFound("The review was not found.").ExecuteAsync(http);
+                break;
+            case HostileKind.ServerError500:
+                await ApiErrors.Error(StatusCodes.Status500InternalServerError, "ERR_INTERNAL_SERVER_ERROR", "An unexpected error occurred on the server.")
+                    .ExecuteAsync(http);
+                break;
             case HostileKind.Truncated:
                 await SendHalfAsync(http, body);
                 await WaitAsync(TruncateLinger, TimeProvider.System, http.RequestAborted);

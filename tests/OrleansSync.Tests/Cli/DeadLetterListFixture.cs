@@ -20,6 +20,13 @@ public sealed class DeadLetterListFixture : IAsyncLifetime
         new("p-one", "workflows", "w-1", "record: expected a JSON object, got an array", 2, Base, Base, null, """["w-1"]"""),
     ];
 
+    /// <summary>A dead letter whose record landed later: listed only with <c>--resolved</c>. Last seen before every open one.</summary>
+    public static Letter Resolved { get; } =
+        new("p-one", "reviews", "r-2", "status: expected a string, got a number", 1, Base.AddHours(-2), Base.AddHours(-1), "t-reviews-1", """{"id":"r-2","status":7}""");
+
+    /// <summary>When <see cref="Resolved"/> was resolved.</summary>
+    public static DateTimeOffset ResolvedAt { get; } = Base.AddHours(5);
+
     public TestDatabase Database => _database ?? throw new InvalidOperationException("The fixture has not started.");
 
     public Dictionary<string, string> Environment => new() { ["ORLEANSSYNC_PG"] = Database.ConnectionString };
@@ -29,12 +36,14 @@ public sealed class DeadLetterListFixture : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         _database = await TestDatabase.CreateAsync(migrate: true, ct);
         // Neither insertion (heap) order nor id order is last-seen order: only the query's ORDER BY gives it.
-        foreach (var letter in new[] { 2, 0, 3, 1 }.Select(static i => Letters[i]))
+        foreach (var letter in new[] { 2, 0, 3, 1 }.Select(static i => Letters[i]).Append(Resolved))
         {
             await using var insert = _database.DataSource.CreateCommand("""
-                INSERT INTO sync.dead_letters (project_id, stream, task_id, record_key, raw, raw_sha256, reason, occurrences, first_seen_at, last_seen_at)
-                VALUES (@project_id, @stream, @task_id, @record_key, @raw, @raw_sha256, @reason, @occurrences, @first_seen_at, @last_seen_at)
+                INSERT INTO sync.dead_letters
+                    (project_id, stream, task_id, record_key, raw, raw_sha256, reason, occurrences, first_seen_at, last_seen_at, resolved_at)
+                VALUES (@project_id, @stream, @task_id, @record_key, @raw, @raw_sha256, @reason, @occurrences, @first_seen_at, @last_seen_at, @resolved_at)
                 """);
+            insert.Parameters.AddWithValue("resolved_at", letter == Resolved ? ResolvedAt : DBNull.Value);
             insert.Parameters.AddWithValue("project_id", letter.ProjectId);
             insert.Parameters.AddWithValue("stream", letter.Stream);
             insert.Parameters.AddWithValue("task_id", (object?)letter.TaskId ?? DBNull.Value);

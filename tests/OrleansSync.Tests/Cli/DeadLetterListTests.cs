@@ -15,6 +15,19 @@ public sealed class DeadLetterListTests(DeadLetterListFixture fixture) : IClassF
         Assert.Equal(Letters, letters);
     }
 
+    [Fact]
+    public async Task DeadletterList_Resolved_AlsoListsResolvedOnesWithTheirTime()
+    {
+        var result = await Infrastructure.Cli.RunAsync(fixture.Environment, TestContext.Current.CancellationToken, "deadletter", "list", "--resolved", "--json");
+
+        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}: {result.StdErr}");
+        using var document = JsonDocument.Parse(result.StdOut);
+        var listed = document.RootElement.GetProperty("deadLetters").EnumerateArray()
+            .Select(static l => (Key: l.GetProperty("recordKey").GetString(), Resolved: l.GetProperty("resolvedAt").ValueKind == JsonValueKind.Null ? (DateTimeOffset?)null : l.GetProperty("resolvedAt").GetDateTimeOffset()))
+            .ToList();
+        Assert.Equal([.. Letters.Select(static l => (l.RecordKey, (DateTimeOffset?)null)), (DeadLetterListFixture.Resolved.RecordKey, DeadLetterListFixture.ResolvedAt)], listed);
+    }
+
     [Theory]
     [InlineData("p-one")]
     [InlineData("b.p-one")]
