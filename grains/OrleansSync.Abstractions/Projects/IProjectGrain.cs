@@ -1,4 +1,5 @@
 using OrleansSync.Tasks;
+using OrleansSync.Security;
 
 namespace OrleansSync.Projects;
 
@@ -42,6 +43,6 @@ public interface IProjectGrain : IGrainWithStringKey
     /// Called by a task when it reaches a terminal status, with its final view (the run's totals come from these);
     /// idempotent. A task keeps calling until this returns.
     /// </summary>
-    [Alias("TaskFinished")]
+    [Alias("TaskFinished"), SiloOnly]
     Task TaskFinishedAsync(TaskView final, CancellationToken cancellationToken = default);
 }

@@ -4,6 +4,7 @@ using OrleansSync.Pipeline;
 using OrleansSync.Projects;
 using OrleansSync.Resilience;
 using OrleansSync.Tasks;
+using OrleansSync.Security;
 
 namespace OrleansSync.Backfills;
 
@@ -53,8 +54,9 @@ public sealed partial class BackfillGrain(
 
     public async Task<BackfillView> StartAsync(BackfillRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var projectId = ProjectIds.Normalize(request.ProjectId);
+        GrainInput.Required(request, "The backfill request");
+        GrainInput.Text(request.Trigger, "The backfill's trigger");
+        var projectId = ProjectIds.Normalize(GrainInput.Text(request.ProjectId, "The backfill's project id"));
         if (state.State.Request is { } existing)
         {
             if (existing.ProjectId != projectId || existing.From != request.From || existing.To != request.To)
@@ -147,7 +149,7 @@ public sealed partial class BackfillGrain(
 
     public async Task TaskFinishedAsync(TaskView final, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(final);
+        GrainInput.Required(GrainInput.Required(final, "The task's final view").Spec, "The task's spec");
         if (state.State.Days.Find(d => d.TaskId == final.Spec.TaskId) is not { } day || day.Status.IsTerminal())
         {
             // An earlier task of a retried day, or news already heard.

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using OrleansSync.Pipeline;
 using OrleansSync.Resilience;
 using OrleansSync.Tasks;
+using OrleansSync.Security;
 
 namespace OrleansSync.Projects;
 
@@ -23,8 +24,12 @@ public sealed partial class ProjectGrain
         failures => taskOptions.Value.RetryDelay(failures, options.Value.BookkeepingMaxDelay),
         (e, delay) => LogWarningBookkeepingFailed(logger, e, ProjectId, state.State.CurrentRun?.RunId, (long)delay.TotalMilliseconds));
 
-    public Task<SyncStarted> SyncAsync(SyncRequest request, CancellationToken cancellationToken = default) =>
-        StartRunAsync(request, runId: null, reason: null, dueAt: null, cancellationToken);
+    public Task<SyncStarted> SyncAsync(SyncRequest request, CancellationToken cancellationToken = default)
+    {
+        GrainInput.Required(request, "The sync request");
+        GrainInput.Text(request.Trigger, "The sync request's trigger");
+        return StartRunAsync(request, runId: null, reason: null, dueAt: null, cancellationToken);
+    }
 
     /// <param name="request">What to run.</param>
     /// <param name="runId">The new run's id, when the caller recorded it already (a catch-up); else a fresh one.</param>
@@ -98,7 +103,7 @@ public sealed partial class ProjectGrain
 
     public async Task TaskFinishedAsync(TaskView final, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(final);
+        GrainInput.Required(GrainInput.Required(final, "The task's final view").Spec, "The task's spec");
         if (state.State.CurrentRun is not { } run || run.Tasks.Find(t => t.TaskId == final.Spec.TaskId) is not { } task || task.IsTerminal)
         {
             return;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansSync.Security;
 
 namespace OrleansSync.RateBudget;
 
@@ -12,12 +13,23 @@ public sealed class RateBudgetGrain(IOptions<RateBudgetOptions> options, TimePro
     // The registry forgets what its silo knew when that silo dies: budgets tell it again now and then.
     private static readonly TimeSpan RegisterEvery = TimeSpan.FromSeconds(30);
 
+    // Far above the calls one silo's tasks of a project can have waiting at once; a lease for more is not a silo's.
+    private const int MaxCallers = 100_000;
+
     private readonly Dictionary<string, CallTimeline?> _timelines = new(StringComparer.Ordinal);
     private DateTimeOffset _registeredAt = DateTimeOffset.MinValue;
 
     public async Task<RateLease> LeaseAsync(RateLeaseRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        GrainInput.Required(request, "The lease request");
+        GrainInput.Text(request.Silo, "The lease request's silo");
+        GrainInput.Text(request.Family, "The lease request's family");
+        foreach (var waiting in GrainInput.Required(request.Waiting, "The lease request's waiting callers"))
+        {
+            GrainInput.Text(GrainInput.Required(waiting, "A waiting project").Project, "A waiting project's id");
+            GrainInput.Count(waiting.Callers, $"The callers waiting for project {waiting.Project}", MaxCallers);
+        }
+
         await RegisterAsync(cancellationToken);
         var now = time.GetUtcNow().UtcTicks;
         return Timeline(request.Family) is { } timeline
@@ -28,6 +40,8 @@ public sealed class RateBudgetGrain(IOptions<RateBudgetOptions> options, TimePro
 
     public Task ThrottledAsync(string family, TimeSpan retryAfter, CancellationToken cancellationToken = default)
     {
+        GrainInput.Text(family, "The throttled family");
+        GrainInput.Span(retryAfter, "The Retry-After", TimeSpan.MaxValue);
         Timeline(family)?.Throttle(retryAfter, time.GetUtcNow().UtcTicks);
         return Task.CompletedTask;
     }
