@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using OrleansSync.Pipeline;
 using OrleansSync.Resilience;
-using OrleansSync.Tasks;
 using OrleansSync.Security;
+using OrleansSync.Tasks;
 
 namespace OrleansSync.Projects;
 
@@ -22,7 +22,8 @@ public sealed partial class ProjectGrain
         () => state.WriteStateAsync(),
         AdvanceOnceAsync,
         failures => taskOptions.Value.RetryDelay(failures, options.Value.BookkeepingMaxDelay),
-        (e, delay) => LogWarningBookkeepingFailed(logger, e, ProjectId, state.State.CurrentRun?.RunId, (long)delay.TotalMilliseconds));
+        (e, delay) => LogWarningBookkeepingFailed(logger, e, ProjectId, state.State.CurrentRun?.RunId, (long)delay.TotalMilliseconds),
+        EndRunRefusedAsync);
 
     public Task<SyncStarted> SyncAsync(SyncRequest request, CancellationToken cancellationToken = default)
     {
@@ -175,6 +176,12 @@ public sealed partial class ProjectGrain
         var reviews = run.Tasks.Find(static t => t.Stream == StreamNames.Reviews);
         foreach (var task in run.Tasks.Where(t => !t.Started && !t.IsTerminal && (reviews is null || !ChildStreams.Contains(t.Stream) || reviews.Status == SyncTaskStatus.Succeeded)).ToList())
         {
+            if (!ReferenceEquals(state.State.CurrentRun, run))
+            {
+                // Cancelled while this (interleaving) pass awaited: that run is over.
+                return;
+            }
+
             // StartAsync is idempotent: a start whose confirmation was lost is simply confirmed now.
             await GrainFactory.GetGrain<ISyncTaskGrain>(task.TaskId).StartAsync(TaskSpec(spec, run, task));
             task.Started = true;
@@ -186,7 +193,7 @@ public sealed partial class ProjectGrain
             await state.WriteStateAsync();
         }
 
-        if (run.AllTerminal)
+        if (run.AllTerminal && ReferenceEquals(state.State.CurrentRun, run))
         {
             await FinishRunAsync(run);
         }
@@ -197,6 +204,11 @@ public sealed partial class ProjectGrain
         var status = run.Tasks.Select(static t => t.Status).ToList().Outcome();
         var finishedAt = time.GetUtcNow();
         await runs.FinishedAsync(run.RunId, status, [.. run.Tasks.Select(static t => t.Final).OfType<TaskView>()], finishedAt, CancellationToken.None);
+        if (!ReferenceEquals(state.State.CurrentRun, run))
+        {
+            // Cancelled while the history was written: the cancel ended it.
+            return;
+        }
 
         var breaker = state.State.Breaker;
         BreakerMoved(status switch

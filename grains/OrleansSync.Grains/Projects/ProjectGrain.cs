@@ -2,9 +2,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansSync.Resilience;
 using OrleansSync.Secrets;
+using OrleansSync.Security;
 using OrleansSync.Tasks;
 using OrleansSync.Telemetry;
-using OrleansSync.Security;
 
 namespace OrleansSync.Projects;
 
