@@ -76,11 +76,7 @@ internal sealed class RetriedBookkeeping(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _unsaved = true;
-            _failures++;
-            var delay = backoff(_failures);
-            failed(e, delay);
-            RetryIn(delay);
+            RetryAfterFailure(e);
         }
         finally
         {
@@ -108,12 +104,17 @@ internal sealed class RetriedBookkeeping(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Ending the work is itself a write: if that fails, retry the whole pass (which ends it again).
-            _unsaved = true;
-            _failures++;
-            var delay = backoff(_failures);
-            failed(e, delay);
-            RetryIn(delay);
+            RetryAfterFailure(e);
         }
+    }
+
+    private void RetryAfterFailure(Exception e)
+    {
+        _unsaved = true;
+        _failures++;
+        var delay = backoff(_failures);
+        failed(e, delay);
+        RetryIn(delay);
     }
 
     /// <summary>Advances after <paramref name="delay"/> (e.g. on activation, when a silo may have died mid-step).</summary>
