@@ -26,7 +26,8 @@ public sealed class RateBudgetGrain(IOptions<RateBudgetOptions> options, TimePro
         GrainInput.Text(request.Family, "The lease request's family");
         foreach (var waiting in GrainInput.Required(request.Waiting, "The lease request's waiting callers"))
         {
-            GrainInput.Text(GrainInput.Required(waiting, "A waiting project").Project, "A waiting project's id");
+            // Empty for calls that belong to no project (token, admin).
+            GrainInput.OptionalText(GrainInput.Required(waiting, "A waiting project").Project, "A waiting project's id");
             GrainInput.Count(waiting.Callers, $"The callers waiting for project {waiting.Project}", MaxCallers);
         }
 
