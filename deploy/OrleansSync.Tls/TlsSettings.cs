@@ -22,6 +22,12 @@ public sealed class TlsSettings
     /// <summary>The PEM certificate(s) of the CA that every peer's certificate must chain to.</summary>
     public string? CaPath { get; set; }
 
+    /// <summary>
+    /// A silo only: lets its silo and gateway ports listen beyond loopback without TLS (a network the operator trusts
+    /// otherwise). Off, such a silo refuses to start.
+    /// </summary>
+    public bool AllowInsecure { get; set; }
+
     /// <summary>True when any of the three is set: then all that TLS needs must be there.</summary>
     public bool IsAnySet =>
         !string.IsNullOrWhiteSpace(CertificatePath) || !string.IsNullOrWhiteSpace(CaPath) || !string.IsNullOrEmpty(CertificatePassword);

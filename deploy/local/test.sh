@@ -7,8 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 bash "$repo_root/deploy/local/postgres.sh" || { echo "0 passed, 1 failed"; exit 1; }
 # Throw-away databases of earlier runs that could not be dropped (e.g. a killed run) go first.
-(cd / && runuser -u postgres -- psql -Atqc "SELECT 'DROP DATABASE \"' || datname || '\" WITH (FORCE);' FROM pg_database WHERE datname LIKE 'ost\\_%'" |
-  runuser -u postgres -- psql -q >/dev/null) || true
+bash "$repo_root/deploy/local/drop-databases.sh" 'ost\_%' || true
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT

@@ -11,6 +11,7 @@ using OrleansSync.Projects;
 using OrleansSync.RateBudget;
 using OrleansSync.Retention;
 using OrleansSync.Secrets;
+using OrleansSync.Security;
 using OrleansSync.Streams;
 using OrleansSync.Tasks;
 using OrleansSync.Telemetry;
@@ -46,6 +47,8 @@ public static class SyncEngineServiceCollectionExtensions
         services.AddSingleton<RunHistory>();
         services.AddSingleton<ProgressTable>();
         services.AddTaskPlacement();
+        // Bookkeeping methods only silos may call ([SiloOnly]) refuse calls from clients.
+        services.AddSingleton<IIncomingGrainCallFilter, SiloOnlyCallFilter>();
         // Validated at start: a bad value stops the silo naming the setting, instead of surfacing in the first task.
         services.AddOptions<SyncTaskOptions>().BindConfiguration(SyncTaskOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncTaskOptions>, SyncTaskOptionsValidator>());

@@ -4,6 +4,7 @@ using OrleansSync.Client.Cluster;
 using OrleansSync.Client.Database;
 using OrleansSync.Client.DeadLetters;
 using OrleansSync.Client.Projects;
+using OrleansSync.Client.Runs;
 using OrleansSync.Client.Syncing;
 using OrleansSync.Client.Tasks;
 using OrleansSync.Projects;
@@ -21,6 +22,7 @@ public static class OrleansSyncCli
             ClusterCommand.Create(),
             ProjectCommand.Create(),
             SyncCommand.Create(),
+            RunCommand.Create(),
             BackfillCommand.Create(),
             TaskCommand.Create(),
             DeadLetterCommand.Create(),

@@ -13,6 +13,7 @@ namespace OrleansSync.Backfills;
 /// <param name="FinishedAt">When its last day ended (cleared while a retried day runs).</param>
 /// <param name="MaxParallelDays">Days it runs at once.</param>
 /// <param name="Days">Its days, in order.</param>
+/// <param name="Error">Why it ended without finishing its days, when PostgreSQL refused its bookkeeping for good.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSync.Backfills.BackfillView")]
 public sealed record class BackfillView(
     [property: Id(0)] string BackfillId,
@@ -24,7 +25,8 @@ public sealed record class BackfillView(
     [property: Id(6)] DateTimeOffset StartedAt,
     [property: Id(7)] DateTimeOffset? FinishedAt,
     [property: Id(8)] int MaxParallelDays,
-    [property: Id(9)] IReadOnlyList<BackfillDayView> Days)
+    [property: Id(9)] IReadOnlyList<BackfillDayView> Days,
+    [property: Id(10)] string? Error = null)
 {
     public bool IsFinished => FinishedAt is not null;
 }

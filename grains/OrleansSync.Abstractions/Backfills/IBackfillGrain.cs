@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using OrleansSync.Tasks;
+using OrleansSync.Security;
 
 namespace OrleansSync.Backfills;
 
@@ -30,6 +31,6 @@ public interface IBackfillGrain : IGrainWithStringKey
     Task<BackfillView> RetryDayAsync(DateOnly day, CancellationToken cancellationToken = default);
 
     /// <summary>Called by a day's task when it ends, with its final view; idempotent. The task keeps calling until this returns.</summary>
-    [Alias("TaskFinished")]
+    [Alias("TaskFinished"), SiloOnly]
     Task TaskFinishedAsync(TaskView final, CancellationToken cancellationToken = default);
 }

@@ -1,4 +1,5 @@
 using OrleansSync.Tasks;
+using OrleansSync.Security;
 
 namespace OrleansSync.Progress;
 
@@ -12,11 +13,11 @@ namespace OrleansSync.Progress;
 [Alias("OrleansSync.Progress.IProgressWriterGrain")]
 public interface IProgressWriterGrain : IGrainWithIntegerKey
 {
-    [Alias("Report")]
+    [Alias("Report"), SiloOnly]
     Task ReportAsync(TaskView view, CancellationToken cancellationToken = default);
 
     /// <summary>Writes everything buffered now.</summary>
-    [Alias("Flush")]
+    [Alias("Flush"), SiloOnly]
     Task FlushAsync(CancellationToken cancellationToken = default);
 
     /// <summary>What this writer has done since it activated.</summary>

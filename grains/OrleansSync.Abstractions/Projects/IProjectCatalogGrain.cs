@@ -1,3 +1,5 @@
+using OrleansSync.Security;
+
 namespace OrleansSync.Projects;
 
 /// <summary>The list of project ids (one catalog per cluster, key <see cref="Key"/>).</summary>
@@ -6,10 +8,10 @@ public interface IProjectCatalogGrain : IGrainWithStringKey
 {
     const string Key = "all";
 
-    [Alias("Add")]
+    [Alias("Add"), SiloOnly]
     Task AddAsync(string projectId, CancellationToken cancellationToken = default);
 
-    [Alias("Remove")]
+    [Alias("Remove"), SiloOnly]
     Task RemoveAsync(string projectId, CancellationToken cancellationToken = default);
 
     [Alias("List")]

@@ -1,4 +1,5 @@
 using OrleansSync.Tasks;
+using OrleansSync.Security;
 
 namespace OrleansSync.Projects;
 
@@ -34,6 +35,14 @@ public interface IProjectGrain : IGrainWithStringKey
     [Alias("Sync")]
     Task<SyncStarted> SyncAsync(SyncRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Aborts the run in progress, however stuck its bookkeeping is: its unfinished tasks are cancelled (they stop on
+    /// their own turn), the run ends <see cref="SyncTaskStatus.Cancelled"/> and the project takes its next run at once.
+    /// Throws <see cref="InvalidRequestException"/> when no run is in progress.
+    /// </summary>
+    [Alias("CancelRun")]
+    Task<RunView> CancelRunAsync(CancellationToken cancellationToken = default);
+
     /// <summary>A run of this project by id (the current one or the last one).</summary>
     [Alias("GetRun")]
     Task<RunView?> GetRunAsync(string runId, CancellationToken cancellationToken = default);
@@ -42,6 +51,6 @@ public interface IProjectGrain : IGrainWithStringKey
     /// Called by a task when it reaches a terminal status, with its final view (the run's totals come from these);
     /// idempotent. A task keeps calling until this returns.
     /// </summary>
-    [Alias("TaskFinished")]
+    [Alias("TaskFinished"), SiloOnly]
     Task TaskFinishedAsync(TaskView final, CancellationToken cancellationToken = default);
 }

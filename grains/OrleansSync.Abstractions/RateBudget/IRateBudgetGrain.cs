@@ -1,3 +1,5 @@
+using OrleansSync.Security;
+
 namespace OrleansSync.RateBudget;
 
 /// <summary>
@@ -14,11 +16,11 @@ public interface IRateBudgetGrain : IGrainWithStringKey
     /// Reports what a silo's callers wait for now (its previous report is replaced) and gives it the slots its
     /// projects' shares allow: each a time from now at which one call may be sent.
     /// </summary>
-    [Alias("Lease")]
+    [Alias("Lease"), SiloOnly]
     Task<RateLease> LeaseAsync(RateLeaseRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Upstream answered 429: pause the family until its Retry-After has passed, and call slower for a while.</summary>
-    [Alias("Throttled")]
+    [Alias("Throttled"), SiloOnly]
     Task ThrottledAsync(string family, TimeSpan retryAfter, CancellationToken cancellationToken = default);
 
     /// <summary>Limits, current rate, slots granted and outstanding, waiting callers and 429s, per family.</summary>

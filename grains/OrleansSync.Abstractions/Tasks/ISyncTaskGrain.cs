@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using OrleansSync.Security;
 
 namespace OrleansSync.Tasks;
 
@@ -11,7 +12,7 @@ namespace OrleansSync.Tasks;
 public interface ISyncTaskGrain : IGrainWithStringKey
 {
     /// <summary>Starts the task (idempotent: a started task just reports itself).</summary>
-    [Alias("Start")]
+    [Alias("Start"), SiloOnly]
     Task<TaskView> StartAsync(SyncTaskSpec spec, CancellationToken cancellationToken = default);
 
     /// <summary>The task, or null if it was never started. Read-only, so it interleaves: a project may ask while the task is notifying it.</summary>

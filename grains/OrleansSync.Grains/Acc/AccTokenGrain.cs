@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using OrleansSync.Security;
 
 namespace OrleansSync.Acc;
 
@@ -19,7 +20,8 @@ public sealed class AccTokenGrain(TimeProvider time, IClusterMembershipService m
 
     public async Task<AccTokenGrant> AcquireAsync(SiloAddress asker, AccToken? rejected, TimeSpan wait, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(asker);
+        GrainInput.Required(asker, "The asking silo");
+        GrainInput.Span(wait, "The wait", TimeSpan.MaxValue);
         if (rejected is not null && string.Equals(_token?.AccessToken, rejected.AccessToken, StringComparison.Ordinal))
         {
             _token = null;
@@ -44,7 +46,8 @@ public sealed class AccTokenGrain(TimeProvider time, IClusterMembershipService m
 
     public Task PublishAsync(Guid lease, AccToken token, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(token);
+        GrainInput.Required(token, "The token");
+        GrainInput.Text(token.AccessToken, "The token's value");
 
         // A holder whose lease ran out may still publish: its token is as good, unless the current one lives longer.
         if (_token is null || token.ExpiresAt > _token.ExpiresAt)

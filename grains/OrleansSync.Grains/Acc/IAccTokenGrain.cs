@@ -1,3 +1,5 @@
+using OrleansSync.Security;
+
 namespace OrleansSync.Acc;
 
 /// <summary>
@@ -15,14 +17,14 @@ public interface IAccTokenGrain : IGrainWithStringKey
     /// <paramref name="asker"/> is the calling silo (its lease ends early if it leaves the cluster);
     /// <paramref name="rejected"/> a token upstream refused (401), forgotten if it is still the current one.
     /// </summary>
-    [Alias("Acquire")]
+    [Alias("Acquire"), SiloOnly]
     Task<AccTokenGrant> AcquireAsync(SiloAddress asker, AccToken? rejected, TimeSpan wait, CancellationToken cancellationToken = default);
 
     /// <summary>Ends <paramref name="lease"/> with the <paramref name="token"/> it fetched; kept unless the current one lives longer.</summary>
-    [Alias("Publish")]
+    [Alias("Publish"), SiloOnly]
     Task PublishAsync(Guid lease, AccToken token, CancellationToken cancellationToken = default);
 
     /// <summary>Ends <paramref name="lease"/> without a token (the call failed): the next asker takes its turn.</summary>
-    [Alias("Release")]
+    [Alias("Release"), SiloOnly]
     Task ReleaseAsync(Guid lease, CancellationToken cancellationToken = default);
 }

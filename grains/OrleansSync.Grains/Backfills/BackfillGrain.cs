@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OrleansSync.Pipeline;
 using OrleansSync.Projects;
 using OrleansSync.Resilience;
+using OrleansSync.Security;
 using OrleansSync.Tasks;
 
 namespace OrleansSync.Backfills;
@@ -53,8 +55,9 @@ public sealed partial class BackfillGrain(
 
     public async Task<BackfillView> StartAsync(BackfillRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var projectId = ProjectIds.Normalize(request.ProjectId);
+        GrainInput.Required(request, "The backfill request");
+        GrainInput.Text(request.Trigger, "The backfill's trigger");
+        var projectId = ProjectIds.Normalize(GrainInput.Text(request.ProjectId, "The backfill's project id"));
         if (state.State.Request is { } existing)
         {
             if (existing.ProjectId != projectId || existing.From != request.From || existing.To != request.To)
@@ -147,7 +150,7 @@ public sealed partial class BackfillGrain(
 
     public async Task TaskFinishedAsync(TaskView final, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(final);
+        GrainInput.Required(GrainInput.Required(final, "The task's final view").Spec, "The task's spec");
         if (state.State.Days.Find(d => d.TaskId == final.Spec.TaskId) is not { } day || day.Status.IsTerminal())
         {
             // An earlier task of a retried day, or news already heard.
@@ -176,7 +179,40 @@ public sealed partial class BackfillGrain(
         () => state.WriteStateAsync(),
         AdvanceOnceAsync,
         failures => taskOptions.Value.RetryDelay(failures, projectOptions.Value.BookkeepingMaxDelay),
-        (e, delay) => LogWarningBookkeepingFailed(logger, e, BackfillId, (long)delay.TotalMilliseconds));
+        (e, delay) => LogWarningBookkeepingFailed(logger, e, BackfillId, (long)delay.TotalMilliseconds),
+        EndRefusedAsync);
+
+    /// <summary>PostgreSQL refuses the backfill's bookkeeping for good: it ends failed, naming why; its running days stop.</summary>
+    private async Task EndRefusedAsync(PostgresException refused)
+    {
+        var s = state.State;
+        if (s.Request is null || s.FinishedAt is not null)
+        {
+            return;
+        }
+
+        var open = s.Days.Where(static d => !d.Status.IsTerminal()).ToList();
+        foreach (var day in open)
+        {
+            day.Status = SyncTaskStatus.Cancelled;
+        }
+
+        s.Status = SyncTaskStatus.Failed;
+        s.FinishedAt = time.GetUtcNow();
+        s.Error = RetriedBookkeeping.Describe(refused);
+        await state.WriteStateAsync();
+        LogErrorRefused(logger, refused, BackfillId, s.Error);
+        // Not awaited: a day's task that stops reports to this grain.
+        foreach (var day in open.Where(static d => d.Started && d.TaskId is not null))
+        {
+            GrainFactory.GetGrain<ISyncTaskGrain>(day.TaskId!).CancelAsync(CancellationToken.None).Ignore();
+        }
+
+        if (await this.GetReminder(Reminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
 
     /// <summary>Runs the bookkeeping steps that are due; on failure, arms a retry with backoff. Never throws.</summary>
     private Task AdvanceAsync() => Bookkeeping.AdvanceAsync();
@@ -262,7 +298,7 @@ public sealed partial class BackfillGrain(
         var s = state.State;
         return new BackfillView(
             BackfillId, s.Request!.ProjectId, s.Request.From, s.Request.To, s.Request.Trigger, s.FinishedAt is null ? SyncTaskStatus.Running : s.Status,
-            s.StartedAt, s.FinishedAt, options.Value.MaxParallelDays, [.. s.Days.Select(static d => d.ToView())]);
+            s.StartedAt, s.FinishedAt, options.Value.MaxParallelDays, [.. s.Days.Select(static d => d.ToView())], s.Error);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Backfill {BackfillId} of {ProjectId} started: {From} to {To}")]
@@ -273,6 +309,9 @@ public sealed partial class BackfillGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Backfill {BackfillId} finished: {Status}")]
     private static partial void LogInformationFinished(ILogger logger, string backfillId, SyncTaskStatus status);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Backfill {BackfillId} ended failed: {Reason}")]
+    private static partial void LogErrorRefused(ILogger logger, Exception error, string backfillId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Backfill {BackfillId} could not advance; retrying in {DelayMs} ms")]
     private static partial void LogWarningBookkeepingFailed(ILogger logger, Exception error, string backfillId, long delayMs);

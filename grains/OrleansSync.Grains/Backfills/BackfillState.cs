@@ -37,6 +37,10 @@ public sealed class BackfillState
     [Id(9)]
     public List<BackfillDayState> Days { get; set; } = [];
 
+    /// <summary>Why the backfill ended early: PostgreSQL refused its bookkeeping for good.</summary>
+    [Id(10)]
+    public string? Error { get; set; }
+
     public bool AllTerminal => Days.All(static d => d.Status.IsTerminal());
 }
 

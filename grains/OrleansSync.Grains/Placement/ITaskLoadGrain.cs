@@ -1,3 +1,5 @@
+using OrleansSync.Security;
+
 namespace OrleansSync.Placement;
 
 /// <summary>
@@ -8,6 +10,6 @@ namespace OrleansSync.Placement;
 public interface ITaskLoadGrain : IGrainWithIntegerKey
 {
     /// <summary>Records <paramref name="silo"/>'s load and returns the load of every silo heard from recently.</summary>
-    [Alias("Report")]
+    [Alias("Report"), SiloOnly]
     Task<Dictionary<SiloAddress, int>> ReportAsync(SiloAddress silo, int load, CancellationToken cancellationToken = default);
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using OrleansSync.Tasks;
 using OrleansSync.Telemetry;
+using OrleansSync.Security;
 
 namespace OrleansSync.Progress;
 
@@ -38,6 +39,7 @@ public sealed partial class ProgressWriterGrain(
 
     public async Task ReportAsync(TaskView view, CancellationToken cancellationToken = default)
     {
+        GrainInput.Text(GrainInput.Required(GrainInput.Required(view, "The task view").Spec, "The task's spec").TaskId, "The task id");
         _updates++;
         metrics.ProgressReceived();
         var id = view.Spec.TaskId;

@@ -1,3 +1,5 @@
+using OrleansSync.Security;
+
 namespace OrleansSync.Projects;
 
 public sealed class ProjectCatalogGrain(
@@ -5,6 +7,7 @@ public sealed class ProjectCatalogGrain(
 {
     public async Task AddAsync(string projectId, CancellationToken cancellationToken = default)
     {
+        GrainInput.Text(projectId, "The project id");
         if (state.State.ProjectIds.Add(projectId))
         {
             await state.WriteStateAsync(cancellationToken);
@@ -13,6 +16,7 @@ public sealed class ProjectCatalogGrain(
 
     public async Task RemoveAsync(string projectId, CancellationToken cancellationToken = default)
     {
+        GrainInput.Text(projectId, "The project id");
         if (state.State.ProjectIds.Remove(projectId))
         {
             await state.WriteStateAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OrleansSync.Pipeline;
 using OrleansSync.Resilience;
+using OrleansSync.Security;
 using OrleansSync.Tasks;
 
 namespace OrleansSync.Projects;
@@ -21,10 +22,15 @@ public sealed partial class ProjectGrain
         () => state.WriteStateAsync(),
         AdvanceOnceAsync,
         failures => taskOptions.Value.RetryDelay(failures, options.Value.BookkeepingMaxDelay),
-        (e, delay) => LogWarningBookkeepingFailed(logger, e, ProjectId, state.State.CurrentRun?.RunId, (long)delay.TotalMilliseconds));
+        (e, delay) => LogWarningBookkeepingFailed(logger, e, ProjectId, state.State.CurrentRun?.RunId, (long)delay.TotalMilliseconds),
+        EndRunRefusedAsync);
 
-    public Task<SyncStarted> SyncAsync(SyncRequest request, CancellationToken cancellationToken = default) =>
-        StartRunAsync(request, runId: null, reason: null, dueAt: null, cancellationToken);
+    public Task<SyncStarted> SyncAsync(SyncRequest request, CancellationToken cancellationToken = default)
+    {
+        GrainInput.Required(request, "The sync request");
+        GrainInput.Text(request.Trigger, "The sync request's trigger");
+        return StartRunAsync(request, runId: null, reason: null, dueAt: null, cancellationToken);
+    }
 
     /// <param name="request">What to run.</param>
     /// <param name="runId">The new run's id, when the caller recorded it already (a catch-up); else a fresh one.</param>
@@ -98,7 +104,7 @@ public sealed partial class ProjectGrain
 
     public async Task TaskFinishedAsync(TaskView final, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(final);
+        GrainInput.Required(GrainInput.Required(final, "The task's final view").Spec, "The task's spec");
         if (state.State.CurrentRun is not { } run || run.Tasks.Find(t => t.TaskId == final.Spec.TaskId) is not { } task || task.IsTerminal)
         {
             return;
@@ -170,6 +176,12 @@ public sealed partial class ProjectGrain
         var reviews = run.Tasks.Find(static t => t.Stream == StreamNames.Reviews);
         foreach (var task in run.Tasks.Where(t => !t.Started && !t.IsTerminal && (reviews is null || !ChildStreams.Contains(t.Stream) || reviews.Status == SyncTaskStatus.Succeeded)).ToList())
         {
+            if (!ReferenceEquals(state.State.CurrentRun, run))
+            {
+                // Cancelled while this (interleaving) pass awaited: that run is over.
+                return;
+            }
+
             // StartAsync is idempotent: a start whose confirmation was lost is simply confirmed now.
             await GrainFactory.GetGrain<ISyncTaskGrain>(task.TaskId).StartAsync(TaskSpec(spec, run, task));
             task.Started = true;
@@ -181,7 +193,7 @@ public sealed partial class ProjectGrain
             await state.WriteStateAsync();
         }
 
-        if (run.AllTerminal)
+        if (run.AllTerminal && ReferenceEquals(state.State.CurrentRun, run))
         {
             await FinishRunAsync(run);
         }
@@ -192,6 +204,11 @@ public sealed partial class ProjectGrain
         var status = run.Tasks.Select(static t => t.Status).ToList().Outcome();
         var finishedAt = time.GetUtcNow();
         await runs.FinishedAsync(run.RunId, status, [.. run.Tasks.Select(static t => t.Final).OfType<TaskView>()], finishedAt, CancellationToken.None);
+        if (!ReferenceEquals(state.State.CurrentRun, run))
+        {
+            // Cancelled while the history was written: the cancel ended it.
+            return;
+        }
 
         var breaker = state.State.Breaker;
         BreakerMoved(status switch

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansSync.Resilience;
 using OrleansSync.Secrets;
+using OrleansSync.Security;
 using OrleansSync.Tasks;
 using OrleansSync.Telemetry;
 
@@ -112,6 +113,7 @@ public sealed partial class ProjectGrain(
 
     public Task<RunView?> GetRunAsync(string runId, CancellationToken cancellationToken = default)
     {
+        GrainInput.Text(runId, "The run id");
         if (state.State.CurrentRun is { } current && current.RunId == runId)
         {
             return Task.FromResult<RunView?>(current.ToView(ProjectId, SyncTaskStatus.Running, null));

@@ -1,5 +1,6 @@
 using OrleansSync.Pipeline;
 using OrleansSync.Secrets;
+using OrleansSync.Security;
 
 namespace OrleansSync.Projects;
 
@@ -8,6 +9,12 @@ public static class ProjectSpecValidator
 {
     public static ProjectSpec Normalise(string grainKey, ProjectSpec spec, TimeSpan minimumEvery, DeclaredSecrets secrets)
     {
+        GrainInput.Required(spec, "The project's settings");
+        GrainInput.OptionalText(spec.ProjectId, "The project id");
+        GrainInput.OptionalText(spec.Source, "--source");
+        GrainInput.OptionalText(spec.ClientId, "--client-id");
+        GrainInput.OptionalText(spec.UserId, "--user-id");
+        GrainInput.Required(spec.Streams, "--streams");
         if (string.IsNullOrWhiteSpace(spec.ProjectId))
         {
             throw new InvalidRequestException("The project id is empty: give the upstream project id (with or without 'b.').");
@@ -40,8 +47,16 @@ public static class ProjectSpecValidator
         return spec with { ProjectId = projectId, BaseUrl = baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/'), Streams = ordered };
     }
 
+    /// <summary>The longest schedule: a reminder's period must stay far from the clock's end.</summary>
+    public static readonly TimeSpan MaximumEvery = TimeSpan.FromDays(366);
+
     public static void ValidateEvery(TimeSpan? every, TimeSpan minimumEvery)
     {
+        if (every is { } tooLong && tooLong > MaximumEvery)
+        {
+            throw new InvalidRequestException($"--every {tooLong} is longer than the longest schedule, {MaximumEvery.TotalDays:0} days: give a shorter period.");
+        }
+
         if (every is { } period && period < minimumEvery)
         {
             throw new InvalidRequestException($"--every {period} is shorter than the shortest schedule this cluster accepts, {minimumEvery} (OrleansSync:Projects:MinimumEvery): give a longer period.");
@@ -52,6 +67,7 @@ public static class ProjectSpecValidator
     {
         foreach (var stream in streams)
         {
+            GrainInput.Text(stream, $"A stream in {where}");
             if (!StreamNames.ProjectStreams.Contains(stream))
             {
                 throw new InvalidRequestException($"Unknown stream '{stream}' in {where}: choose from {string.Join(", ", StreamNames.ProjectStreams)}.");

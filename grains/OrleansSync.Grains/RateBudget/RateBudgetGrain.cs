@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OrleansSync.Acc;
+using OrleansSync.Security;
 
 namespace OrleansSync.RateBudget;
 
@@ -13,12 +14,24 @@ public sealed class RateBudgetGrain(IOptions<RateBudgetOptions> options, IOption
     // The registry forgets what its silo knew when that silo dies: budgets tell it again now and then.
     private static readonly TimeSpan RegisterEvery = TimeSpan.FromSeconds(30);
 
+    // Far above the calls one silo's tasks of a project can have waiting at once; a lease for more is not a silo's.
+    private const int MaxCallers = 100_000;
+
     private readonly Dictionary<string, CallTimeline?> _timelines = new(StringComparer.Ordinal);
     private DateTimeOffset _registeredAt = DateTimeOffset.MinValue;
 
     public async Task<RateLease> LeaseAsync(RateLeaseRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        GrainInput.Required(request, "The lease request");
+        GrainInput.Text(request.Silo, "The lease request's silo");
+        GrainInput.Text(request.Family, "The lease request's family");
+        foreach (var waiting in GrainInput.Required(request.Waiting, "The lease request's waiting callers"))
+        {
+            // Empty for calls that belong to no project (token, admin).
+            GrainInput.OptionalText(GrainInput.Required(waiting, "A waiting project").Project, "A waiting project's id");
+            GrainInput.Count(waiting.Callers, $"The callers waiting for project {waiting.Project}", MaxCallers);
+        }
+
         await RegisterAsync(cancellationToken);
         var now = time.GetUtcNow().UtcTicks;
         return Timeline(request.Family) is { } timeline
@@ -29,8 +42,10 @@ public sealed class RateBudgetGrain(IOptions<RateBudgetOptions> options, IOption
 
     public Task ThrottledAsync(string family, TimeSpan retryAfter, CancellationToken cancellationToken = default)
     {
+        GrainInput.Text(family, "The throttled family");
+        GrainInput.Span(retryAfter, "The Retry-After", TimeSpan.MaxValue);
         // Silos bound what they tell; the grain bounds it again, as a pause of months would stop every silo's calls.
-        var pause = TimeSpan.FromTicks(Math.Clamp(retryAfter.Ticks, 0, pauses.Value.MaxPause.Ticks));
+        var pause = TimeSpan.FromTicks(Math.Min(retryAfter.Ticks, pauses.Value.MaxPause.Ticks));
         Timeline(family)?.Throttle(pause, time.GetUtcNow().UtcTicks);
         return Task.CompletedTask;
     }

@@ -1,3 +1,5 @@
+using OrleansSync.Security;
+
 namespace OrleansSync.RateBudget;
 
 /// <summary>Keeps the credentials in memory, in the order they first registered.</summary>
@@ -7,6 +9,7 @@ public sealed class RateBudgetRegistryGrain : Grain, IRateBudgetRegistryGrain
 
     public Task RegisterAsync(string credential, CancellationToken cancellationToken = default)
     {
+        GrainInput.Text(credential, "The credential");
         if (!_credentials.Contains(credential, StringComparer.Ordinal))
         {
             _credentials.Add(credential);

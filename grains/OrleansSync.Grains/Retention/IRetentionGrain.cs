@@ -1,3 +1,5 @@
+using OrleansSync.Security;
+
 namespace OrleansSync.Retention;
 
 /// <summary>
@@ -8,11 +10,11 @@ namespace OrleansSync.Retention;
 public interface IRetentionGrain : IGrainWithIntegerKey
 {
     /// <summary>Registers the reminder when it does not exist yet; every silo calls it as it starts.</summary>
-    [Alias("Ensure")]
+    [Alias("Ensure"), SiloOnly]
     Task EnsureScheduledAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Deletes what is older than <see cref="RetentionOptions.Keep"/> now.</summary>
-    [Alias("Clean")]
+    [Alias("Clean"), SiloOnly]
     Task<RetentionResult> CleanAsync(CancellationToken cancellationToken = default);
 }
 

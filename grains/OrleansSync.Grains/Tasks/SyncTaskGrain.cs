@@ -7,6 +7,7 @@ using OrleansSync.Resilience;
 using OrleansSync.Secrets;
 using OrleansSync.Streams;
 using OrleansSync.Telemetry;
+using OrleansSync.Security;
 
 namespace OrleansSync.Tasks;
 
@@ -87,6 +88,7 @@ public sealed partial class SyncTaskGrain(
 
     public async Task<TaskView> StartAsync(SyncTaskSpec spec, CancellationToken cancellationToken = default)
     {
+        GrainInput.Required(spec, "The task's spec");
         if (state.State.Spec is null)
         {
             var now = time.GetUtcNow();

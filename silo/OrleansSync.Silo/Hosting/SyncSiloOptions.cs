@@ -68,7 +68,23 @@ public sealed class SyncSiloOptions
         }
 
         errors.AddRange(SiloTls.Check(Tls));
+        CheckListenersSecured(errors);
         return errors;
+    }
+
+    /// <summary>
+    /// The silo and gateway ports listen on <see cref="AdvertisedIp"/>. Beyond loopback, without mutual TLS, anyone who
+    /// reaches them could join the mesh or call grains as a client, so the silo refuses, as it does for an open HTTP port.
+    /// </summary>
+    private void CheckListenersSecured(List<string> errors)
+    {
+        if (IPAddress.TryParse(AdvertisedIp, out var address) && !IPAddress.IsLoopback(address) && !Tls.IsAnySet && !Tls.AllowInsecure)
+        {
+            errors.Add(
+                $"--advertised-ip {AdvertisedIp} is not a loopback address, so the silo port {SiloPort} and the gateway port {GatewayPort} would take anyone who reaches them, " +
+                $"without TLS: set {TlsSettings.CertificateVariable}, {TlsSettings.PasswordVariable} and {TlsSettings.CaVariable} for mutual TLS " +
+                $"(deploy/local/tls.sh makes a set), or {Section}__Tls__AllowInsecure=true on a network you trust otherwise.");
+        }
     }
 
     private static void CheckPort(List<string> errors, int port, string what, string flag)

@@ -109,7 +109,7 @@ public sealed class ClusterTokenTests(ITestOutputHelper output)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct);
-        var grain = cluster.Client.GetGrain<IAccTokenGrain>($"https://acc.example|client|{Guid.NewGuid():N}");
+        var grain = cluster.SiloGrains.GetGrain<IAccTokenGrain>($"https://acc.example|client|{Guid.NewGuid():N}");
         var (a, b) = (cluster.Cluster.Silos[0].SiloAddress, cluster.Cluster.Silos[1].SiloAddress);
         var wait = TimeSpan.FromSeconds(10);
         var now = DateTimeOffset.UtcNow;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using OrleansSync.Silo.Hosting;
 
@@ -27,6 +28,12 @@ public sealed class InProcessCluster : IAsyncDisposable
     public TestCluster Cluster { get; }
 
     public IClusterClient Client => Cluster.Client;
+
+    /// <summary>
+    /// The first silo's own grain factory: its calls come from the silo (its hosted client), as its services' do, so
+    /// methods only silos may call (<c>[SiloOnly]</c>) answer them; <see cref="Client"/> is a client and is refused.
+    /// </summary>
+    public IGrainFactory SiloGrains => Cluster.GetSiloServiceProvider(Cluster.Silos[0].SiloAddress).GetRequiredService<IGrainFactory>();
 
     public string ClusterId => Cluster.Options.ClusterId;
 

@@ -34,7 +34,7 @@ public sealed class RetentionTests
             SELECT 1;
             """, ct);
 
-        var result = await cluster.Client.GetGrain<IRetentionGrain>(0).CleanAsync(ct);
+        var result = await cluster.SiloGrains.GetGrain<IRetentionGrain>(0).CleanAsync(ct);
 
         Assert.Equal(new RetentionResult(2, 2, 1, 1), result);
         Assert.Equal(["old-paused", "recent-done"], await database.ListAsync("SELECT task_id FROM sync.progress ORDER BY task_id", static r => r.GetString(0), ct));

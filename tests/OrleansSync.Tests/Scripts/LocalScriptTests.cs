@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Npgsql;
 using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Scripts;
@@ -83,6 +84,52 @@ public sealed class LocalScriptTests
 
             runDir.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task DropDatabasesSh_NameWithQuoteAndSemicolon_DropsOnlyThatDatabase()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // Not ost_*: other runs' databases on this server are never matched.
+        var prefix = $"dropsh{Guid.NewGuid():N}"[..16];
+        var bystander = $"{prefix}k";
+        var hostile = $"{prefix}a\"; DROP DATABASE \"{bystander}\"; --'";
+        await using var server = new NpgsqlConnection(TestDatabase.Server);
+        await server.OpenAsync(ct);
+        foreach (var name in new[] { hostile, bystander })
+        {
+            // An identifier cannot be a parameter; doubled quotes make it one name, whatever it holds.
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", server);
+            await create.ExecuteNonQueryAsync(ct);
+        }
+
+        try
+        {
+            var (code, output) = await RunAsync("drop-databases.sh", [$"{prefix}a%"], [], ct);
+
+            Assert.True(code == 0, output);
+            Assert.Equal([bystander], await DatabasesAsync(server, prefix, ct));
+        }
+        finally
+        {
+            await RunAsync("drop-databases.sh", [$"{prefix}%"], [], ct);
+        }
+
+        Assert.Empty(await DatabasesAsync(server, prefix, ct));
+    }
+
+    private static async Task<List<string>> DatabasesAsync(NpgsqlConnection server, string prefix, CancellationToken ct)
+    {
+        await using var query = new NpgsqlCommand("SELECT datname FROM pg_database WHERE starts_with(datname, @prefix) ORDER BY datname", server);
+        query.Parameters.AddWithValue("prefix", prefix);
+        await using var reader = await query.ExecuteReaderAsync(ct);
+        var names = new List<string>();
+        while (await reader.ReadAsync(ct))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
     }
 
     private static async Task<(int Code, string Output)> RunAsync(string script, string[] args, Dictionary<string, string> environment, CancellationToken ct)

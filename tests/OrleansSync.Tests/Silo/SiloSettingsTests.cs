@@ -46,4 +46,26 @@ public sealed class SiloSettingsTests
         Assert.Contains(errors, static e => e.Contains("--advertised-ip", StringComparison.Ordinal));
         Assert.Contains(errors, static e => e.Contains("ORLEANSSYNC_PG", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("192.0.2.10")]
+    [InlineData("0.0.0.0")]
+    [InlineData("::")]
+    public void Validate_NonLoopbackWithoutTls_RefusedUnlessAllowedInsecure(string address)
+    {
+        var open = new SyncSiloOptions { AdvertisedIp = address };
+        var allowed = new SyncSiloOptions { AdvertisedIp = address, Tls = new() { AllowInsecure = true } };
+
+        var error = Assert.Single(open.Validate());
+        Assert.Contains($"--advertised-ip {address} is not a loopback address", error, StringComparison.Ordinal);
+        Assert.Contains("ORLEANSSYNC_TLS_CERT", error, StringComparison.Ordinal);
+        Assert.Contains("OrleansSync__Tls__AllowInsecure=true", error, StringComparison.Ordinal);
+        Assert.Empty(allowed.Validate());
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    public void Validate_LoopbackWithoutTls_Accepted(string address) =>
+        Assert.Empty(new SyncSiloOptions { AdvertisedIp = address }.Validate());
 }

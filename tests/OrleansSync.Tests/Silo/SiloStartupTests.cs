@@ -34,4 +34,28 @@ public sealed class SiloStartupTests
             logs.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Start_NonLoopbackListenersWithoutTls_ExitsTwoSayingWhatToSet()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var logs = Directory.CreateTempSubdirectory("orleanssync-startup-");
+        try
+        {
+            // Refused before PostgreSQL is touched, and before anything binds the (unreachable) address.
+            await using var silo = SiloProcess.Start("silo-open-mesh", "Host=127.0.0.1;Port=1;Database=none;Username=none", "startup-test", logs.FullName, arguments: ["--advertised-ip", "192.0.2.10"]);
+
+            await Eventually.UntilAsync(() => Task.FromResult(silo.HasExited), TimeSpan.FromSeconds(60), "the silo to refuse listening beyond loopback without TLS and exit", ct);
+
+            Assert.Equal(2, silo.ExitCode);
+            var log = silo.LogTail(20);
+            Assert.Contains("--advertised-ip 192.0.2.10 is not a loopback address", log, StringComparison.Ordinal);
+            Assert.Contains("OrleansSync__Tls__AllowInsecure=true", log, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", log, StringComparison.Ordinal);
+        }
+        finally
+        {
+            logs.Delete(recursive: true);
+        }
+    }
 }
