@@ -7,10 +7,11 @@
 set -euo pipefail
 
 dir=${1:-"$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/.run/tls"}
+umask 077
+# A folder made here is the owner's alone (umask); one that was already there keeps its mode: it may be shared, and
+# the files written into it are the owner's alone anyway.
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
-chmod 700 "$dir"
-umask 077
 
 # Kept while good for another day; the leaf certificates' PEM copies (no keys) tell when they expire.
 fresh() { [ -s "$dir/$1.pem" ] && openssl x509 -checkend 86400 -noout -in "$dir/$1.pem" >/dev/null 2>&1; }
@@ -47,6 +48,11 @@ else
   echo "[tls] made a throwaway CA, a silo and a client certificate in $dir"
 fi
 
-printf 'ORLEANSSYNC_TLS_CERT=%s\nORLEANSSYNC_TLS_CERT_PASSWORD=%s\nORLEANSSYNC_TLS_CA=%s\n' \
-  "$dir/client.pfx" "$(cat "$dir/password")" "$dir/ca.pem" >"$dir/env"
+# Values in single quotes (a quote inside written as '\''), so a path with spaces or quotes sources as it is.
+quoted() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
+{
+  printf 'ORLEANSSYNC_TLS_CERT=%s\n' "$(quoted "$dir/client.pfx")"
+  printf 'ORLEANSSYNC_TLS_CERT_PASSWORD=%s\n' "$(quoted "$(cat "$dir/password")")"
+  printf 'ORLEANSSYNC_TLS_CA=%s\n' "$(quoted "$dir/ca.pem")"
+} >"$dir/env"
 chmod 600 "$dir"/{ca.pem,ca.key,silo.pem,silo.pfx,client.pem,client.pfx,password,env}

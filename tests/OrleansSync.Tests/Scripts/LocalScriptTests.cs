@@ -118,6 +118,38 @@ public sealed class LocalScriptTests
         Assert.Empty(await DatabasesAsync(server, prefix, ct));
     }
 
+    [Fact]
+    public async Task TlsSh_ExistingFolderNamedWithSpaceAndQuote_KeepsItsModeAndWritesAnEnvFileThatSources()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var root = Directory.CreateTempSubdirectory("ost-tls-");
+        try
+        {
+            var shared = Path.Combine(root.FullName, "shared it's here");
+            Directory.CreateDirectory(shared, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            var made = Path.Combine(root.FullName, "made here");
+
+            var (code, output) = await RunAsync("tls.sh", [shared], [], ct);
+            Assert.True(code == 0, output);
+            Assert.True((await RunAsync("tls.sh", [made], [], ct)).Code == 0);
+
+            // A folder that was there keeps its mode; one tls.sh made is its owner's alone; the files are the owner's alone in both.
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute, File.GetUnixFileMode(shared));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(made));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(shared, "env")));
+
+            // The env file, sourced as the README says, gives the paths as they are, quote and space included.
+            var env = Path.Combine(shared, "env");
+            var (printed, values) = await BashAsync("set -a; . \"$1\"; set +a; printf '%s\\n' \"$ORLEANSSYNC_TLS_CERT\" \"$ORLEANSSYNC_TLS_CA\"", env, ct);
+            Assert.True(printed == 0, values);
+            Assert.Equal([Path.Combine(shared, "client.pfx"), Path.Combine(shared, "ca.pem")], values.TrimEnd('\n').Split('\n'));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
     private static async Task<List<string>> DatabasesAsync(NpgsqlConnection server, string prefix, CancellationToken ct)
     {
         await using var query = new NpgsqlCommand("SELECT datname FROM pg_database WHERE starts_with(datname, @prefix) ORDER BY datname", server);
@@ -152,6 +184,21 @@ public sealed class LocalScriptTests
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, (await stdout) + (await stderr));
+    }
+
+    /// <summary>Runs a bash snippet with one argument (<c>$1</c>).</summary>
+    private static async Task<(int Code, string Output)> BashAsync(string snippet, string argument, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(snippet);
+        start.ArgumentList.Add("bash");
+        start.ArgumentList.Add(argument);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
         return (process.ExitCode, (await stdout) + (await stderr));
     }
 }

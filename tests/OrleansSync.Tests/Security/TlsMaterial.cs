@@ -28,10 +28,28 @@ public sealed record class TlsMaterial(string Directory, string ClientCertificat
             throw new InvalidOperationException($"tls.sh {directory} exited {process.ExitCode}: {await stderr}");
         }
 
-        var env = (await File.ReadAllLinesAsync(Path.Combine(directory, "env"), cancellationToken))
-            .Select(static line => line.Split('=', 2))
-            .ToDictionary(static kv => kv[0], static kv => kv[1], StringComparer.Ordinal);
-        return new TlsMaterial(directory, env[TlsSettings.CertificateVariable], Path.Combine(directory, "silo.pfx"), env[TlsSettings.PasswordVariable], env[TlsSettings.CaVariable]);
+        // Read back as a user does, by sourcing it in bash (its values are shell-quoted).
+        var sourced = new ProcessStartInfo("bash")
+        {
+            ArgumentList =
+            {
+                "-c",
+                $"set -a; . \"$1\"; set +a; printf '%s\\0%s\\0%s' \"${TlsSettings.CertificateVariable}\" \"${TlsSettings.PasswordVariable}\" \"${TlsSettings.CaVariable}\"",
+                "bash",
+                Path.Combine(directory, "env"),
+            },
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        using var reader = Process.Start(sourced) ?? throw new InvalidOperationException("bash did not start");
+        var values = (await reader.StandardOutput.ReadToEndAsync(cancellationToken)).Split('\0');
+        await reader.WaitForExitAsync(cancellationToken);
+        if (reader.ExitCode != 0 || values.Length != 3)
+        {
+            throw new InvalidOperationException($"sourcing {directory}/env exited {reader.ExitCode} with {values.Length} values");
+        }
+
+        return new TlsMaterial(directory, values[0], Path.Combine(directory, "silo.pfx"), values[1], values[2]);
     }
 
     /// <summary>What a silo of this CA's cluster is started with.</summary>
