@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.Versioning;
 using Npgsql;
 using OrleansSync.Tests.Infrastructure;
 
@@ -119,6 +120,7 @@ public sealed class LocalScriptTests
     }
 
     [Fact]
+    [UnsupportedOSPlatform("windows")]
     public async Task TlsSh_ExistingFolderNamedWithSpaceAndQuote_KeepsItsModeAndWritesAnEnvFileThatSources()
     {
         var ct = TestContext.Current.CancellationToken;
