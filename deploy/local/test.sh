@@ -30,23 +30,30 @@ run_suite() {
   echo $? >"$results/$suite.status"
 }
 
-# The emulator's suite (no cluster, no timing of ours) runs beside the main one; the main suite runs its test classes
-# one at a time: cluster tests measure failure detection and must not share two cores with each other.
+# The emulator's suite (no cluster, no timing of ours) runs beside the main one, its output shown at the end; the main
+# suite runs its test classes one at a time (cluster tests measure failure detection and must not share two cores
+# with each other), its failures shown as they happen.
 run_suite OrleansSync.Emulator.Tests "$@" &
 emulator=$!
-run_suite OrleansSync.Tests "$@"
-wait "$emulator"
+run_suite OrleansSync.Tests "$@" &
+main=$!
+tail --pid="$main" -n +1 -F "$results/OrleansSync.Tests.log" 2>/dev/null &
+shown=$!
+wait "$main" "$emulator" "$shown"
 
 passed=0 failed=0 skipped=0 broken=0
 for suite in OrleansSync.Emulator.Tests OrleansSync.Tests; do
-  echo "=== $suite"
-  cat "$results/$suite.log"
+  if [ "$suite" = OrleansSync.Emulator.Tests ]; then
+    echo "=== $suite"
+    cat "$results/$suite.log"
+  fi
   status=$(cat "$results/$suite.status" 2>/dev/null || echo 1)
   summary=$(grep -o '<assembly [^>]*>' "$results/$suite.xml" 2>/dev/null | head -n 1)
   attribute() { printf '%s' "$summary" | grep -oE " $1=\"[0-9]+\"" | grep -oE '[0-9]+' || echo 0; }
   passed=$((passed + $(attribute passed)))
   failed=$((failed + $(attribute failed) + $(attribute errors)))
-  skipped=$((skipped + $(attribute skipped)))
+  # Explicit tests (measurements run by hand) are "not run" unless asked for: counted with the skipped ones.
+  skipped=$((skipped + $(attribute skipped) + $(attribute not-run)))
   # A suite that exited non-zero without a failed test broke outside any test (a crash, a time-out, no tests run).
   if [ "$status" -ne 0 ] && [ "$(attribute failed)" -eq 0 ] && [ "$(attribute errors)" -eq 0 ]; then
     echo "$suite exited $status without a failed test: counted as a failure"
