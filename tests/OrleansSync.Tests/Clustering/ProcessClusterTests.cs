@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Orleans.Runtime;
 using Orleans.Runtime.Placement;
 using OrleansSync.Diagnostics;
 using OrleansSync.Tests.Infrastructure;
