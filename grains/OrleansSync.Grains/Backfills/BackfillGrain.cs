@@ -27,6 +27,7 @@ public sealed partial class BackfillGrain(
     private const string Reminder = "backfill-watchdog";
 
     private RetriedBookkeeping? _bookkeeping;
+    private StateWrites? _writes;
 
     private string BackfillId => this.GetPrimaryKeyString();
 
@@ -96,7 +97,7 @@ public sealed partial class BackfillGrain(
         };
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await Writes.WriteAsync(cancellationToken);
         }
         catch
         {
@@ -135,7 +136,7 @@ public sealed partial class BackfillGrain(
         state.State.HistoryOpened = false;
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await Writes.WriteAsync(cancellationToken);
         }
         catch
         {
@@ -163,7 +164,7 @@ public sealed partial class BackfillGrain(
         day.Final = final;
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await Writes.WriteAsync(cancellationToken);
         }
         catch
         {
@@ -174,9 +175,12 @@ public sealed partial class BackfillGrain(
         await AdvanceAsync();
     }
 
+    /// <summary>Every write of the backfill's state, one at a time (the bookkeeping's timer interleaves with requests).</summary>
+    private StateWrites Writes => _writes ??= new(ct => state.WriteStateAsync(ct), DeactivateOnIdle);
+
     private RetriedBookkeeping Bookkeeping => _bookkeeping ??= new(
         this,
-        () => state.WriteStateAsync(),
+        () => Writes.WriteAsync(),
         AdvanceOnceAsync,
         failures => taskOptions.Value.RetryDelay(failures, projectOptions.Value.BookkeepingMaxDelay),
         (e, delay) => LogWarningBookkeepingFailed(logger, e, BackfillId, (long)delay.TotalMilliseconds),
@@ -200,7 +204,7 @@ public sealed partial class BackfillGrain(
         s.Status = SyncTaskStatus.Failed;
         s.FinishedAt = time.GetUtcNow();
         s.Error = RetriedBookkeeping.Describe(refused);
-        await state.WriteStateAsync();
+        await Writes.WriteAsync();
         LogErrorRefused(logger, refused, BackfillId, s.Error);
         // Not awaited: a day's task that stops reports to this grain.
         foreach (var day in open.Where(static d => d.Started && d.TaskId is not null))
@@ -231,7 +235,7 @@ public sealed partial class BackfillGrain(
             var period = taskOptions.Value.WatchdogPeriod;
             await this.RegisterOrUpdateReminder(Reminder, period, period);
             s.HistoryOpened = true;
-            await state.WriteStateAsync();
+            await Writes.WriteAsync();
         }
 
         var running = s.Days.Count(static d => d.Started && !d.Status.IsTerminal());
@@ -250,7 +254,7 @@ public sealed partial class BackfillGrain(
                 day.Status = SyncTaskStatus.Running;
             }
 
-            await state.WriteStateAsync();
+            await Writes.WriteAsync();
             running++;
         }
 

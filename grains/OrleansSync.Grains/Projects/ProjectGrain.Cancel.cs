@@ -55,7 +55,7 @@ public sealed partial class ProjectGrain
         state.State.CurrentRun = null;
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await Writes.WriteAsync(cancellationToken);
         }
         catch
         {

@@ -16,10 +16,14 @@ public sealed partial class ProjectGrain
     private static readonly HashSet<string> ChildStreams = [StreamNames.ReviewVersions, StreamNames.ReviewProgress];
 
     private RetriedBookkeeping? _bookkeeping;
+    private StateWrites? _writes;
+
+    /// <summary>Every write of the project's state, one at a time (the bookkeeping's timer interleaves with requests).</summary>
+    private StateWrites Writes => _writes ??= new(ct => state.WriteStateAsync(ct), DeactivateOnIdle);
 
     private RetriedBookkeeping Bookkeeping => _bookkeeping ??= new(
         this,
-        () => state.WriteStateAsync(),
+        () => Writes.WriteAsync(),
         AdvanceOnceAsync,
         failures => taskOptions.Value.RetryDelay(failures, options.Value.BookkeepingMaxDelay),
         (e, delay) => LogWarningBookkeepingFailed(logger, e, ProjectId, state.State.CurrentRun?.RunId, (long)delay.TotalMilliseconds),
@@ -88,7 +92,7 @@ public sealed partial class ProjectGrain
         state.State.CurrentRun = run;
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await Writes.WriteAsync(cancellationToken);
         }
         catch
         {
@@ -125,7 +129,7 @@ public sealed partial class ProjectGrain
 
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await Writes.WriteAsync(cancellationToken);
         }
         catch
         {
@@ -170,7 +174,7 @@ public sealed partial class ProjectGrain
             var period = taskOptions.Value.WatchdogPeriod;
             await this.RegisterOrUpdateReminder(RunReminder, period, period);
             run.HistoryOpened = true;
-            await state.WriteStateAsync();
+            await Writes.WriteAsync();
         }
 
         var reviews = run.Tasks.Find(static t => t.Stream == StreamNames.Reviews);
@@ -190,7 +194,7 @@ public sealed partial class ProjectGrain
                 task.Status = SyncTaskStatus.Running;
             }
 
-            await state.WriteStateAsync();
+            await Writes.WriteAsync();
         }
 
         if (run.AllTerminal && ReferenceEquals(state.State.CurrentRun, run))

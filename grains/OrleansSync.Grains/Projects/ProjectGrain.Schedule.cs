@@ -69,7 +69,7 @@ public sealed partial class ProjectGrain
         state.State.Spec = spec;
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await Writes.WriteAsync(cancellationToken);
         }
         catch
         {
@@ -173,7 +173,7 @@ public sealed partial class ProjectGrain
 
             skip = new SkippedRun(now, trigger, reason!);
             state.State.LastSkip = skip;
-            await state.WriteStateAsync();
+            await Writes.WriteAsync();
             LogInformationTickSkipped(logger, ProjectId, reason!);
         }
         catch (Exception e) when (e is not OperationCanceledException)

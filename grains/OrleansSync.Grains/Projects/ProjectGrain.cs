@@ -105,7 +105,7 @@ public sealed partial class ProjectGrain(
         if (state.State.Paused != paused)
         {
             state.State.Paused = paused;
-            await state.WriteStateAsync(cancellationToken);
+            await Writes.WriteAsync(cancellationToken);
         }
 
         return View();

@@ -116,6 +116,11 @@ public sealed class ProcessCluster : IAsyncDisposable
         {
             return false;
         }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The probe's own 5 s time-out on a busy machine: not ready yet, ask again (the wait has its own deadline).
+            return false;
+        }
     }
 
     /// <summary>What the CLI needs to reach this cluster.</summary>
