@@ -56,6 +56,19 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 
+# Settings the cluster needs, applied once with a restart: room for several silos' and tests' connection pools at
+# once (Debian's default is 100), and logical decoding for PostgreSQL sources' change capture.
+psql_setting() { as_postgres psql -p "$port" -Atqc "SHOW $1"; }
+if [ "$(psql_setting max_connections)" -lt 300 ] || [ "$(psql_setting wal_level)" != logical ]; then
+  log "setting max_connections = 300 and wal_level = logical; restarting cluster $version/$cluster"
+  as_postgres psql -p "$port" -Atq -v ON_ERROR_STOP=1 -c "ALTER SYSTEM SET max_connections = 300" -c "ALTER SYSTEM SET wal_level = logical"
+  pg_ctlcluster "$version" "$cluster" restart
+  for _ in $(seq 1 60); do
+    as_postgres psql -p "$port" -Atqc 'SELECT 1' >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+fi
+
 if [ "$port" != "$pg_port" ]; then
   fail "the local cluster $version/$cluster listens on port $port, but ORLEANSSYNC_PG says Port=$pg_port: set Port=$port in ORLEANSSYNC_PG"
 fi
