@@ -30,9 +30,10 @@ run_suite() {
   echo $? >"$results/$suite.status"
 }
 
-# The emulator's suite (no cluster, no timing of ours) runs beside the main one, its output shown at the end; the main
-# suite runs its test classes one at a time (cluster tests measure failure detection and must not share two cores
-# with each other), its failures shown as they happen.
+# The emulator's suite (no cluster, no timing of ours) runs beside the main one, its output shown at the end. The main
+# suite runs two test classes at a time, then, one at a time, the classes that must have the machine to themselves
+# (xunit's "runs alone" collection: they stop PostgreSQL, sum process-wide counters, or time one run against
+# another); its failures show as they happen.
 run_suite OrleansSync.Emulator.Tests "$@" &
 emulator=$!
 run_suite OrleansSync.Tests "$@" &
