@@ -1,6 +1,6 @@
 namespace OrleansSync.Client.Cli;
 
-/// <summary>The CLI's exit codes, fixed by DESIGN.md: scripts depend on them.</summary>
+/// <summary>The CLI's exit codes, as the README lists them: scripts depend on them.</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;

@@ -24,7 +24,7 @@ public sealed class SyncSiloOptions
 
     public int HttpPort { get; set; } = 8080;
 
-    /// <summary>The address other silos and clients reach this silo at. Loopback by default: see DESIGN.md.</summary>
+    /// <summary>The address other silos and clients reach this silo at. Loopback by default (README, "Configuration").</summary>
     public string AdvertisedIp { get; set; } = "127.0.0.1";
 
     /// <summary>The address the HTTP server binds to.</summary>

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace OrleansSync.Tests.Mirror;
 
 /// <summary>
-/// ACC-shaped records as upstream sends them (DESIGN.md, "The ACC-shaped upstream"), with the text that breaks naive
+/// ACC-shaped records as upstream sends them (the public Reviews API's shapes), with the text that breaks naive
 /// code: non-ASCII, quotes, backslashes, newlines, nulls, and <c>{}</c> for nobody's approval.
 /// </summary>
 internal static class AccRecords

@@ -7,7 +7,7 @@ namespace OrleansSync.Tests.Schema;
 
 public sealed class SchemaMigratorTests
 {
-    // The keys Orleans 10.4.2's ADO.NET providers refuse to start without (shared/ORLEANS-ADONET.md).
+    // The keys Orleans 10.4.2's ADO.NET providers refuse to start without.
     public static readonly TheoryData<string> RequiredQueryKeys = new(
         "InsertMembershipVersionKey", "MembershipReadAllKey", "MembershipReadRowKey", "InsertMembershipKey", "UpdateMembershipKey",
         "UpdateIAmAlivetimeKey", "GatewaysQueryKey", "DeleteMembershipTableEntriesKey", "CleanupDefunctSiloEntriesKey",
