@@ -9,32 +9,22 @@ namespace OrleansSync.Tests.Sync;
 /// quickly (1 s body bound, one retry), shared by <see cref="HostileUpstreamTests"/>. Lists page by 5, so every list
 /// has several pages to loop or contradict.
 /// </summary>
-public sealed class HostileUpstreamFixture : IAsyncLifetime
+public sealed class HostileUpstreamFixture : EmulatorClusterFixture
 {
-    private AccEmulator? _emulator;
-    private InProcessCluster? _cluster;
-
-    public AccEmulator Emulator => _emulator!;
-
-    public InProcessCluster Cluster => _cluster!;
-
-    public async ValueTask InitializeAsync()
+    protected override EmulatorOptions Upstream => new()
     {
-        _emulator = await AccEmulator.StartAsync(
-            new EmulatorOptions
-            {
-                Dataset = { Seed = 71, Projects = 10, ReviewsPerProject = 12, WorkflowsPerProject = 3, VersionsPerReview = 2, ProgressStepsPerReview = 2, ArchivedShare = 0.2 },
-                RateLimits = RateLimitOptions.Unlimited,
-            },
-            TestContext.Current.CancellationToken);
-        var configuration = new Dictionary<string, string?>(SyncDriver.FastBreakers)
-        {
-            ["OrleansSync:Acc:PageSize"] = "5",
-            ["OrleansSync:Acc:BodyTimeout"] = "00:00:01",
-            ["OrleansSync:Acc:MalformedRetries"] = "1",
-        };
-        _cluster = await InProcessCluster.StartAsync(silos: 2, TestContext.Current.CancellationToken, configuration);
-    }
+        Dataset = { Seed = 71, Projects = 10, ReviewsPerProject = 12, WorkflowsPerProject = 3, VersionsPerReview = 2, ProgressStepsPerReview = 2, ArchivedShare = 0.2 },
+        RateLimits = RateLimitOptions.Unlimited,
+    };
+
+    protected override short Silos => 2;
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(SyncDriver.FastBreakers)
+    {
+        ["OrleansSync:Acc:PageSize"] = "5",
+        ["OrleansSync:Acc:BodyTimeout"] = "00:00:01",
+        ["OrleansSync:Acc:MalformedRetries"] = "1",
+    };
 
     /// <summary>The project's first review in the emulator's dump, with how many versions and progress steps it has.</summary>
     public async Task<(string Id, int Versions, int Progress)> FirstReviewAsync(string projectId, CancellationToken ct)
@@ -42,18 +32,5 @@ public sealed class HostileUpstreamFixture : IAsyncLifetime
         var dump = JsonNode.Parse(await Emulator.DumpAsync(projectId, ct))!;
         var review = dump["projects"]![0]!["reviews"]![0]!;
         return ((string)review["id"]!, review["versions"]!.AsArray().Count, review["progress"]!.AsArray().Count);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-
-        if (_emulator is not null)
-        {
-            await _emulator.DisposeAsync();
-        }
     }
 }
