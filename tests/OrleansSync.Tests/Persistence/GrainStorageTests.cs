@@ -5,15 +5,15 @@ using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Persistence;
 
-public sealed class GrainStorageTests
+/// <summary>The ADO.NET grain storage on PostgreSQL refuses stale writes; the tests share one silo, each with its own grain.</summary>
+public sealed class GrainStorageTests(OneSiloClusterFixture fixture) : IClassFixture<OneSiloClusterFixture>
 {
     private const string StateName = "counter";
 
     [Fact]
     public async Task WriteState_StaleVersion_IsRefusedAndChangesNothing()
     {
-        var ct = TestContext.Current.CancellationToken;
-        await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct);
+        var cluster = fixture.Cluster;
         var storage = cluster.Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name);
         var grainId = GrainId.Create("counter", Guid.NewGuid().ToString("N"));
 
@@ -32,8 +32,7 @@ public sealed class GrainStorageTests
     [Fact]
     public async Task WriteState_TwoFirstWrites_SecondIsRefused()
     {
-        var ct = TestContext.Current.CancellationToken;
-        await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct);
+        var cluster = fixture.Cluster;
         var storage = cluster.Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name);
         var grainId = GrainId.Create("counter", Guid.NewGuid().ToString("N"));
 
@@ -46,8 +45,7 @@ public sealed class GrainStorageTests
     [Fact]
     public async Task ClearState_ThenRead_IsEmptyAndWritableAgain()
     {
-        var ct = TestContext.Current.CancellationToken;
-        await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct);
+        var cluster = fixture.Cluster;
         var storage = cluster.Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name);
         var grainId = GrainId.Create("counter", Guid.NewGuid().ToString("N"));
         var state = await WriteAsync(storage, grainId, new GrainState<CounterState>(new CounterState()), 5);

@@ -1,11 +1,13 @@
 using OrleansSync.Emulator;
 using OrleansSync.Tasks;
-using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Sync;
 
-/// <summary>A two-silo cluster on PostgreSQL syncing the emulator: the mirror must equal the upstream, exactly.</summary>
-public sealed class SyncEndToEndTests(ITestOutputHelper output)
+/// <summary>
+/// A two-silo cluster on PostgreSQL syncing the emulator: the mirror must equal the upstream, exactly. The tests share
+/// the cluster; each syncs its own emulator's project.
+/// </summary>
+public sealed class SyncEndToEndTests(FastTasksClusterFixture fixture, ITestOutputHelper output) : IClassFixture<FastTasksClusterFixture>
 {
     private static EmulatorOptions Dataset(int seed, double malformedRate = 0) => new()
     {
@@ -19,7 +21,7 @@ public sealed class SyncEndToEndTests(ITestOutputHelper output)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var emulator = await AccEmulator.StartAsync(Dataset(11), ct);
-        await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct, SyncDriver.FastTasks);
+        var cluster = fixture.Cluster;
         var projectId = emulator.ProjectIds[0];
         await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
 
@@ -40,7 +42,7 @@ public sealed class SyncEndToEndTests(ITestOutputHelper output)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var emulator = await AccEmulator.StartAsync(Dataset(12), ct);
-        await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct, SyncDriver.FastTasks);
+        var cluster = fixture.Cluster;
         var projectId = emulator.ProjectIds[0];
         await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
         await SyncDriver.SyncToEndAsync(cluster.Client, projectId, full: false, ct);
@@ -70,7 +72,7 @@ public sealed class SyncEndToEndTests(ITestOutputHelper output)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var emulator = await AccEmulator.StartAsync(Dataset(13, malformedRate: 0.05), ct);
-        await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct, SyncDriver.FastTasks);
+        var cluster = fixture.Cluster;
         var projectId = emulator.ProjectIds[0];
         await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
 
