@@ -4,9 +4,21 @@ using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Sync;
 
-/// <summary>A project's <c>--every</c> is a reminder: runs start on their own, and stop when the schedule is removed.</summary>
-public sealed class ScheduleTests
+/// <summary>
+/// A project's <c>--every</c> is a reminder: runs start on their own, and stop when the schedule is removed. The tests
+/// with schedules of seconds share one cluster, each with its own emulator's project.
+/// </summary>
+public sealed class ScheduleTests(ScheduleTests.SecondsCluster fixture) : IClassFixture<ScheduleTests.SecondsCluster>
 {
+    /// <summary>Two silos that accept schedules of seconds, with fast task retries.</summary>
+    public sealed class SecondsCluster : ClusterFixture
+    {
+        protected override short Silos => 2;
+
+        protected override IReadOnlyDictionary<string, string?> Settings =>
+            new Dictionary<string, string?>(SyncDriver.FastTasks) { ["OrleansSync:Projects:MinimumEvery"] = "00:00:01" };
+    }
+
     [Fact]
     public async Task Every_Configured_RunsStartOnScheduleUntilRemoved()
     {
@@ -14,8 +26,7 @@ public sealed class ScheduleTests
         await using var emulator = await AccEmulator.StartAsync(
             new EmulatorOptions { Dataset = { Seed = 41, Projects = 1, ReviewsPerProject = 5, WorkflowsPerProject = 2 }, RateLimits = RateLimitOptions.Unlimited },
             ct);
-        var configuration = new Dictionary<string, string?>(SyncDriver.FastTasks) { ["OrleansSync:Projects:MinimumEvery"] = "00:00:01" };
-        await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct, configuration);
+        var cluster = fixture.Cluster;
         var projectId = emulator.ProjectIds[0];
         var project = await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
         var grain = cluster.Client.GetGrain<IProjectGrain>(projectId);
@@ -39,8 +50,7 @@ public sealed class ScheduleTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var emulator = await AccEmulator.StartAsync(new EmulatorOptions { Dataset = { Seed = 43, Projects = 1, ReviewsPerProject = 1 } }, ct);
-        var configuration = new Dictionary<string, string?>(SyncDriver.FastTasks) { ["OrleansSync:Projects:MinimumEvery"] = "00:00:01" };
-        await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct, configuration);
+        var cluster = fixture.Cluster;
         var projectId = emulator.ProjectIds[0];
         var project = await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
         var grain = cluster.Client.GetGrain<IProjectGrain>(projectId);
