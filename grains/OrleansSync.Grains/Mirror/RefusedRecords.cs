@@ -22,9 +22,9 @@ internal static class RefusedRecords
     public static bool IsDataRefusal(PostgresException e) =>
         e.SqlState is ['2', '2' or '3', ..] or "54000";
 
-    /// <summary>The dead letter's reason: PostgreSQL's code, constraint and message (the message names no secret; the row's values stay out).</summary>
-    public static string Reason(PostgresException e) =>
-        $"PostgreSQL refused the record (SQLSTATE {e.SqlState}{(e.ConstraintName is { } c ? $", constraint {c}" : "")}): {e.MessageText}";
+    /// <summary>Why PostgreSQL refused <paramref name="what"/>: its code, constraint and message (the message names no secret; the row's values stay out).</summary>
+    public static string Reason(PostgresException e, string what = "the record") =>
+        $"PostgreSQL refused {what} (SQLSTATE {e.SqlState}{(e.ConstraintName is { } c ? $", constraint {c}" : "")}): {e.MessageText}";
 
     /// <param name="dataSource">Where the trial transactions run.</param>
     /// <param name="rows">The page's rows to land.</param>
