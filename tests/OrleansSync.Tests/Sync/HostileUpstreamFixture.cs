@@ -23,7 +23,7 @@ public sealed class HostileUpstreamFixture : IAsyncLifetime
         _emulator = await AccEmulator.StartAsync(
             new EmulatorOptions
             {
-                Dataset = { Seed = 71, Projects = 10, ReviewsPerProject = 12, WorkflowsPerProject = 3, VersionsPerReview = 2, ProgressStepsPerReview = 2, ArchivedShare = 0.2 },
+                Dataset = { Seed = 71, Projects = 11, ReviewsPerProject = 12, WorkflowsPerProject = 3, VersionsPerReview = 2, ProgressStepsPerReview = 2, ArchivedShare = 0.2 },
                 RateLimits = RateLimitOptions.Unlimited,
             },
             TestContext.Current.CancellationToken);
