@@ -83,7 +83,45 @@ public sealed class ProgressRefusalTests
             ct);
     }
 
-    // The writer retries a refused row after 1 s, then 2 s, 4 s…: a few of them pass within this.
+    [Fact]
+    public async Task ReportAsync_PostgresFailsForNoDataReason_KeepsEveryRowAndWritesThemOnceItAnswers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct);
+        // Every progress write fails as a server shutting down does (57P01), until the test lets them through.
+        await cluster.Database.ScalarAsync<object>(
+            """
+            CREATE TABLE sync.shutting_down (since timestamptz);
+            INSERT INTO sync.shutting_down VALUES (now());
+            CREATE FUNCTION sync.shut_down() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM sync.shutting_down) THEN
+                    RAISE EXCEPTION 'terminating connection due to administrator command' USING ERRCODE = '57P01';
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER shut_down BEFORE INSERT OR UPDATE ON sync.progress FOR EACH ROW EXECUTE FUNCTION sync.shut_down();
+            """,
+            ct);
+        var running = View("task-running", SyncTaskStatus.Running, sequence: 2, error: null);
+        var cancelled = View("task-cancelled", SyncTaskStatus.Cancelled, sequence: 5, error: null);
+
+        await WriterOf(cluster, running).ReportAsync(running, ct);
+        await Assert.ThrowsAnyAsync<Exception>(() => WriterOf(cluster, cancelled).ReportAsync(cancelled, ct));
+        await Assert.ThrowsAnyAsync<Exception>(() => WriterOf(cluster, running).FlushAsync(ct));
+
+        Assert.Equal(0, await cluster.Database.ScalarAsync<long>("SELECT count(*) FROM sync.progress", ct));
+        await cluster.Database.ScalarAsync<object>("DELETE FROM sync.shutting_down", ct);
+        await Eventually.UntilAsync(
+            async () => await cluster.Database.ScalarAsync<long>(
+                "SELECT count(*) FROM sync.progress WHERE (task_id, status, progress_seq) IN (('task-running', 'running', 2), ('task-cancelled', 'cancelled', 5))", ct) == 2,
+            PendingRetryBound,
+            "both rows, written by their writers' own retries",
+            ct);
+    }
+
+    // A writer tries again after 0.5 s doubling up to 10 s while PostgreSQL fails, and a refused row after 1 s, 2 s, 4 s…:
+    // several tries fit in this.
     private static readonly TimeSpan PendingRetryBound = TimeSpan.FromSeconds(30);
 
     private static IProgressWriterGrain WriterOf(InProcessCluster cluster, TaskView view) =>
