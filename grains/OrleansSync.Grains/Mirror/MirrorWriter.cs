@@ -234,8 +234,8 @@ public sealed partial class MirrorWriter(NpgsqlDataSource dataSource, TimeProvid
             MirrorLog.LogDebugChildrenKept(logger, stream, reviewId, projectId);
         }
 
-        var valid = page.Valid - refused;
-        return Report(stream, projectId, taskId, new PageWriteResult(inserted, updated, valid - inserted - updated, page.DeadLetters.Count + refused));
+        var landed = page.Valid - refused;
+        return Report(stream, projectId, taskId, new PageWriteResult(inserted, updated, landed - inserted - updated, page.DeadLetters.Count + refused));
     }
 
     private async Task<UpsertedRows> UpsertPageAsync(
