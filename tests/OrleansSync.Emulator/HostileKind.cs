@@ -77,4 +77,10 @@ public enum HostileKind
 
     /// <summary>500 with an ACC error body: one endpoint failing while the rest of upstream answers.</summary>
     ServerError500,
+
+    /// <summary>
+    /// The normal workflows page; the first workflow's first step has a <c>duration</c> of <c>1e200000</c>: valid
+    /// JSON, beyond what a decimal (PostgreSQL's numeric, so jsonb) holds.
+    /// </summary>
+    NumberOutOfRange,
 }

@@ -40,6 +40,11 @@ public sealed record HostileRule(HostileTarget Target, HostileKind Kind, string?
             yield return "driftAfterPage takes only the reviews target";
         }
 
+        if (Kind == HostileKind.NumberOutOfRange && Target != HostileTarget.Workflows)
+        {
+            yield return "numberOutOfRange takes only the workflows target";
+        }
+
         if (ReviewId is not null && Target is not (HostileTarget.Versions or HostileTarget.Progress))
         {
             yield return "reviewId narrows only the versions and progress targets";

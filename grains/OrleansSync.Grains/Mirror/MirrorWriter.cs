@@ -8,24 +8,24 @@ namespace OrleansSync.Mirror;
 /// <summary>
 /// Lands upstream pages in the <c>acc</c> mirror tables. Each write is one transaction holding the page's records, its
 /// dead letters and the optional checkpoint: all of it commits, or none. Records arrive exactly as received; bad ones
-/// go to <c>sync.dead_letters</c> with their reason while the rest of the page lands. An older record never overwrites a
+/// go to <c>sync.dead_letters</c> with their reason while the rest of the page lands: those our checks find, and those
+/// PostgreSQL itself refuses (<see cref="RefusedRecords"/>). An older record never overwrites a
 /// newer one, and a record equal to the stored one leaves its row untouched (counted unchanged). Project ids may carry the <c>b.</c> prefix; mirrors store them without it.
 /// The writes go through one set-based statement per table (the <c>*Table</c> classes) in one transaction
 /// (<see cref="PageTransaction"/>); <c>synced_at</c>, checkpoint and dead-letter times come from the injected <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeProvider, ILogger<MirrorWriter> logger)
+public sealed partial class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeProvider, ILogger<MirrorWriter> logger)
 {
     /// <summary>Upserts a page of workflows into <c>acc.workflows</c>.</summary>
     public async Task<PageWriteResult> WriteWorkflowsAsync(
         string projectId, IReadOnlyList<JsonElement> records, Checkpoint? checkpoint, string taskId, CancellationToken cancellationToken)
     {
         projectId = Prepare(projectId, StreamNames.Workflows, checkpoint, taskId);
-        var page = WorkflowRecords.Map(records);
         var now = timeProvider.GetUtcNow();
-        var upsert = page.Rows.Count == 0 ? null : WorkflowTable.Upsert(projectId, page.Rows, now);
-        var resolve = DeadLetterTable.Resolve(projectId, StreamNames.Workflows, [.. page.Rows.Select(static r => r.WorkflowId)], now);
-        var written = await UpsertPageAsync(projectId, StreamNames.Workflows, taskId, upsert, resolve, page.Valid, page.DeadLetters, checkpoint, now, cancellationToken);
-        return Report(StreamNames.Workflows, projectId, taskId, written.ToResult(page.Valid, page.DeadLetters.Count));
+        var (_, result) = await LandPageAsync(
+            projectId, StreamNames.Workflows, taskId, WorkflowRecords.Map(records), rows => WorkflowTable.Upsert(projectId, rows, now),
+            static r => (r.WorkflowId, r.Raw), checkpoint, now, cancellationToken);
+        return result;
     }
 
     /// <summary>Upserts a page of reviews into <c>acc.reviews</c>; also returns the reviews it inserted or updated.</summary>
@@ -33,12 +33,10 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         string projectId, IReadOnlyList<JsonElement> records, Checkpoint? checkpoint, string taskId, CancellationToken cancellationToken)
     {
         projectId = Prepare(projectId, StreamNames.Reviews, checkpoint, taskId);
-        var page = ReviewRecords.Map(records);
         var now = timeProvider.GetUtcNow();
-        var upsert = page.Rows.Count == 0 ? null : ReviewTable.Upsert(projectId, page.Rows, now);
-        var resolve = DeadLetterTable.Resolve(projectId, StreamNames.Reviews, [.. page.Rows.Select(static r => r.ReviewId)], now);
-        var written = await UpsertPageAsync(projectId, StreamNames.Reviews, taskId, upsert, resolve, page.Valid, page.DeadLetters, checkpoint, now, cancellationToken);
-        var result = Report(StreamNames.Reviews, projectId, taskId, written.ToResult(page.Valid, page.DeadLetters.Count));
+        var (written, result) = await LandPageAsync(
+            projectId, StreamNames.Reviews, taskId, ReviewRecords.Map(records), rows => ReviewTable.Upsert(projectId, rows, now),
+            static r => (r.ReviewId, r.Raw), checkpoint, now, cancellationToken);
         return new ReviewPageWriteResult(result, written.Changed);
     }
 
@@ -49,8 +47,8 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
     /// Nothing is replaced when the stored children are from a newer review updatedAt; the page then counts as unchanged.
     /// Counts are relative to the stored set: a new key is inserted, a key whose record differs is updated, the rest are
     /// unchanged (an identical set is all unchanged); stored keys missing from the new set are deleted and not counted.
-    /// A list with a malformed child is not whole: its valid children land, nothing is deleted, and the review's marker
-    /// is cleared, so the next run (incremental too) reads it again.
+    /// A list with a malformed child, or one PostgreSQL refuses, is not whole: its valid children land, nothing is
+    /// deleted, and the review's marker is cleared, so the next run (incremental too) reads it again.
     /// </summary>
     public async Task<PageWriteResult> ReplaceReviewChildrenAsync(
         string projectId,
@@ -65,50 +63,18 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         projectId = Prepare(projectId, stream, checkpoint, taskId);
         ArgumentException.ThrowIfNullOrWhiteSpace(reviewId);
         var now = timeProvider.GetUtcNow();
-        // One malformed child makes the list not whole: what it holds lands, but it proves no stored child gone.
-        var (replace, landedKeys, valid, deadLetters) = stream switch
+        return stream switch
         {
-            StreamNames.ReviewVersions when ReviewChildRecords.MapVersions(reviewId, records) is var page =>
-                (ReviewChildTables.ReplaceVersions(projectId, reviewId, reviewUpdatedAt, page.Rows, page.DeadLetters.Count == 0, now),
-                    page.Rows.Select(static r => r.Key).ToList(), page.Valid, page.DeadLetters),
-            StreamNames.ReviewProgress when ReviewChildRecords.MapProgress(reviewId, records) is var page =>
-                (ReviewChildTables.ReplaceProgress(projectId, reviewId, reviewUpdatedAt, page.Rows, page.DeadLetters.Count == 0, now),
-                    page.Rows.Select(static r => r.Key).ToList(), page.Valid, page.DeadLetters),
+            StreamNames.ReviewVersions => await ReplaceChildrenAsync(
+                projectId, stream, reviewId, ReviewChildRecords.MapVersions(reviewId, records),
+                (rows, whole) => ReviewChildTables.ReplaceVersions(projectId, reviewId, reviewUpdatedAt, rows, whole, now),
+                static r => (r.Key, r.Raw), checkpoint, taskId, now, cancellationToken),
+            StreamNames.ReviewProgress => await ReplaceChildrenAsync(
+                projectId, stream, reviewId, ReviewChildRecords.MapProgress(reviewId, records),
+                (rows, whole) => ReviewChildTables.ReplaceProgress(projectId, reviewId, reviewUpdatedAt, rows, whole, now),
+                static r => (r.Key, r.Raw), checkpoint, taskId, now, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(stream), stream, "Children are review_versions or review_progress."),
         };
-
-        // The review's list was read: an earlier dead letter naming the review (its endpoint failed) is resolved, and
-        // so are those of the children that landed (all of them, when the list is whole).
-        List<NpgsqlBatchCommand> commands =
-        [
-            ReviewChildTables.Lock(stream, projectId, reviewId),
-            replace,
-            DeadLetterTable.ResolveReviewChildren(projectId, stream, reviewId, landedKeys, deadLetters.Count == 0, now),
-        ];
-        AddDeadLetters(commands, projectId, stream, taskId, deadLetters, now);
-        var (applied, inserted, updated, removed) = await PageTransaction.RunAsync(
-            dataSource,
-            commands,
-            checkpoint,
-            static async (reader, ct) =>
-            {
-                await reader.NextResultAsync(ct); // past the lock's result
-                return await ReviewChildTables.ReadAsync(reader, ct);
-            },
-            written => new PageWriteResult(written.Inserted, written.Updated, valid - written.Inserted - written.Updated, deadLetters.Count),
-            now,
-            cancellationToken);
-
-        if (applied)
-        {
-            MirrorLog.LogDebugChildrenReplaced(logger, stream, reviewId, projectId, removed);
-        }
-        else
-        {
-            MirrorLog.LogDebugChildrenKept(logger, stream, reviewId, projectId);
-        }
-
-        return Report(stream, projectId, taskId, new PageWriteResult(inserted, updated, valid - inserted - updated, deadLetters.Count));
     }
 
     /// <summary>
@@ -127,48 +93,6 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         await UpsertPageAsync(
             projectId, stream, taskId, null, ReviewChildTables.Unmark(stream, projectId, reviewId), 0, [deadLetter], checkpoint, timeProvider.GetUtcNow(), cancellationToken);
         return Report(stream, projectId, taskId, new PageWriteResult(0, 0, 0, 1));
-    }
-
-    /// <summary>
-    /// Reviews of a project ordered by id after <paramref name="afterReviewId"/> (keyset paging), at most
-    /// <paramref name="limit"/>: all of them when <paramref name="all"/>, else those whose children in
-    /// <paramref name="stream"/> were never synced or were synced for an older updatedAt.
-    /// </summary>
-    public Task<IReadOnlyList<ReviewStamp>> ReviewsNeedingChildrenAsync(
-        string projectId, string stream, bool all, string? afterReviewId, int limit, CancellationToken cancellationToken) =>
-        ReviewChildQueries.NeedingChildrenAsync(dataSource, ProjectIds.Normalize(projectId), stream, all, afterReviewId, limit, cancellationToken);
-
-    /// <summary>How many reviews after <paramref name="afterReviewId"/> <see cref="ReviewsNeedingChildrenAsync"/> would return in all.</summary>
-    public Task<long> CountReviewsNeedingChildrenAsync(string projectId, string stream, bool all, string? afterReviewId, CancellationToken cancellationToken) =>
-        ReviewChildQueries.CountNeedingChildrenAsync(dataSource, ProjectIds.Normalize(projectId), stream, all, afterReviewId, cancellationToken);
-
-    /// <summary>
-    /// The record keys of up to <paramref name="limit"/> open dead letters of a project's stream to retry, least
-    /// recently retried first; each is stamped as retried now, so the next call takes the next ones.
-    /// </summary>
-    public Task<IReadOnlyList<string>> TakeDeadLettersToRetryAsync(string projectId, string stream, int limit, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(stream);
-        return DeadLetterRetries.TakeAsync(dataSource, ProjectIds.Normalize(projectId), stream, limit, timeProvider.GetUtcNow(), cancellationToken);
-    }
-
-    /// <summary>The checkpoint of a project's stream, or null when none was written.</summary>
-    public Task<Checkpoint?> ReadCheckpointAsync(string projectId, string stream, CancellationToken cancellationToken) =>
-        ReadCheckpointAsync(projectId, stream, scope: "", cancellationToken);
-
-    /// <summary>The checkpoint of a project's stream in <paramref name="scope"/> (<c>""</c> the live one), or null when none was written.</summary>
-    public Task<Checkpoint?> ReadCheckpointAsync(string projectId, string stream, string scope, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(stream);
-        ArgumentNullException.ThrowIfNull(scope);
-        return CheckpointTable.ReadAsync(dataSource, ProjectIds.Normalize(projectId), stream, scope, cancellationToken);
-    }
-
-    /// <summary>The counters <paramref name="taskId"/>'s checkpoints committed (summed over its streams), or null when none is its.</summary>
-    public Task<TaskCounters?> ReadTaskCountersAsync(string projectId, string taskId, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
-        return CheckpointTable.TaskCountersAsync(dataSource, ProjectIds.Normalize(projectId), taskId, cancellationToken);
     }
 
     /// <summary>
@@ -205,6 +129,113 @@ public sealed class MirrorWriter(NpgsqlDataSource dataSource, TimeProvider timeP
         {
             commands.Add(deadLetterUpsert);
         }
+    }
+
+    /// <summary>
+    /// Lands a mapped page of one keyed table (<paramref name="upsert"/> writes a set of its rows); records PostgreSQL
+    /// refuses are dead-lettered with its reason and the rest lands (<see cref="RefusedRecords"/>).
+    /// </summary>
+    private async Task<(UpsertedRows Written, PageWriteResult Result)> LandPageAsync<TRow>(
+        string projectId,
+        string stream,
+        string taskId,
+        MappedPage<TRow> page,
+        Func<IReadOnlyList<TRow>, NpgsqlBatchCommand> upsert,
+        Func<TRow, (string Key, string Raw)> identify,
+        Checkpoint? checkpoint,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var (written, refused) = await RefusedRecords.LandAsync(
+            dataSource,
+            page.Rows,
+            upsert,
+            (row, reason) =>
+            {
+                var (key, raw) = identify(row);
+                return new DeadLetter(key, raw, reason);
+            },
+            async (rows, refused) => await UpsertPageAsync(
+                projectId,
+                stream,
+                taskId,
+                rows.Count == 0 ? null : upsert(rows),
+                DeadLetterTable.Resolve(projectId, stream, [.. rows.Select(r => identify(r).Key)], now),
+                page.Valid - refused.Count,
+                [.. page.DeadLetters, .. refused],
+                checkpoint,
+                now,
+                cancellationToken),
+            cancellationToken);
+        return (written, Report(stream, projectId, taskId, written.ToResult(page.Valid - refused, page.DeadLetters.Count + refused)));
+    }
+
+    /// <summary>
+    /// Replaces a review's children with a mapped list (<paramref name="replace"/> writes a set of its rows, whole or
+    /// not); children PostgreSQL refuses are dead-lettered with its reason and the rest lands.
+    /// </summary>
+    private async Task<PageWriteResult> ReplaceChildrenAsync<TRow>(
+        string projectId,
+        string stream,
+        string reviewId,
+        MappedPage<TRow> page,
+        Func<IReadOnlyList<TRow>, bool, NpgsqlBatchCommand> replace,
+        Func<TRow, (string Key, string Raw)> identify,
+        Checkpoint? checkpoint,
+        string taskId,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var ((applied, inserted, updated, removed), refused) = await RefusedRecords.LandAsync(
+            dataSource,
+            page.Rows,
+            rows => replace(rows, false),
+            (row, reason) =>
+            {
+                var (key, raw) = identify(row);
+                return new DeadLetter(DeadLetterTable.ChildKey(reviewId, key), raw, reason);
+            },
+            (rows, refused) =>
+            {
+                // One malformed or refused child makes the list not whole: what it holds lands, but it proves no
+                // stored child gone. The review's list was read: an earlier dead letter naming the review (its
+                // endpoint failed) is resolved, and so are those of the children that landed (all, when whole).
+                List<DeadLetter> deadLetters = [.. page.DeadLetters, .. refused];
+                var whole = deadLetters.Count == 0;
+                var valid = page.Valid - refused.Count;
+                List<NpgsqlBatchCommand> commands =
+                [
+                    ReviewChildTables.Lock(stream, projectId, reviewId),
+                    replace(rows, whole),
+                    DeadLetterTable.ResolveReviewChildren(projectId, stream, reviewId, [.. rows.Select(r => identify(r).Key)], whole, now),
+                ];
+                AddDeadLetters(commands, projectId, stream, taskId, deadLetters, now);
+                return PageTransaction.RunAsync(
+                    dataSource,
+                    commands,
+                    checkpoint,
+                    static async (reader, ct) =>
+                    {
+                        await reader.NextResultAsync(ct); // past the lock's result
+                        return await ReviewChildTables.ReadAsync(reader, ct);
+                    },
+                    written => new PageWriteResult(written.Inserted, written.Updated, valid - written.Inserted - written.Updated, deadLetters.Count),
+                    now,
+                    cancellationToken);
+            },
+            cancellationToken);
+
+        if (applied)
+        {
+            MirrorLog.LogDebugChildrenReplaced(logger, stream, reviewId, projectId, removed);
+        }
+        else
+        {
+            MirrorLog.LogDebugChildrenKept(logger, stream, reviewId, projectId);
+        }
+
+        var landed = page.Valid - refused;
+        return Report(stream, projectId, taskId, new PageWriteResult(inserted, updated, landed - inserted - updated, page.DeadLetters.Count + refused));
     }
 
     private async Task<UpsertedRows> UpsertPageAsync(

@@ -7,7 +7,8 @@ namespace OrleansSync.Retention;
 /// <summary>
 /// Deletes finished bookkeeping past its keep time: progress rows of tasks that ended, runs that ended (skipped ticks
 /// included), dead letters whose record has since landed, and backfill days' checkpoints (a day retried after that
-/// reads its day again). Open work, unresolved dead letters and the live checkpoints are never touched.
+/// reads its day again). Open work, unresolved dead letters, the live checkpoints and the checkpoints of backfill days
+/// whose task has not finished (paused, waiting, queued, running) are never touched.
 /// </summary>
 public sealed partial class RetentionGrain(NpgsqlDataSource dataSource, TimeProvider time, IOptions<RetentionOptions> options, ILogger<RetentionGrain> logger)
     : Grain, IRetentionGrain, IRemindable
@@ -20,7 +21,17 @@ public sealed partial class RetentionGrain(NpgsqlDataSource dataSource, TimeProv
         "DELETE FROM sync.progress WHERE finished_at < @cutoff AND status IN ('succeeded', 'failed', 'cancelled')",
         "DELETE FROM sync.runs WHERE finished_at < @cutoff AND status <> 'running'",
         "DELETE FROM sync.dead_letters WHERE resolved_at < @cutoff",
-        "DELETE FROM sync.checkpoints WHERE scope LIKE 'backfill:%' AND updated_at < @cutoff",
+        // A day's checkpoint stays while a task of that day (its first, or a retry: "<project>:<scope>#n") is not
+        // finished, however long it has been paused or waiting: deleting it would make the day start over.
+        """
+        DELETE FROM sync.checkpoints c
+        WHERE c.scope LIKE 'backfill:%' AND c.updated_at < @cutoff
+            AND NOT EXISTS (
+                SELECT 1 FROM sync.progress p
+                WHERE p.backfill_id = split_part(c.scope, ':', 2)
+                    AND p.status NOT IN ('succeeded', 'failed', 'cancelled')
+                    AND (right(p.task_id, length(c.scope) + 1) = ':' || c.scope OR strpos(p.task_id, ':' || c.scope || '#') > 0))
+        """,
     ];
 
     public async Task EnsureScheduledAsync(CancellationToken cancellationToken = default)

@@ -1,3 +1,4 @@
+using OrleansSync.Backfills;
 using OrleansSync.Projects;
 
 namespace OrleansSync.Tasks;
@@ -84,6 +85,14 @@ public sealed partial class SyncTaskGrain
         if (state.State.Spec is not { } spec)
         {
             return null;
+        }
+
+        // A day's task reports its end to its backfill, which would not hear of a retry made behind its back.
+        if (spec is { BackfillId: { } backfill, From: { } from })
+        {
+            var day = BackfillIds.Day(DateOnly.FromDateTime(from.UtcDateTime));
+            throw new InvalidRequestException(
+                $"Task {spec.TaskId} is day {day} of backfill {backfill}: retry the day with 'orleanssync backfill retry {backfill} --day {day}', which runs it again from its checkpoint.");
         }
 
         if (state.State.Status != SyncTaskStatus.Failed)

@@ -147,6 +147,29 @@ public sealed class HostilePageTests
         Assert.Equal(1, emulator.GetStats().CountHostile(HostileKind.WrongType));
     }
 
+    [Fact]
+    public async Task NumberOutOfRange_OnWorkflows_FirstStepDurationIsANumberNoDecimalHolds()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var emulator = await AccEmulator.StartAsync(TestOptions.Small(), ct);
+        using var client = new UpstreamClient(emulator);
+        var token = await client.TokenAsync(ct);
+        var path = await PathOfAsync(client, emulator, HostileTarget.Workflows, token, ct);
+        var normal = await client.GetAsync(path, token, ct);
+
+        emulator.AddHostile(new HostileRule(HostileTarget.Workflows, HostileKind.NumberOutOfRange, Times: 1));
+        var spoiled = await client.GetAsync(path, token, ct);
+
+        Assert.Equal(HttpStatusCode.OK, spoiled.Status);
+        var duration = spoiled.Results[0].GetProperty("steps")[0].GetProperty("duration");
+        Assert.Equal((JsonValueKind.Number, "1e200000"), (duration.ValueKind, duration.GetRawText()));
+        Assert.False(duration.TryGetDecimal(out _));
+        Assert.Equal(normal.Results[0].GetProperty("id").GetString(), spoiled.Results[0].GetProperty("id").GetString());
+        Assert.Equal(normal.Results[1].GetRawText(), spoiled.Results[1].GetRawText());
+        Assert.Equal(1, emulator.GetStats().CountHostile(HostileKind.NumberOutOfRange));
+        Assert.Throws<ArgumentException>(() => emulator.AddHostile(new HostileRule(HostileTarget.Reviews, HostileKind.NumberOutOfRange)));
+    }
+
     private static async Task<string> PathOfAsync(UpstreamClient client, AccEmulator emulator, HostileTarget target, string token, CancellationToken ct)
     {
         var projectId = emulator.ProjectIds[0];

@@ -16,6 +16,9 @@ internal static class HostilePage
 
     private const string ForeignHostFallback = "127.0.0.3";
 
+    /// <summary>What <see cref="HostileKind.NumberOutOfRange"/> puts in a record: numeric (so jsonb) holds at most 131,072 digits before the point.</summary>
+    public const string OutOfRangeNumber = "1e200000";
+
     /// <summary>The JSON of a normal answer, or null when it is not a JSON object.</summary>
     public static JsonObject? Parse(ReadOnlySpan<byte> body)
     {
@@ -44,6 +47,7 @@ internal static class HostilePage
             HostileKind.DriftAfterPage => pagination?["nextUrl"] is JsonValue link && link.GetValueKind() == JsonValueKind.String
                 && FirstRecord(page)?["id"] is JsonValue id && id.GetValueKind() == JsonValueKind.String,
             HostileKind.TotalResultsLie => pagination?["totalResults"] is JsonValue total && total.TryGetValue<int>(out var count) && count > 1,
+            HostileKind.NumberOutOfRange => FirstRecord(page)?["steps"] is JsonArray { Count: > 0 } steps && steps[0] is JsonObject,
             HostileKind.NulInRecord or HostileKind.WrongType =>
                 FirstRecord(page) is { } record && record[FieldOf(kind, target)] is JsonValue field && field.GetValueKind() == JsonValueKind.String,
             _ => true,
@@ -90,6 +94,14 @@ internal static class HostilePage
                 break;
             case HostileKind.WrongType:
                 WrongType(FirstRecord(page)!, target);
+                break;
+            case HostileKind.NumberOutOfRange:
+                // A JsonValue made from a parsed element writes its text as it was: no double could hold this one.
+                using (var huge = JsonDocument.Parse(OutOfRangeNumber))
+                {
+                    ((JsonObject)((JsonArray)FirstRecord(page)!["steps"]!)[0]!)["duration"] = JsonValue.Create(huge.RootElement.Clone());
+                }
+
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a page-spoiling kind");

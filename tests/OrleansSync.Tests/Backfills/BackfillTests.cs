@@ -103,6 +103,12 @@ public sealed class BackfillTests(BackfillFixture fixture, ITestOutputHelper out
         Assert.True(shown.ExitCode == 0, shown.StdErr);
         Assert.Equal("failed", JsonDocument.Parse(shown.StdOut).RootElement.GetProperty("days")[0].GetProperty("status").GetString());
 
+        // The day's task is the backfill's to retry: 'task retry' refuses it and names the command that does it.
+        var taskRetry = await Infrastructure.Cli.RunAsync(fixture.CliEnvironment, ct, "task", "retry", failed.Days[0].TaskId!);
+        Assert.True(taskRetry.ExitCode == 2, taskRetry.StdErr + taskRetry.StdOut);
+        Assert.Contains($"retry the day with 'orleanssync backfill retry {backfillId} --day {BackfillIds.Day(failing)}'", taskRetry.StdErr, StringComparison.Ordinal);
+        Assert.Equal(SyncTaskStatus.Failed, (await fixture.Cluster.Client.GetGrain<ISyncTaskGrain>(failed.Days[0].TaskId!).GetAsync(ct))!.Status);
+
         var retried = await Infrastructure.Cli.RunAsync(fixture.CliEnvironment, ct, "backfill", "retry", backfillId, "--day", BackfillIds.Day(failing), "--wait", "--json");
 
         Assert.True(retried.ExitCode == 0, retried.StdErr + retried.StdOut);

@@ -1,3 +1,4 @@
+using OrleansSync.Backfills;
 using OrleansSync.Retention;
 using OrleansSync.Tests.Infrastructure;
 
@@ -47,5 +48,54 @@ public sealed class RetentionTests
             TimeSpan.FromSeconds(30),
             "the retention reminder",
             ct);
+    }
+
+    [Fact]
+    public async Task Clean_BackfillDayPausedOrWaiting_KeepsItsCheckpointHoweverOld()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct, new Dictionary<string, string?> { ["OrleansSync:Retention:Keep"] = "7.00:00:00" });
+        var database = cluster.Database;
+        DateOnly first = new(2026, 1, 1), second = new(2026, 1, 2), third = new(2026, 1, 3);
+        // Day 1 of bf-a is paused; day 2 failed and its retry (attempt 2) waits for its next attempt; day 3 succeeded.
+        // bf-b's day 1 has no unfinished task: bf-a's paused day 1, the same day of another backfill, does not keep it.
+        (string Task, string Backfill, string Status)[] tasks =
+        [
+            (BackfillIds.DayTask("p", "bf-a", first, 1), "bf-a", "paused"),
+            (BackfillIds.DayTask("p", "bf-a", second, 1), "bf-a", "failed"),
+            (BackfillIds.DayTask("p", "bf-a", second, 2), "bf-a", "waiting"),
+            (BackfillIds.DayTask("p", "bf-a", third, 1), "bf-a", "succeeded"),
+            (BackfillIds.DayTask("p", "bf-b", first, 1), "bf-b", "succeeded"),
+        ];
+        foreach (var (task, backfill, status) in tasks)
+        {
+            await database.ScalarAsync<int>(
+                """
+                INSERT INTO sync.progress (task_id, project_id, stream, status, kind, backfill_id, started_at, updated_at, finished_at)
+                VALUES (@task, 'p', 'backfill', @status, 'backfill', @backfill, now() - interval '40 days', now() - interval '30 days',
+                    CASE WHEN @status IN ('failed', 'succeeded') THEN now() - interval '1 day' END);
+                SELECT 1;
+                """,
+                ct,
+                ("task", task),
+                ("status", status),
+                ("backfill", backfill));
+        }
+
+        await database.ScalarAsync<int>("""
+            INSERT INTO sync.checkpoints (project_id, stream, scope, cursor, updated_at) VALUES
+                ('p', 'backfill', 'backfill:bf-a:2026-01-01', '{}', now() - interval '30 days'),
+                ('p', 'backfill', 'backfill:bf-a:2026-01-02', '{}', now() - interval '30 days'),
+                ('p', 'backfill', 'backfill:bf-a:2026-01-03', '{}', now() - interval '30 days'),
+                ('p', 'backfill', 'backfill:bf-b:2026-01-01', '{}', now() - interval '30 days');
+            SELECT 1;
+            """, ct);
+
+        var result = await cluster.SiloGrains.GetGrain<IRetentionGrain>(0).CleanAsync(ct);
+
+        Assert.Equal(new RetentionResult(0, 0, 0, 2), result);
+        Assert.Equal(
+            ["backfill:bf-a:2026-01-01", "backfill:bf-a:2026-01-02"],
+            await database.ListAsync("SELECT scope FROM sync.checkpoints ORDER BY scope", static r => r.GetString(0), ct));
     }
 }

@@ -13,7 +13,7 @@ public sealed class HostileUpstreamFixture : EmulatorClusterFixture
 {
     protected override EmulatorOptions Upstream => new()
     {
-        Dataset = { Seed = 71, Projects = 10, ReviewsPerProject = 12, WorkflowsPerProject = 3, VersionsPerReview = 2, ProgressStepsPerReview = 2, ArchivedShare = 0.2 },
+        Dataset = { Seed = 71, Projects = 11, ReviewsPerProject = 12, WorkflowsPerProject = 3, VersionsPerReview = 2, ProgressStepsPerReview = 2, ArchivedShare = 0.2 },
         RateLimits = RateLimitOptions.Unlimited,
     };
 

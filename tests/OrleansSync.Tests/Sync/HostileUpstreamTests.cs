@@ -96,6 +96,32 @@ public sealed class HostileUpstreamTests(HostileUpstreamFixture fixture, ITestOu
         Assert.True(after.None, MirrorComparison.Describe(after));
     }
 
+    [Fact]
+    public async Task Sync_WorkflowPostgresRefuses_DeadLetteredWithItsSqlStateAndTheRestLands()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var projectId = fixture.Emulator.ProjectIds[10];
+
+        // Valid JSON that jsonb refuses (22003): the page's transaction fails until the record is set aside.
+        var (run, tasks, _) = await SyncWithAsync(projectId, new HostileRule(HostileTarget.Workflows, HostileKind.NumberOutOfRange, Times: 1), ct);
+
+        Assert.True(run.Status == SyncTaskStatus.Succeeded, SyncDriver.Describe(tasks));
+        Assert.Equal(1, tasks.Single(static t => t.Spec.Stream == "workflows").Progress.DeadLettered);
+        var letter = Assert.Single(await fixture.Cluster.Database.ListAsync(
+            "SELECT reason, raw FROM sync.dead_letters WHERE project_id = @p", static r => (Reason: r.GetString(0), Raw: r.GetString(1)), ct, ("p", projectId)));
+        Assert.Equal("PostgreSQL refused the record (SQLSTATE 22003): value overflows numeric format", letter.Reason);
+        Assert.Contains("\"duration\":1e200000", letter.Raw, StringComparison.Ordinal);
+        var differences = await MirrorComparison.CompareAsync(fixture.Cluster.Database, fixture.Emulator, projectId, ct);
+        Assert.Equal((0, 1), (differences.Reviews, differences.Workflows));
+
+        // Served whole the next time, the workflow lands and its dead letter is resolved.
+        var (again, againTasks) = await SyncDriver.SyncToEndAsync(fixture.Cluster.Client, projectId, full: true, ct);
+        Assert.True(again.Status == SyncTaskStatus.Succeeded, SyncDriver.Describe(againTasks));
+        Assert.True((await MirrorComparison.CompareAsync(fixture.Cluster.Database, fixture.Emulator, projectId, ct)).None);
+        Assert.Equal(0, await fixture.Cluster.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM sync.dead_letters WHERE project_id = @p AND resolved_at IS NULL", ct, ("p", projectId)));
+    }
+
     [Theory]
     [InlineData(5, HostileKind.NextUrlCycle, "AccPaginationException")]
     [InlineData(6, HostileKind.TotalResultsLie, "AccPaginationException")]
