@@ -11,16 +11,9 @@ namespace OrleansSync.Tests.Backfills;
 /// One emulator (a project per test, reviews spread over many updatedAt days, a share archived) and one 2-silo cluster
 /// running at most 3 days of a backfill at once, shared by <see cref="BackfillTests"/>.
 /// </summary>
-public sealed class BackfillFixture : IAsyncLifetime
+public sealed class BackfillFixture : EmulatorClusterFixture
 {
     public const int MaxParallelDays = 3;
-
-    private AccEmulator? _emulator;
-    private InProcessCluster? _cluster;
-
-    public AccEmulator Emulator => _emulator!;
-
-    public InProcessCluster Cluster => _cluster!;
 
     public IReadOnlyDictionary<string, string> CliEnvironment => new Dictionary<string, string>
     {
@@ -29,23 +22,19 @@ public sealed class BackfillFixture : IAsyncLifetime
         ["ORLEANSSYNC_SERVICE_ID"] = Cluster.Cluster.Options.ServiceId,
     };
 
-    public async ValueTask InitializeAsync()
+    protected override EmulatorOptions Upstream => new()
     {
-        var ct = TestContext.Current.CancellationToken;
-        _emulator = await AccEmulator.StartAsync(
-            new EmulatorOptions
-            {
-                Dataset = { Seed = 91, Projects = 3, ReviewsPerProject = 300, WorkflowsPerProject = 3, VersionsPerReview = 2, ProgressStepsPerReview = 2, ArchivedShare = 0.3 },
-                RateLimits = RateLimitOptions.Unlimited,
-            },
-            ct);
-        var configuration = new Dictionary<string, string?>(SyncDriver.FastTasks)
-        {
-            ["OrleansSync:Acc:PageSize"] = "5",
-            ["OrleansSync:Backfills:MaxParallelDays"] = MaxParallelDays.ToString(CultureInfo.InvariantCulture),
-        };
-        _cluster = await InProcessCluster.StartAsync(silos: 2, ct, configuration);
-    }
+        Dataset = { Seed = 91, Projects = 3, ReviewsPerProject = 300, WorkflowsPerProject = 3, VersionsPerReview = 2, ProgressStepsPerReview = 2, ArchivedShare = 0.3 },
+        RateLimits = RateLimitOptions.Unlimited,
+    };
+
+    protected override short Silos => 2;
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(SyncDriver.FastTasks)
+    {
+        ["OrleansSync:Acc:PageSize"] = "5",
+        ["OrleansSync:Backfills:MaxParallelDays"] = MaxParallelDays.ToString(CultureInfo.InvariantCulture),
+    };
 
     /// <summary>
     /// The 7 UTC days (from the emulator's own data) holding the most reviews of the project, active and archived both
@@ -75,17 +64,4 @@ public sealed class BackfillFixture : IAsyncLifetime
 
     private static DateOnly DayOf(JsonNode record) =>
         DateOnly.FromDateTime(DateTimeOffset.Parse((string)record["updatedAt"]!, CultureInfo.InvariantCulture).UtcDateTime);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-
-        if (_emulator is not null)
-        {
-            await _emulator.DisposeAsync();
-        }
-    }
 }
