@@ -120,6 +120,27 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits for a process expected to stop on its own (e.g. refusing its settings), up to <paramref name="within"/>,
+    /// and for the last of its output to reach the log; returns its exit code.
+    /// </summary>
+    public async Task<int> ExitedAsync(TimeSpan within, string what, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(within);
+        try
+        {
+            // With output read asynchronously, this also waits until the output's last line has been handled.
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Waited {within.TotalSeconds:0} s for: {what}\n{LogTail()}");
+        }
+
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: no goodbye to the cluster; failure detection has to notice.</summary>
     public async Task KillAsync()
     {

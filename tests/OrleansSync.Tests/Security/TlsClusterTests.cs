@@ -143,7 +143,7 @@ public sealed class TlsClusterTests(TlsClusterFixture fixture) : IClassFixture<T
         var (environment, password) = BadSettings(mistake, fixture.Ours.SiloCertificate);
         await using var silo = SiloProcess.Start($"silo-bad-tls-{Guid.NewGuid():N}"[..20], Cluster.Database.ConnectionString, Cluster.ClusterId, Cluster.LogDirectory, environment);
 
-        await Eventually.UntilAsync(() => Task.FromResult(silo.HasExited), TimeSpan.FromSeconds(60), "the silo to refuse its TLS settings and exit", ct);
+        await silo.ExitedAsync(TimeSpan.FromSeconds(60), "the silo to refuse its TLS settings and exit", ct);
 
         Assert.Equal(2, silo.ExitCode);
         var log = silo.LogTail(20);

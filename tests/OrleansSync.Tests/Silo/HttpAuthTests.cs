@@ -60,7 +60,7 @@ public sealed class HttpAuthTests
             // The silo refuses before it touches PostgreSQL, so no database is needed.
             await using var silo = SiloProcess.Start("silo-open", "Host=127.0.0.1;Port=1;Database=none;Username=none", "httpauth-test", logs.FullName, environment, arguments);
 
-            await Eventually.UntilAsync(() => Task.FromResult(silo.HasExited), TimeSpan.FromSeconds(60), "the silo to refuse its HTTP settings and exit", ct);
+            await silo.ExitedAsync(TimeSpan.FromSeconds(60), "the silo to refuse its HTTP settings and exit", ct);
 
             var log = silo.LogTail(20);
             Assert.Equal(2, silo.ExitCode);

@@ -21,7 +21,7 @@ public sealed class SiloStartupTests
         {
             await using var silo = SiloProcess.Start("silo-bad", database.ConnectionString, "startup-test", logs.FullName, new Dictionary<string, string?> { [variable] = value });
 
-            await Eventually.UntilAsync(() => Task.FromResult(silo.HasExited), TimeSpan.FromSeconds(60), "the silo to refuse its settings and exit", ct);
+            await silo.ExitedAsync(TimeSpan.FromSeconds(60), "the silo to refuse its settings and exit", ct);
 
             Assert.Equal(2, silo.ExitCode);
             var log = silo.LogTail(20);
@@ -45,7 +45,7 @@ public sealed class SiloStartupTests
             // Refused before PostgreSQL is touched, and before anything binds the (unreachable) address.
             await using var silo = SiloProcess.Start("silo-open-mesh", "Host=127.0.0.1;Port=1;Database=none;Username=none", "startup-test", logs.FullName, arguments: ["--advertised-ip", "192.0.2.10"]);
 
-            await Eventually.UntilAsync(() => Task.FromResult(silo.HasExited), TimeSpan.FromSeconds(60), "the silo to refuse listening beyond loopback without TLS and exit", ct);
+            await silo.ExitedAsync(TimeSpan.FromSeconds(60), "the silo to refuse listening beyond loopback without TLS and exit", ct);
 
             Assert.Equal(2, silo.ExitCode);
             var log = silo.LogTail(20);
