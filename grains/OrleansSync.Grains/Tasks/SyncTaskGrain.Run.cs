@@ -389,7 +389,9 @@ public sealed partial class SyncTaskGrain
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
+            var status = state.State.Status;
             await state.WriteStateAsync(cancellationToken);
+            _savedStatus = status;
         }
         finally
         {

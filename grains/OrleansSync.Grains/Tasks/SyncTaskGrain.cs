@@ -41,6 +41,9 @@ public sealed partial class SyncTaskGrain(
     private IGrainTimer? _nextRun;
     private IGrainTimer? _heartbeat;
 
+    // The status last written to grain storage: what another silo would load were this one to die now.
+    private SyncTaskStatus? _savedStatus;
+
     private SyncTaskOptions Options => options.Value;
 
     private readonly ProgressRate _rate = new();
@@ -51,6 +54,7 @@ public sealed partial class SyncTaskGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _savedStatus = state.State.Spec is null ? null : state.State.Status;
         if (state.State is { Spec: not null } s && MayRun)
         {
             // Reports between status changes are not persisted: a new activation's reports rank above all of them.
@@ -125,9 +129,16 @@ public sealed partial class SyncTaskGrain(
 
     public async Task<TaskView?> CancelAsync(CancellationToken cancellationToken = default)
     {
-        if (state.State.Spec is null || state.State.Status.IsTerminal())
+        if (state.State.Spec is null)
         {
-            return state.State.Spec is null ? null : View();
+            return null;
+        }
+
+        if (state.State.Status.IsTerminal())
+        {
+            // Ended already (a cancel asked again after its write failed included): reported as stored.
+            await SaveBeforeReportingAsync("cancel", cancellationToken);
+            return View();
         }
 
         // Set before anything awaits: a failed attempt being recorded right now sees it and arms no retry.
@@ -146,6 +157,8 @@ public sealed partial class SyncTaskGrain(
             await FinishAsync(SyncTaskStatus.Cancelled, "Cancelled by request.");
         }
 
+        // Cancelled is said only once stored: a silo dying now must not bring the task back.
+        await SaveBeforeReportingAsync("cancel", cancellationToken);
         return View();
     }
 
@@ -247,6 +260,12 @@ public sealed partial class SyncTaskGrain(
         var spec = state.State.Spec!;
         try
         {
+            if (_savedStatus != state.State.Status)
+            {
+                // An end nobody could find after this silo dies is not told: a failed write is tried again first.
+                await PersistAsync(CancellationToken.None);
+            }
+
             var view = View();
             await SendToProgressWriterAsync(view, CancellationToken.None);
             // A backfill day reports to its backfill, a run's task to its project.
