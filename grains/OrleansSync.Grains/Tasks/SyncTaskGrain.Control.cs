@@ -10,11 +10,6 @@ namespace OrleansSync.Tasks;
 /// </summary>
 public sealed partial class SyncTaskGrain
 {
-    private bool _pausing;
-
-    /// <summary>A paused task does not run until resumed: not on activation, not from the watchdog.</summary>
-    private bool MayRun => !state.State.Status.IsTerminal() && state.State.Status != SyncTaskStatus.Paused;
-
     public async Task<TaskView?> PauseAsync(CancellationToken cancellationToken = default)
     {
         if (state.State.Spec is not { } spec)
