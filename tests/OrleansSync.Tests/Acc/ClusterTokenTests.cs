@@ -110,8 +110,7 @@ public sealed class ClusterTokenTests(ITestOutputHelper output)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct);
-        var grain = cluster.SiloGrains.GetGrain<IAccTokenGrain>($"https://acc.example|client|{Guid.NewGuid():N}");
-        var (a, b) = (cluster.Cluster.Silos[0].SiloAddress, cluster.Cluster.Silos[1].SiloAddress);
+        var (grain, a, b) = FreshTokenGrain(cluster);
         var wait = TimeSpan.FromSeconds(10);
         var now = DateTimeOffset.UtcNow;
         var token = new AccToken("first", now.AddHours(1), now.AddMinutes(50));
@@ -142,8 +141,7 @@ public sealed class ClusterTokenTests(ITestOutputHelper output)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct, ShortAttempts);
-        var grain = cluster.SiloGrains.GetGrain<IAccTokenGrain>($"https://acc.example|client|{Guid.NewGuid():N}");
-        var (a, b) = (cluster.Cluster.Silos[0].SiloAddress, cluster.Cluster.Silos[1].SiloAddress);
+        var (grain, a, b) = FreshTokenGrain(cluster);
 
         var stranded = await grain.AcquireAsync(a, null, TimeSpan.Zero, ct);
         var clock = Stopwatch.StartNew();
@@ -163,8 +161,7 @@ public sealed class ClusterTokenTests(ITestOutputHelper output)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct);
-        var grain = cluster.SiloGrains.GetGrain<IAccTokenGrain>($"https://acc.example|client|{Guid.NewGuid():N}");
-        var (a, b) = (cluster.Cluster.Silos[0].SiloAddress, cluster.Cluster.Silos[1].SiloAddress);
+        var (grain, a, b) = FreshTokenGrain(cluster);
         var now = DateTimeOffset.UtcNow;
 
         var turn = await grain.AcquireAsync(a, null, TimeSpan.Zero, ct);
@@ -226,6 +223,12 @@ public sealed class ClusterTokenTests(ITestOutputHelper output)
         Assert.DoesNotContain(secret, key, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(secret)), key, StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>A token grain of a credential no other test uses, called from the first silo, and the two silos' addresses.</summary>
+    private static (IAccTokenGrain Grain, SiloAddress A, SiloAddress B) FreshTokenGrain(InProcessCluster cluster) => (
+        cluster.SiloGrains.GetGrain<IAccTokenGrain>($"https://acc.example|client|{Guid.NewGuid():N}"),
+        cluster.Cluster.Silos[0].SiloAddress,
+        cluster.Cluster.Silos[1].SiloAddress);
 
     /// <summary>Syncs every project once, all at once; returns the silos their tasks ran on.</summary>
     private static async Task<HashSet<string>> SyncAllAsync(InProcessCluster cluster, AccEmulator emulator, CancellationToken ct)

@@ -18,12 +18,7 @@ public sealed class TaskControlSavedTests(ITestOutputHelper output)
         var ct = TestContext.Current.CancellationToken;
         await using var emulator = await StartEmulatorAsync(seed: 191, reviews: 400, ct);
         await using var cluster = await InProcessCluster.StartAsync(silos: 3, ct, Configuration);
-        await RefusedTaskWrites.InstallAsync(cluster.Database, ct);
-        var projectId = emulator.ProjectIds[0];
-        await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
-        var started = await SyncDriver.StartAndWaitForReviewPagesAsync(cluster.Client, projectId, 2, ct);
-        var taskId = started.Run.Tasks.Single(static t => t.Stream == "reviews").TaskId;
-        var reviews = cluster.Client.GetGrain<ISyncTaskGrain>(taskId);
+        var (projectId, started, taskId, reviews) = await StartReviewsTaskAsync(cluster, emulator, ct);
 
         await RefusedTaskWrites.RefuseAsync(cluster.Database, taskId, ct);
         var refused = await Assert.ThrowsAsync<TaskNotSavedException>(() => reviews.CancelAsync(ct));
@@ -64,12 +59,7 @@ public sealed class TaskControlSavedTests(ITestOutputHelper output)
         var ct = TestContext.Current.CancellationToken;
         await using var emulator = await StartEmulatorAsync(seed: 192, reviews: 300, ct);
         await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct, Configuration);
-        await RefusedTaskWrites.InstallAsync(cluster.Database, ct);
-        var projectId = emulator.ProjectIds[0];
-        await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
-        var started = await SyncDriver.StartAndWaitForReviewPagesAsync(cluster.Client, projectId, 2, ct);
-        var taskId = started.Run.Tasks.Single(static t => t.Stream == "reviews").TaskId;
-        var reviews = cluster.Client.GetGrain<ISyncTaskGrain>(taskId);
+        var (projectId, started, taskId, reviews) = await StartReviewsTaskAsync(cluster, emulator, ct);
 
         await RefusedTaskWrites.RefuseAsync(cluster.Database, taskId, ct);
         var pauseRefused = await Assert.ThrowsAsync<TaskNotSavedException>(() => reviews.PauseAsync(ct));
@@ -99,6 +89,18 @@ public sealed class TaskControlSavedTests(ITestOutputHelper output)
     {
         ["OrleansSync:Acc:PageSize"] = "5",
     };
+
+    /// <summary>Arms the refusals (none yet), adds the emulator's project and starts a run; returns it once its reviews task landed 2 pages.</summary>
+    private static async Task<(string ProjectId, Projects.SyncStarted Started, string TaskId, ISyncTaskGrain Reviews)> StartReviewsTaskAsync(
+        InProcessCluster cluster, AccEmulator emulator, CancellationToken ct)
+    {
+        await RefusedTaskWrites.InstallAsync(cluster.Database, ct);
+        var projectId = emulator.ProjectIds[0];
+        await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
+        var started = await SyncDriver.StartAndWaitForReviewPagesAsync(cluster.Client, projectId, 2, ct);
+        var taskId = started.Run.Tasks.Single(static t => t.Stream == "reviews").TaskId;
+        return (projectId, started, taskId, cluster.Client.GetGrain<ISyncTaskGrain>(taskId));
+    }
 
     /// <summary>Kills the silo the task last ran on (no graceful stop) and returns its name.</summary>
     private static async Task<string> KillTaskSiloAsync(InProcessCluster cluster, ISyncTaskGrain task, CancellationToken ct)
