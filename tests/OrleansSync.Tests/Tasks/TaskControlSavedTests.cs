@@ -7,8 +7,8 @@ namespace OrleansSync.Tests.Tasks;
 
 /// <summary>
 /// A cancel, pause or resume is reported done only once the task's grain state holds it: PostgreSQL refusing the
-/// write fails the call (and a silo dying then leaves the task as stored), and a cancel that did return outlives the
-/// death of the task's silo.
+/// write fails the call (<c>orleanssync task cancel</c> exits 1 saying so, and a silo dying then leaves the task as
+/// stored), and a cancel that did return outlives the death of the task's silo.
 /// </summary>
 public sealed class TaskControlSavedTests(ITestOutputHelper output)
 {
@@ -21,9 +21,11 @@ public sealed class TaskControlSavedTests(ITestOutputHelper output)
         var (projectId, started, taskId, reviews) = await StartReviewsTaskAsync(cluster, emulator, ct);
 
         await RefusedTaskWrites.RefuseAsync(cluster.Database, taskId, ct);
-        var refused = await Assert.ThrowsAsync<TaskNotSavedException>(() => reviews.CancelAsync(ct));
+        var refused = await Infrastructure.Cli.RunAsync(CliEnvironment(cluster), ct, "task", "cancel", taskId);
 
-        Assert.Contains("the cancel could not be saved", refused.Message, StringComparison.Ordinal);
+        Assert.True(refused.ExitCode == 1, $"task cancel exited {refused.ExitCode}: {refused.StdOut} {refused.StdErr}");
+        Assert.Contains("the cancel could not be saved", refused.StdErr, StringComparison.Ordinal);
+        Assert.Contains($"Run 'orleanssync task cancel {taskId}' again", refused.StdErr, StringComparison.Ordinal);
         Assert.NotEqual("cancelled", await RefusedTaskWrites.ProgressStatusAsync(cluster.Database, taskId, ct));
         var first = await KillTaskSiloAsync(cluster, reviews, ct);
         await RefusedTaskWrites.AllowAsync(cluster.Database, taskId, ct);
@@ -88,6 +90,13 @@ public sealed class TaskControlSavedTests(ITestOutputHelper output)
     private static IReadOnlyDictionary<string, string?> Configuration { get; } = new Dictionary<string, string?>(SyncDriver.FastTasks)
     {
         ["OrleansSync:Acc:PageSize"] = "5",
+    };
+
+    private static Dictionary<string, string> CliEnvironment(InProcessCluster cluster) => new()
+    {
+        ["ORLEANSSYNC_PG"] = cluster.Database.ConnectionString,
+        ["ORLEANSSYNC_CLUSTER_ID"] = cluster.ClusterId,
+        ["ORLEANSSYNC_SERVICE_ID"] = cluster.Cluster.Options.ServiceId,
     };
 
     /// <summary>Arms the refusals (none yet), adds the emulator's project and starts a run; returns it once its reviews task landed 2 pages.</summary>
