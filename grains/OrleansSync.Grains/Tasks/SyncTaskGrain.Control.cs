@@ -1,4 +1,3 @@
-using OrleansSync.Pipeline;
 using OrleansSync.Projects;
 
 namespace OrleansSync.Tasks;
@@ -174,7 +173,7 @@ public sealed partial class SyncTaskGrain
             var taskId = state.State.Spec!.TaskId;
             LogWarningControlNotSaved(logger, e, taskId, request);
             throw new TaskNotSavedException(
-                $"Task {taskId}: the {request} could not be saved ({e.GetType().Name}: {StorableText.Clean(e.Message.Split('\n')[0], 300)}), so it is not done yet: "
+                $"Task {taskId}: the {request} could not be saved ({e.GetType().Name}: {Pipeline.StorableText.Clean(e.Message.Split('\n')[0], 300)}), so it is not done yet: "
                 + $"were the task's silo to stop now, the task would go on as last saved. Run 'orleanssync task {request} {taskId}' again.");
         }
     }
