@@ -8,6 +8,7 @@ using OrleansSync.Client.Runs;
 using OrleansSync.Client.Syncing;
 using OrleansSync.Client.Tasks;
 using OrleansSync.Projects;
+using OrleansSync.Tasks;
 
 namespace OrleansSync.Client.Cli;
 
@@ -68,6 +69,12 @@ public static class OrleansSyncCli
         catch (SyncRefusedException e)
         {
             // Well-formed, but the project will not run now (its breaker is open); the message says why and until when.
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.SyncFailed;
+        }
+        catch (TaskNotSavedException e)
+        {
+            // The task could not save what was asked; the message says what to do.
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.SyncFailed;
         }

@@ -63,20 +63,27 @@ internal sealed class AccClusterTokenIssuer(
             throw;
         }
 
-        await TellAsync(connection, grain.PublishAsync(lease, token, CancellationToken.None));
+        if (!await TellAsync(connection, grain.PublishAsync(lease, token, CancellationToken.None)))
+        {
+            // The turn must not outlive a publish that failed: the others would wait for a token that never comes.
+            await TellAsync(connection, grain.ReleaseAsync(lease, CancellationToken.None));
+        }
+
         return token;
     }
 
-    // Best effort: unreported, the lease ends when this silo asks again, leaves the cluster, or runs out.
-    private async Task TellAsync(AccConnection connection, Task call)
+    // Best effort: unreported, the lease ends when this silo asks again, leaves the cluster, or runs out (one attempt timeout).
+    private async Task<bool> TellAsync(AccConnection connection, Task call)
     {
         try
         {
             await call;
+            return true;
         }
         catch (Exception e)
         {
             logger.LogWarningTokenGrainNotTold(connection.ClientId, Origin(connection), e.GetType().Name);
+            return false;
         }
     }
 

@@ -7,12 +7,18 @@ namespace OrleansSync.Acc;
 /// <summary>
 /// Reentrant: askers wait in <see cref="AcquireAsync"/> while the holder of the lease publishes. Every turn is short
 /// (no I/O), so nothing here can outlast a response timeout; a waiter that gives up (or times out) leaves the others be.
+/// A turn lasts one attempt timeout (<see cref="AccSourceOptions.AttemptTimeout"/>) at most: a holder that neither
+/// publishes nor releases (its publish lost, its silo stalled) keeps the others waiting no longer than that, and then
+/// the next asker renews.
 /// </summary>
 [Reentrant]
 public sealed class AccTokenGrain(TimeProvider time, IClusterMembershipService membership, IOptionsMonitor<AccSourceOptions> options)
     : Grain, IAccTokenGrain
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(20);
+
+    // Longer than any id we make; bearer tokens (JWTs) run to a few thousand characters, and a header to some 16 KiB.
+    private const int MaxTokenLength = 16 * 1024;
 
     private AccToken? _token;
     private Lease? _lease;
@@ -32,9 +38,16 @@ public sealed class AccTokenGrain(TimeProvider time, IClusterMembershipService m
             return grant;
         }
 
+        // Woken when the turn ends, or when it runs out: then this asker may take the next one.
+        var longest = TimeSpan.FromTicks(Math.Clamp(wait.Ticks, 0, MaxWait.Ticks));
+        if (_lease is { } held && held.Until - time.GetUtcNow() is var left && left < longest)
+        {
+            longest = left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        }
+
         try
         {
-            await _changed.Task.WaitAsync(TimeSpan.FromTicks(Math.Clamp(wait.Ticks, 0, MaxWait.Ticks)), time, cancellationToken);
+            await _changed.Task.WaitAsync(longest, time, cancellationToken);
         }
         catch (TimeoutException)
         {
@@ -46,8 +59,17 @@ public sealed class AccTokenGrain(TimeProvider time, IClusterMembershipService m
 
     public Task PublishAsync(Guid lease, AccToken token, CancellationToken cancellationToken = default)
     {
-        GrainInput.Required(token, "The token");
-        GrainInput.Text(token.AccessToken, "The token's value");
+        try
+        {
+            GrainInput.Required(token, "The token");
+            GrainInput.Text(token.AccessToken, "The token's value", MaxTokenLength);
+        }
+        catch (InvalidRequestException)
+        {
+            // Refused, but the turn is over all the same: the others must not wait for a token that will not come.
+            End(lease);
+            throw;
+        }
 
         // A holder whose lease ran out may still publish: its token is as good, unless the current one lives longer.
         if (_token is null || token.ExpiresAt > _token.ExpiresAt)
@@ -104,10 +126,9 @@ public sealed class AccTokenGrain(TimeProvider time, IClusterMembershipService m
         changed.TrySetResult();
     }
 
-    // The longest a token call can take (every malformed retry of a call that uses its whole total timeout): a holder
-    // that is still a member but never reports (its publish lost) blocks the others no longer than that.
-    private static TimeSpan LeaseTime(AccSourceOptions o) =>
-        ((o.TotalTimeout + o.BodyTimeout) * (o.MalformedRetries + 1)) + (o.MaxDelay * o.MalformedRetries);
+    // One attempt: a token call that needs more (retries, a slow upstream) may see a second silo renew meanwhile,
+    // which costs a token call; a turn that outlived its holder would cost every silo its tasks.
+    private static TimeSpan LeaseTime(AccSourceOptions o) => o.AttemptTimeout;
 
     private sealed record class Lease(Guid Id, SiloAddress Holder, DateTimeOffset Until);
 }

@@ -14,29 +14,29 @@ public static class GrainInput
         where T : class =>
         value ?? throw new InvalidRequestException($"{what} is missing: send a value.");
 
-    /// <summary>Non-blank text without control characters, at most <see cref="MaxTextLength"/> characters.</summary>
-    public static string Text(string? value, string what)
+    /// <summary>Non-blank text without control characters, at most <paramref name="maxLength"/> characters.</summary>
+    public static string Text(string? value, string what, int maxLength = MaxTextLength)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
             throw new InvalidRequestException($"{what} is empty: send a value.");
         }
 
-        OptionalText(value, what);
+        OptionalText(value, what, maxLength);
         return value;
     }
 
     /// <summary>Null, or text as <see cref="Text"/> takes it.</summary>
-    public static void OptionalText(string? value, string what)
+    public static void OptionalText(string? value, string what, int maxLength = MaxTextLength)
     {
         if (value is null)
         {
             return;
         }
 
-        if (value.Length > MaxTextLength)
+        if (value.Length > maxLength)
         {
-            throw new InvalidRequestException($"{what} is {value.Length} characters long: at most {MaxTextLength} are accepted.");
+            throw new InvalidRequestException($"{what} is {value.Length} characters long: at most {maxLength} are accepted.");
         }
 
         if (value.Any(char.IsControl))

@@ -10,11 +10,6 @@ namespace OrleansSync.Tasks;
 /// </summary>
 public sealed partial class SyncTaskGrain
 {
-    private bool _pausing;
-
-    /// <summary>A paused task does not run until resumed: not on activation, not from the watchdog.</summary>
-    private bool MayRun => !state.State.Status.IsTerminal() && state.State.Status != SyncTaskStatus.Paused;
-
     public async Task<TaskView?> PauseAsync(CancellationToken cancellationToken = default)
     {
         if (state.State.Spec is not { } spec)
@@ -50,8 +45,28 @@ public sealed partial class SyncTaskGrain
 
             if (MayRun)
             {
-                // It was waiting for a retry or a probe, or the run stopped before it could record the pause.
-                await EnterPausedAsync();
+                try
+                {
+                    // It was waiting for a retry or a probe, or the run stopped before it could record the pause.
+                    await EnterPausedAsync();
+                }
+                catch (Exception e) when (e is not OperationCanceledException && _savedStatus != state.State.Status)
+                {
+                    // Not stored: tried once more just below, and refused to the caller if it fails again.
+                }
+            }
+
+            try
+            {
+                await SaveBeforeReportingAsync("pause", cancellationToken);
+            }
+            catch (TaskNotSavedException)
+            {
+                // Not paused where another silo would look, so not paused here either: the task goes on as stored.
+                state.State.Status = _savedStatus ?? SyncTaskStatus.Pending;
+                _pausing = false;
+                ResumeRun();
+                throw;
             }
         }
         finally
@@ -62,11 +77,11 @@ public sealed partial class SyncTaskGrain
         return View();
     }
 
-    public Task<TaskView?> ResumeAsync(CancellationToken cancellationToken = default)
+    public async Task<TaskView?> ResumeAsync(CancellationToken cancellationToken = default)
     {
         if (state.State.Spec is not { } spec)
         {
-            return Task.FromResult<TaskView?>(null);
+            return null;
         }
 
         if (state.State.Status != SyncTaskStatus.Paused)
@@ -74,10 +89,22 @@ public sealed partial class SyncTaskGrain
             throw new InvalidRequestException($"Task {spec.TaskId} is {state.State.Status.ToText()}: only a paused task can be resumed.");
         }
 
-        // The run records Running (and where it runs) as it starts, from the checkpoint.
+        // Stored before the run starts: a silo dying right after must not leave the task paused. The run records
+        // Running (and where it runs) as it starts, from the checkpoint.
         state.State.Status = SyncTaskStatus.Pending;
+        Touch();
+        try
+        {
+            await SaveBeforeReportingAsync("resume", cancellationToken);
+        }
+        catch
+        {
+            state.State.Status = SyncTaskStatus.Paused;
+            throw;
+        }
+
         ScheduleRun(TimeSpan.Zero);
-        return Task.FromResult<TaskView?>(View());
+        return View();
     }
 
     public async Task<TaskView?> RetryAsync(CancellationToken cancellationToken = default)
@@ -109,7 +136,7 @@ public sealed partial class SyncTaskGrain
         }
 
         var s = state.State;
-        var before = (s.FinishedAt, s.ProjectNotified, s.Attempts, s.Breaker);
+        var before = (s.FinishedAt, s.ProjectNotified, s.Attempts, s.Breaker, s.CancelRequested, s.NextAttemptAt);
         s.Status = SyncTaskStatus.Pending;
         s.FinishedAt = null;
         s.ProjectNotified = false;
@@ -126,12 +153,38 @@ public sealed partial class SyncTaskGrain
         catch
         {
             s.Status = SyncTaskStatus.Failed;
-            (s.FinishedAt, s.ProjectNotified, s.Attempts, s.Breaker) = before;
+            (s.FinishedAt, s.ProjectNotified, s.Attempts, s.Breaker, s.CancelRequested, s.NextAttemptAt) = before;
             throw;
         }
 
         ScheduleRun(TimeSpan.Zero);
         return View();
+    }
+
+    /// <summary>
+    /// What a control call reports must outlive this silo: the task's state is written (again, when an earlier write
+    /// failed) before the call returns, or the call fails saying so. The task keeps what it did in memory, and its
+    /// heartbeat keeps trying to store an unsaved end; a silo that dies first leaves the task as last stored.
+    /// </summary>
+    private async Task SaveBeforeReportingAsync(string request, CancellationToken cancellationToken)
+    {
+        if (_savedStatus == state.State.Status)
+        {
+            return;
+        }
+
+        try
+        {
+            await PersistAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var taskId = state.State.Spec!.TaskId;
+            LogWarningControlNotSaved(logger, e, taskId, request);
+            throw new TaskNotSavedException(
+                $"Task {taskId}: the {request} could not be saved ({e.GetType().Name}: {Pipeline.StorableText.Clean(e.Message.Split('\n')[0], 300)}), so it is not done yet: "
+                + $"were the task's silo to stop now, the task would go on as last saved. Run 'orleanssync task {request} {taskId}' again.");
+        }
     }
 
     /// <summary>Records the pause: nothing runs or is armed until <see cref="ResumeAsync"/>.</summary>

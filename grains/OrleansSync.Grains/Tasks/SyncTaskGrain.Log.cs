@@ -32,6 +32,9 @@ public sealed partial class SyncTaskGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} breaker {Transition}; next probe {NextProbe:u}")]
     private static partial void LogInformationBreaker(ILogger logger, string taskId, BreakerTransition transition, DateTimeOffset? nextProbe);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} could not save its {Request}; the caller is told it is not done")]
+    private static partial void LogWarningControlNotSaved(ILogger logger, Exception error, string taskId, string request);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} paused after {Pages} page(s); its checkpoint is kept")]
     private static partial void LogInformationPaused(ILogger logger, string taskId, long pages);
 }

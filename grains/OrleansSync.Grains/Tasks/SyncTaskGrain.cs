@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OrleansSync.Backfills;
+using OrleansSync.Pipeline;
 using OrleansSync.Placement;
-using OrleansSync.Projects;
 using OrleansSync.Resilience;
 using OrleansSync.Secrets;
 using OrleansSync.Streams;
@@ -34,23 +33,49 @@ public sealed partial class SyncTaskGrain(
 {
     private const string WatchdogReminder = "watchdog";
 
-    // The background run and calls interleave at awaits; state writes must not overlap (ETag conflicts).
+    // Every field of the grain, here only. The run (RunAsync, in the background of the activation) and calls
+    // interleave at awaits: state writes go one at a time (ETag conflicts otherwise).
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ProgressRate _rate = new();
+
+    // The run's calls waiting for their turn at the rate budget: slowed, not hung, and shown.
+    private readonly BudgetWaits _budgetWaits = new();
+
+    // The run in progress (its token, its task) and the timers arming the next run and the heartbeat.
     private CancellationTokenSource? _running;
     private Task? _loop;
     private IGrainTimer? _nextRun;
     private IGrainTimer? _heartbeat;
 
-    private SyncTaskOptions Options => options.Value;
-
-    private readonly ProgressRate _rate = new();
-    private bool _inLoop;
+    // The status last written to grain storage: what another silo would load were this one to die now.
+    private SyncTaskStatus? _savedStatus;
 
     // Set by the loop itself from its first line: RunAsync runs synchronously before StartLoop has its Task.
+    private bool _inLoop;
+
+    // The flags that steer the run: a pause asked for (stop at the next page boundary), a hang found by the
+    // heartbeat (restart from the checkpoint), an activation found stale (write nothing more and go). A cancel is
+    // state (SyncTaskState.CancelRequested).
+    private bool _pausing;
+    private bool _hung;
+    private bool _stale;
+
+    // When the run last landed a page (or got a slot, or waited at the budget): the heartbeat's measure of a hang.
+    private DateTimeOffset _lastProgressAt;
+
+    // PostgreSQL failures in a row: the wait for it grows with them.
+    private int _databaseFailures;
+
+    private SyncTaskOptions Options => options.Value;
+
     private bool LoopRunning => _inLoop;
+
+    /// <summary>A paused task does not run until resumed: not on activation, not from the watchdog.</summary>
+    private bool MayRun => !state.State.Status.IsTerminal() && state.State.Status != SyncTaskStatus.Paused;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _savedStatus = state.State.Spec is null ? null : state.State.Status;
         if (state.State is { Spec: not null } s && MayRun)
         {
             // Reports between status changes are not persisted: a new activation's reports rank above all of them.
@@ -125,9 +150,16 @@ public sealed partial class SyncTaskGrain(
 
     public async Task<TaskView?> CancelAsync(CancellationToken cancellationToken = default)
     {
-        if (state.State.Spec is null || state.State.Status.IsTerminal())
+        if (state.State.Spec is null)
         {
-            return state.State.Spec is null ? null : View();
+            return null;
+        }
+
+        if (state.State.Status.IsTerminal())
+        {
+            // Ended already (a cancel asked again after its write failed included): reported as stored.
+            await SaveBeforeReportingAsync("cancel", cancellationToken);
+            return View();
         }
 
         // Set before anything awaits: a failed attempt being recorded right now sees it and arms no retry.
@@ -146,6 +178,8 @@ public sealed partial class SyncTaskGrain(
             await FinishAsync(SyncTaskStatus.Cancelled, "Cancelled by request.");
         }
 
+        // Cancelled is said only once stored: a silo dying now must not bring the task back.
+        await SaveBeforeReportingAsync("cancel", cancellationToken);
         return View();
     }
 
@@ -158,118 +192,6 @@ public sealed partial class SyncTaskGrain(
         }
 
         await CatchUpAsync();
-    }
-
-    /// <summary>
-    /// What the task still owes, done now (the watchdog and the heartbeat call this): publishing how it ended, or its
-    /// next run when nothing runs or is armed (e.g. PostgreSQL was away while it recorded a status).
-    /// </summary>
-    private async Task CatchUpAsync()
-    {
-        if (state.State.Status.IsTerminal())
-        {
-            if (!state.State.ProjectNotified)
-            {
-                await PublishTerminalAsync();
-            }
-        }
-        else if (MayRun && !LoopRunning && _nextRun is null && !_stale)
-        {
-            ResumeRun();
-        }
-    }
-
-    /// <summary>The run, when it is due: now, or at the retry or probe time the task waits for.</summary>
-    private void ResumeRun() => ScheduleRun(state.State.NextAttemptAt is { } due ? due - time.GetUtcNow() : TimeSpan.Zero);
-
-    /// <summary>
-    /// Starts the run now, or arms a timer for it (always a timer when called from the run itself, which must end
-    /// first). A requested cancel wins: while a canceller waits for the run, nothing is armed.
-    /// </summary>
-    private void ScheduleRun(TimeSpan delay)
-    {
-        StartHeartbeat();
-        _nextRun?.Dispose();
-        _nextRun = null;
-        if (state.State.CancelRequested)
-        {
-            if (!LoopRunning)
-            {
-                StartLoop();
-            }
-
-            return;
-        }
-
-        if (delay <= TimeSpan.Zero && !LoopRunning)
-        {
-            StartLoop();
-            return;
-        }
-
-        _nextRun = this.RegisterGrainTimer(
-            static (grain, _) =>
-            {
-                grain._nextRun?.Dispose();
-                grain._nextRun = null;
-                grain.ScheduleRun(grain.LoopRunning ? TimeSpan.FromMilliseconds(50) : TimeSpan.Zero);
-                return Task.CompletedTask;
-            },
-            this,
-            new GrainTimerCreationOptions { DueTime = delay > TimeSpan.Zero ? delay : TimeSpan.FromMilliseconds(1), Period = Timeout.InfiniteTimeSpan, Interleave = true, KeepAlive = true });
-    }
-
-    private void StartLoop()
-    {
-        _running = new CancellationTokenSource();
-        _loop = RunAsync(_running.Token);
-    }
-
-    private void StartHeartbeat() =>
-        _heartbeat ??= this.RegisterGrainTimer(
-            static (grain, _) => grain.HeartbeatAsync(),
-            this,
-            new GrainTimerCreationOptions { DueTime = Options.HeartbeatPeriod, Period = Options.HeartbeatPeriod, Interleave = true, KeepAlive = true });
-
-    private void StopHeartbeat()
-    {
-        _heartbeat?.Dispose();
-        _heartbeat = null;
-    }
-
-    /// <summary>
-    /// Writes the terminal progress row and tells the project, handing it the final view. Until both have happened
-    /// the heartbeat and the watchdog keep calling this, so terminal progress is never lost and the run always
-    /// learns how its task ended.
-    /// </summary>
-    private async Task PublishTerminalAsync()
-    {
-        var spec = state.State.Spec!;
-        try
-        {
-            var view = View();
-            await SendToProgressWriterAsync(view, CancellationToken.None);
-            // A backfill day reports to its backfill, a run's task to its project.
-            await (spec.BackfillId is { } backfill
-                ? GrainFactory.GetGrain<IBackfillGrain>(backfill).TaskFinishedAsync(view)
-                : GrainFactory.GetGrain<IProjectGrain>(spec.ProjectId).TaskFinishedAsync(view));
-            state.State.ProjectNotified = true;
-            await PersistAsync(CancellationToken.None);
-            StopHeartbeat();
-            await UnregisterWatchdogAsync();
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogWarningPublishFailed(logger, e, spec.TaskId);
-        }
-    }
-
-    private async Task UnregisterWatchdogAsync()
-    {
-        if (await this.GetReminder(WatchdogReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
     }
 
     private TaskView View() => new(

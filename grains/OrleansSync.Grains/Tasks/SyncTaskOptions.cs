@@ -51,13 +51,16 @@ public sealed class SyncTaskOptions
     public TimeSpan HeartbeatPeriod => HungAfter / 4 < TimeSpan.FromMinutes(1) ? HungAfter / 4 : TimeSpan.FromMinutes(1);
 
     /// <summary>Exponential from <see cref="RetryBaseDelay"/> (failure 1) up to <paramref name="max"/>, with jitter.</summary>
-    public TimeSpan RetryDelay(int failures, TimeSpan? max = null)
+    public TimeSpan RetryDelay(int failures, TimeSpan? max = null) => RetryDelay(failures, max, Random.Shared.NextDouble());
+
+    /// <summary>As above, with the jitter given: <paramref name="jitter"/> from 0 (half the delay) to 1 (all of it).</summary>
+    public TimeSpan RetryDelay(int failures, TimeSpan? max, double jitter)
     {
         var cap = max ?? RetryMaxDelay;
         var delay = RetryBaseDelay * Math.Pow(2, Math.Min(30, Math.Max(0, failures - 1)));
         var capped = delay < cap ? delay : cap;
         // Jitter spreads retries of many tasks that failed together (an upstream outage).
-        return capped * (0.5 + (Random.Shared.NextDouble() / 2));
+        return capped * (0.5 + (Math.Clamp(jitter, 0, 1) / 2));
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansSync.Acc;
 using OrleansSync.Emulator;
 using OrleansSync.Projects;
@@ -109,8 +110,7 @@ public sealed class ClusterTokenTests(ITestOutputHelper output)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct);
-        var grain = cluster.SiloGrains.GetGrain<IAccTokenGrain>($"https://acc.example|client|{Guid.NewGuid():N}");
-        var (a, b) = (cluster.Cluster.Silos[0].SiloAddress, cluster.Cluster.Silos[1].SiloAddress);
+        var (grain, a, b) = FreshTokenGrain(cluster);
         var wait = TimeSpan.FromSeconds(10);
         var now = DateTimeOffset.UtcNow;
         var token = new AccToken("first", now.AddHours(1), now.AddMinutes(50));
@@ -137,6 +137,77 @@ public sealed class ClusterTokenTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AcquireAsync_HolderNeverPublishes_NextSiloGetsTheTurnAfterOneAttemptTimeout()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct, ShortAttempts);
+        var (grain, a, b) = FreshTokenGrain(cluster);
+
+        var stranded = await grain.AcquireAsync(a, null, TimeSpan.Zero, ct);
+        var clock = Stopwatch.StartNew();
+        var next = await grain.AcquireAsync(b, null, TimeSpan.FromSeconds(15), ct);
+        var waited = clock.Elapsed;
+
+        output.WriteLine($"the next silo got the turn after {waited.TotalSeconds:0.00} s (attempt timeout {AttemptTimeout.TotalSeconds} s)");
+        Assert.NotNull(stranded.Lease);
+        Assert.NotNull(next.Lease);
+        Assert.NotEqual(stranded.Lease, next.Lease);
+        // The holder had its whole attempt; the next silo waited for it, and not much longer.
+        Assert.InRange(waited, AttemptTimeout / 2, AttemptTimeout + TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task PublishAsync_TokenRefused_TurnEndsAtOnce_AndALongTokenIsTaken()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct);
+        var (grain, a, b) = FreshTokenGrain(cluster);
+        var now = DateTimeOffset.UtcNow;
+
+        var turn = await grain.AcquireAsync(a, null, TimeSpan.Zero, ct);
+        var refused = await Assert.ThrowsAsync<InvalidRequestException>(() => grain.PublishAsync(turn.Lease!.Value, new AccToken("line\nbreak", now.AddHours(1), now.AddMinutes(50)), ct));
+        var next = await grain.AcquireAsync(b, null, TimeSpan.Zero, ct);
+        // A real bearer token (a JWT) may run past a thousand characters.
+        var jwt = new AccToken(new string('j', 4000), now.AddHours(1), now.AddMinutes(50));
+        await grain.PublishAsync(next.Lease!.Value, jwt, ct);
+        var shared = await grain.AcquireAsync(a, null, TimeSpan.Zero, ct);
+
+        Assert.Contains("control character", refused.Message, StringComparison.Ordinal);
+        Assert.NotNull(next.Lease);
+        Assert.Equal(jwt.AccessToken, shared.Token?.AccessToken);
+    }
+
+    [Fact]
+    public async Task GetTokenAsync_TurnHolderOnAnotherSiloNeverPublishes_ThisSiloRenewsAfterAboutOneAttemptTimeout()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var emulator = await AccEmulator.StartAsync(Dataset(44, projects: 1, new FaultSettings()), ct);
+        await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct, ShortAttempts);
+        var connection = new AccConnection(emulator.BaseUrl, emulator.DefaultClient.ClientId, emulator.DefaultClient.ClientSecret);
+        // The first silo took the turn and went quiet (its publish lost); it is still a member, so only the turn's end frees it.
+        var stranded = await cluster.SiloGrains.GetGrain<IAccTokenGrain>(AccTokenKey.For(connection)).AcquireAsync(cluster.Cluster.Silos[0].SiloAddress, null, TimeSpan.Zero, ct);
+        var cache = cluster.Cluster.GetSiloServiceProvider(cluster.Cluster.Silos[1].SiloAddress).GetRequiredService<AccTokenCache>();
+        var clock = Stopwatch.StartNew();
+
+        // What a task on the second silo does before its first call (bounded here, so that a wait for the old lease fails the test).
+        var token = await cache.GetTokenAsync(connection, ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), ct);
+
+        var waited = clock.Elapsed;
+        output.WriteLine($"the second silo had its token after {waited.TotalSeconds:0.00} s (attempt timeout {AttemptTimeout.TotalSeconds} s), {emulator.GetStats().Count(TokenEndpoint)} token call(s)");
+        Assert.NotNull(stranded.Lease);
+        Assert.False(string.IsNullOrEmpty(token.AccessToken));
+        Assert.Equal(1, emulator.GetStats().Count(TokenEndpoint));
+        Assert.InRange(waited, AttemptTimeout / 2, AttemptTimeout + TimeSpan.FromSeconds(2));
+    }
+
+    private static TimeSpan AttemptTimeout { get; } = TimeSpan.FromSeconds(2);
+
+    private static IReadOnlyDictionary<string, string?> ShortAttempts { get; } = new Dictionary<string, string?>
+    {
+        ["OrleansSync:Acc:AttemptTimeout"] = "00:00:02",
+    };
+
+    [Fact]
     public void For_SecretsOfOneClient_KeysDifferAndNeverHoldTheSecret()
     {
         const string secret = "the-secret-3c9d";
@@ -152,6 +223,12 @@ public sealed class ClusterTokenTests(ITestOutputHelper output)
         Assert.DoesNotContain(secret, key, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(secret)), key, StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>A token grain of a credential no other test uses, called from the first silo, and the two silos' addresses.</summary>
+    private static (IAccTokenGrain Grain, SiloAddress A, SiloAddress B) FreshTokenGrain(InProcessCluster cluster) => (
+        cluster.SiloGrains.GetGrain<IAccTokenGrain>($"https://acc.example|client|{Guid.NewGuid():N}"),
+        cluster.Cluster.Silos[0].SiloAddress,
+        cluster.Cluster.Silos[1].SiloAddress);
 
     /// <summary>Syncs every project once, all at once; returns the silos their tasks ran on.</summary>
     private static async Task<HashSet<string>> SyncAllAsync(InProcessCluster cluster, AccEmulator emulator, CancellationToken ct)
