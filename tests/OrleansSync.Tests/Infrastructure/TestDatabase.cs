@@ -81,7 +81,7 @@ public sealed class TestDatabase : IAsyncDisposable
     private static string ConnectionStringOf(string admin, string name) =>
         new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ConnectionString;
 
-    /// <summary>One CREATE DATABASE at a time: tests run two at once, and PostgreSQL copies a template only while nobody else uses it.</summary>
+    /// <summary>One CREATE DATABASE at a time in this process: PostgreSQL copies a template only while nobody else uses it.</summary>
     private static readonly SemaphoreSlim CreateGate = new(1, 1);
 
     private static async Task CreateAsync(string admin, string name, string? template, CancellationToken cancellationToken)
