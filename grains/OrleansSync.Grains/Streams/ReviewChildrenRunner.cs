@@ -66,7 +66,7 @@ public sealed class ReviewChildrenRunner(
     {
         var window = new AdaptiveWindow(options.Value.MaxChildrenInFlight, time);
         var failures = new ChildFetchFailures(options.Value);
-        using var shown = metrics.WindowOpened(Stream, window);
+        using var shown = metrics.WindowOpened(Stream, () => window.Size);
         using var fetching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reviews = new ReviewKeyset(nextBatch, resumed?.NextUrl);
         var inFlight = new Queue<(ReviewStamp Review, Task<FetchedChildren> Fetch)>();

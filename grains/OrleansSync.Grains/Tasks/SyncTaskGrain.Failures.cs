@@ -25,7 +25,7 @@ public sealed partial class SyncTaskGrain
             AddError(state.State.Attempts, $"{error.GetType().Name}: {error.Message}");
             if (next.Step != AfterFailureStep.Fail)
             {
-                metrics.AttemptFailed(spec.Stream, kind);
+                metrics.AttemptFailed(spec.Stream, kind.ToString().ToLowerInvariant());
             }
 
             state.State.Breaker = next.Breaker;
@@ -88,7 +88,7 @@ public sealed partial class SyncTaskGrain
         }
 
         LogInformationFinished(logger, spec.TaskId, status, state.State.Progress.RecordsRead);
-        metrics.TaskFinished(spec.Stream, status);
+        metrics.TaskFinished(spec.Stream, status.ToText());
         metrics.BreakerForgotten(spec.TaskId);
         await PublishTerminalAsync();
     }

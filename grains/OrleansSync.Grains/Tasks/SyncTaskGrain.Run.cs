@@ -135,7 +135,7 @@ public sealed partial class SyncTaskGrain
     /// </summary>
     private async Task OnPageLandedAsync(PageLanded page)
     {
-        metrics.PageLanded(state.State.Spec!.Stream, page);
+        metrics.PageLanded(state.State.Spec!.Stream, page.Tally, page.Result);
         var now = time.GetUtcNow();
         _lastProgressAt = now;
         _databaseFailures = 0;

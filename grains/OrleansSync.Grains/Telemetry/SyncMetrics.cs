@@ -1,14 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using OrleansSync.Pipeline;
 using OrleansSync.Resilience;
-using OrleansSync.Streams;
-using OrleansSync.Tasks;
 
 namespace OrleansSync.Telemetry;
 
 /// <summary>
 /// The sync engine's own instruments (meter <see cref="MeterName"/>), exported by each silo on /metrics beside
 /// Orleans' runtime metrics. Tags are streams, outcomes and phases only: never project secrets, never record contents.
+/// It knows nothing of tasks or streams beyond the names and numbers they hand it, so it depends on neither.
 /// </summary>
 public sealed class SyncMetrics
 {
@@ -30,8 +30,8 @@ public sealed class SyncMetrics
     // The breaker phase of every live task activation on this silo, for the gauge.
     private readonly ConcurrentDictionary<string, BreakerPhase> _taskBreakers = new(StringComparer.Ordinal);
 
-    // The adaptive window of every children walk running on this silo, with its stream, for the gauge.
-    private readonly ConcurrentDictionary<AdaptiveWindow, string> _windows = new();
+    // The adaptive window's size of every children walk running on this silo, with its stream, for the gauge.
+    private readonly ConcurrentDictionary<WindowHandle, string> _windows = new();
 
     public SyncMetrics(IMeterFactory meterFactory)
     {
@@ -56,15 +56,15 @@ public sealed class SyncMetrics
             "Children fetches allowed in flight (the adaptive window W) by stream, summed over the children walks running on this silo.");
     }
 
-    public void PageLanded(string stream, PageLanded page)
+    public void PageLanded(string stream, PageTally tally, PageWriteResult result)
     {
         var tag = new KeyValuePair<string, object?>("stream", stream);
         _pages.Add(1, tag);
-        _calls.Add(page.Tally.Calls, tag);
-        Add(stream, "inserted", page.Result.Inserted);
-        Add(stream, "updated", page.Result.Updated);
-        Add(stream, "unchanged", page.Result.Unchanged);
-        Add(stream, "dead_lettered", page.Result.DeadLettered);
+        _calls.Add(tally.Calls, tag);
+        Add(stream, "inserted", result.Inserted);
+        Add(stream, "updated", result.Updated);
+        Add(stream, "unchanged", result.Unchanged);
+        Add(stream, "dead_lettered", result.DeadLettered);
     }
 
     public void TaskResumed(string stream) => _resumed.Add(1, new KeyValuePair<string, object?>("stream", stream));
@@ -77,11 +77,15 @@ public sealed class SyncMetrics
         _progressStatements.Add(1);
     }
 
-    public void AttemptFailed(string stream, FailureKind kind) =>
-        _failedAttempts.Add(1, new("stream", stream), new("kind", kind.ToString().ToLowerInvariant()));
+    /// <param name="stream">The task's stream.</param>
+    /// <param name="kind">How the attempt failed (transient, throttled, …).</param>
+    public void AttemptFailed(string stream, string kind) =>
+        _failedAttempts.Add(1, new("stream", stream), new("kind", kind));
 
-    public void TaskFinished(string stream, SyncTaskStatus status) =>
-        _tasksFinished.Add(1, new("stream", stream), new("status", status.ToText()));
+    /// <param name="stream">The task's stream.</param>
+    /// <param name="status">Its terminal status, as the CLI writes it.</param>
+    public void TaskFinished(string stream, string status) =>
+        _tasksFinished.Add(1, new("stream", stream), new("status", status));
 
     public void TaskHung(string stream) => _hung.Add(1, new KeyValuePair<string, object?>("stream", stream));
 
@@ -94,17 +98,18 @@ public sealed class SyncMetrics
 
     public void BreakerForgotten(string taskId) => _taskBreakers.TryRemove(taskId, out _);
 
-    /// <summary>Shows <paramref name="window"/> on the gauge until the returned handle is disposed (the walk ends).</summary>
-    public IDisposable WindowOpened(string stream, AdaptiveWindow window)
+    /// <summary>Shows a walk's window, read through <paramref name="size"/>, on the gauge until the returned handle is disposed (the walk ends).</summary>
+    public IDisposable WindowOpened(string stream, Func<int> size)
     {
-        _windows[window] = stream;
-        return new WindowHandle(_windows, window);
+        var handle = new WindowHandle(_windows, size);
+        _windows[handle] = stream;
+        return handle;
     }
 
     private IEnumerable<Measurement<int>> ObserveWindows() =>
         _windows
             .GroupBy(static w => w.Value, StringComparer.Ordinal)
-            .Select(static g => new Measurement<int>(g.Sum(static w => w.Key.Size), new KeyValuePair<string, object?>("stream", g.Key)));
+            .Select(static g => new Measurement<int>(g.Sum(static w => w.Key.Size()), new KeyValuePair<string, object?>("stream", g.Key)));
 
     private IEnumerable<Measurement<int>> ObserveBreakers()
     {
@@ -127,8 +132,10 @@ public sealed class SyncMetrics
         }
     }
 
-    private sealed class WindowHandle(ConcurrentDictionary<AdaptiveWindow, string> windows, AdaptiveWindow window) : IDisposable
+    private sealed class WindowHandle(ConcurrentDictionary<WindowHandle, string> windows, Func<int> size) : IDisposable
     {
-        public void Dispose() => windows.TryRemove(window, out _);
+        public Func<int> Size { get; } = size;
+
+        public void Dispose() => windows.TryRemove(this, out _);
     }
 }
