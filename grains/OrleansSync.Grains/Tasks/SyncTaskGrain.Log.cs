@@ -17,6 +17,9 @@ public sealed partial class SyncTaskGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} could not publish how it ended (progress row, project); the heartbeat will retry")]
     private static partial void LogWarningPublishFailed(ILogger logger, Exception error, string taskId);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} could not report its progress to its progress writer; the next report carries it")]
+    private static partial void LogWarningProgressNotReported(ILogger logger, Exception error, string taskId);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} could not record its failed run; it tries the run again later and records it then")]
     private static partial void LogWarningRecordFailed(ILogger logger, Exception error, string taskId);
 

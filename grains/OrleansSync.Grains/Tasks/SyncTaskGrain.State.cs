@@ -38,11 +38,23 @@ public sealed partial class SyncTaskGrain
         await SendToProgressWriterAsync(View(), cancellationToken);
     }
 
-    /// <summary>Progress within a status: reported only; the progress writer coalesces it.</summary>
-    private Task ReportAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Progress within a status: reported only; the progress writer coalesces it. A report that fails (its writer's
+    /// silo just died and the cluster has not noticed) does not fail the attempt: the page is landed and checkpointed,
+    /// the row only shows it, and the next report or status change carries a newer sequence. Failing here would cost
+    /// a re-fetch of the pages in flight.
+    /// </summary>
+    private async Task ReportAsync(CancellationToken cancellationToken)
     {
         Touch();
-        return SendToProgressWriterAsync(View(), cancellationToken);
+        try
+        {
+            await SendToProgressWriterAsync(View(), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogWarningProgressNotReported(logger, e, state.State.Spec!.TaskId);
+        }
     }
 
     /// <summary>To this task's progress writer (always the same one, by its id).</summary>
