@@ -171,7 +171,8 @@ public sealed partial class ChaosTests(ITestOutputHelper output)
             $"upstream calls: {stats.Total} ({string.Join(", ", stats.ByStatus.Select(static s => $"{s.Value}×{s.Key}"))}), " +
             $"{stats.Count("POST /authentication/v2/token")} token calls");
         output.WriteLine(
-            $"pages fetched again: {again} for {interrupted.Count} interrupted task(s), {resumed.Values.Sum()} resumed activation(s) and {stale} stale activation(s) stopped (" +
+            $"pages fetched again: {again} for {interrupted.Count} interrupted task(s), {resumed.Values.Sum()} resumed activation(s), {stale} stale activation(s) stopped " +
+            $"and {finals.Sum(static t => t.Errors.Count)} failed attempt(s) (" +
             string.Join(", ", fetched.Select(static f => $"{f.Key} {f.Value.Ok} of {f.Value.Expected}, {f.Value.Interrupted} interrupted")) + ")");
         output.WriteLine(
             $"kill to resumed progress: {resumedAfter.TotalSeconds:0.0} s for all ({string.Join(", ", resumedAt.Values.Order().Select(static t => $"{t.TotalSeconds:0.0}"))}); " +

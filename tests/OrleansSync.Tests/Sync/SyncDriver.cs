@@ -108,8 +108,21 @@ public static class SyncDriver
         var tasks = new List<TaskView>();
         foreach (var task in run.Tasks)
         {
+            // A client still holding a dead silo as its gateway fails a call or two after a kill: ask again.
+            TaskView? view = null;
+            await Eventually.UntilAsync(
+                async () =>
+                {
+                    view = await client.GetGrain<ISyncTaskGrain>(task.TaskId).GetAsync(ct);
+                    return true;
+                },
+                TimeSpan.FromSeconds(60),
+                $"task {task.TaskId}'s view",
+                ct,
+                Eventually.AnyFailure);
+
             // Tasks the run never started (children of a failed reviews task) have no grain state.
-            if (await client.GetGrain<ISyncTaskGrain>(task.TaskId).GetAsync(ct) is { } view)
+            if (view is not null)
             {
                 tasks.Add(view);
             }
