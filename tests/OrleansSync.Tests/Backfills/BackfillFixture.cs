@@ -15,12 +15,7 @@ public sealed class BackfillFixture : EmulatorClusterFixture
 {
     public const int MaxParallelDays = 3;
 
-    public IReadOnlyDictionary<string, string> CliEnvironment => new Dictionary<string, string>
-    {
-        ["ORLEANSSYNC_PG"] = Cluster.Database.ConnectionString,
-        ["ORLEANSSYNC_CLUSTER_ID"] = Cluster.ClusterId,
-        ["ORLEANSSYNC_SERVICE_ID"] = Cluster.Cluster.Options.ServiceId,
-    };
+    public IReadOnlyDictionary<string, string> CliEnvironment => Cluster.CliEnvironment();
 
     protected override EmulatorOptions Upstream => new()
     {

@@ -37,6 +37,14 @@ public sealed class InProcessCluster : IAsyncDisposable
 
     public string ClusterId => Cluster.Options.ClusterId;
 
+    /// <summary>What the CLI needs to reach this cluster.</summary>
+    public Dictionary<string, string> CliEnvironment() => new()
+    {
+        ["ORLEANSSYNC_PG"] = Database.ConnectionString,
+        ["ORLEANSSYNC_CLUSTER_ID"] = ClusterId,
+        ["ORLEANSSYNC_SERVICE_ID"] = Cluster.Options.ServiceId,
+    };
+
     public static async Task<InProcessCluster> StartAsync(short silos, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? configuration = null)
     {
         var database = await TestDatabase.CreateAsync(migrate: true, cancellationToken);

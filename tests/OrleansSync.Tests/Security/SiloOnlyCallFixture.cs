@@ -18,12 +18,7 @@ public sealed class SiloOnlyCallFixture : IAsyncLifetime
 
     public IClusterClient Stranger => _stranger?.Services.GetRequiredService<IClusterClient>() ?? throw new InvalidOperationException("The fixture has not started.");
 
-    public Dictionary<string, string> CliEnvironment => new()
-    {
-        ["ORLEANSSYNC_PG"] = Cluster.Database.ConnectionString,
-        ["ORLEANSSYNC_CLUSTER_ID"] = Cluster.ClusterId,
-        ["ORLEANSSYNC_SERVICE_ID"] = Cluster.Cluster.Options.ServiceId,
-    };
+    public Dictionary<string, string> CliEnvironment => Cluster.CliEnvironment();
 
     public async ValueTask InitializeAsync()
     {

@@ -47,12 +47,7 @@ public sealed class HostileUpstreamTests(HostileUpstreamFixture fixture, ITestOu
         var projectId = fixture.Emulator.ProjectIds[9];
         var (reviewId, _, _) = await fixture.FirstReviewAsync(projectId, ct);
         await SyncDriver.AddProjectAsync(fixture.Cluster.Client, fixture.Emulator, projectId, ct);
-        var environment = new Dictionary<string, string>
-        {
-            ["ORLEANSSYNC_PG"] = fixture.Cluster.Database.ConnectionString,
-            ["ORLEANSSYNC_CLUSTER_ID"] = fixture.Cluster.ClusterId,
-            ["ORLEANSSYNC_SERVICE_ID"] = fixture.Cluster.Cluster.Options.ServiceId,
-        };
+        var environment = fixture.Cluster.CliEnvironment();
         fixture.Emulator.AddHostile(new HostileRule(HostileTarget.Versions, HostileKind.Html200, reviewId));
         Infrastructure.Cli.Result result;
         try

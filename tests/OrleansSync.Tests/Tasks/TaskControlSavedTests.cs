@@ -21,7 +21,7 @@ public sealed class TaskControlSavedTests(ITestOutputHelper output)
         var (projectId, started, taskId, reviews) = await StartReviewsTaskAsync(cluster, emulator, ct);
 
         await RefusedTaskWrites.RefuseAsync(cluster.Database, taskId, ct);
-        var refused = await Infrastructure.Cli.RunAsync(CliEnvironment(cluster), ct, "task", "cancel", taskId);
+        var refused = await Infrastructure.Cli.RunAsync(cluster.CliEnvironment(), ct, "task", "cancel", taskId);
 
         Assert.True(refused.ExitCode == 1, $"task cancel exited {refused.ExitCode}: {refused.StdOut} {refused.StdErr}");
         Assert.Contains("the cancel could not be saved", refused.StdErr, StringComparison.Ordinal);
@@ -90,13 +90,6 @@ public sealed class TaskControlSavedTests(ITestOutputHelper output)
     private static IReadOnlyDictionary<string, string?> Configuration { get; } = new Dictionary<string, string?>(SyncDriver.FastTasks)
     {
         ["OrleansSync:Acc:PageSize"] = "5",
-    };
-
-    private static Dictionary<string, string> CliEnvironment(InProcessCluster cluster) => new()
-    {
-        ["ORLEANSSYNC_PG"] = cluster.Database.ConnectionString,
-        ["ORLEANSSYNC_CLUSTER_ID"] = cluster.ClusterId,
-        ["ORLEANSSYNC_SERVICE_ID"] = cluster.Cluster.Options.ServiceId,
     };
 
     /// <summary>Arms the refusals (none yet), adds the emulator's project and starts a run; returns it once its reviews task landed 2 pages.</summary>
