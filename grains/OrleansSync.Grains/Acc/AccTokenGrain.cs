@@ -17,6 +17,10 @@ public sealed class AccTokenGrain(TimeProvider time, IClusterMembershipService m
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(20);
 
+    // A timer may fire a hair before the wall clock reaches the turn's end; a waiter woken then would find the turn
+    // still held and go back empty-handed, so it wakes this much after the end.
+    private static readonly TimeSpan TurnEndSlack = TimeSpan.FromMilliseconds(20);
+
     // Longer than any id we make; bearer tokens (JWTs) run to a few thousand characters, and a header to some 16 KiB.
     private const int MaxTokenLength = 16 * 1024;
 
@@ -40,7 +44,7 @@ public sealed class AccTokenGrain(TimeProvider time, IClusterMembershipService m
 
         // Woken when the turn ends, or when it runs out: then this asker may take the next one.
         var longest = TimeSpan.FromTicks(Math.Clamp(wait.Ticks, 0, MaxWait.Ticks));
-        if (_lease is { } held && held.Until - time.GetUtcNow() is var left && left < longest)
+        if (_lease is { } held && held.Until - time.GetUtcNow() + TurnEndSlack is var left && left < longest)
         {
             longest = left > TimeSpan.Zero ? left : TimeSpan.Zero;
         }
