@@ -60,20 +60,27 @@ internal static class AccMalformedRetry
         CancellationToken cancellationToken)
     {
         var attempts = new StrongBox<int>();
+        // Polly's default goes on after a retry's delay wherever the timer fired; a grain's call must come back to the
+        // grain's own scheduler, so every attempt (and what follows it) runs in the grain's turn.
+        var context = ResilienceContextPool.Shared.Get(continueOnCapturedContext: true, cancellationToken);
         try
         {
             return await pipeline.ExecuteAsync(
-                static async (call, token) =>
+                static async (context, call) =>
                 {
                     call.attempts.Value++;
-                    return await call.attempt(call.state, token);
+                    return await call.attempt(call.state, context.CancellationToken);
                 },
-                (attempt, state, attempts),
-                cancellationToken);
+                context,
+                (attempt, state, attempts));
         }
         catch (AccBodyException e)
         {
             throw new AccMalformedResponseException(e.Endpoint, e.Reason, attempts.Value, e.InnerException);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 }
