@@ -10,6 +10,7 @@ using OrleansSync.Progress;
 using OrleansSync.Projects;
 using OrleansSync.RateBudget;
 using OrleansSync.Retention;
+using OrleansSync.Runs;
 using OrleansSync.Secrets;
 using OrleansSync.Security;
 using OrleansSync.Streams;
@@ -40,11 +41,10 @@ public static class SyncEngineServiceCollectionExtensions
         }
 
         services.AddSingleton<IStreamRunner, BackfillDayRunner>();
-        services.AddSingleton<BackfillHistory>();
 
         services.AddMetrics();
         services.AddSingleton<SyncMetrics>();
-        services.AddSingleton<RunHistory>();
+        services.AddSingleton<RunsTable>();
         services.AddSingleton<ProgressTable>();
         services.AddTaskPlacement();
         // Bookkeeping methods only silos may call ([SiloOnly]) refuse calls from clients.

@@ -4,6 +4,7 @@ using Npgsql;
 using OrleansSync.Pipeline;
 using OrleansSync.Projects;
 using OrleansSync.Resilience;
+using OrleansSync.Runs;
 using OrleansSync.Security;
 using OrleansSync.Tasks;
 
@@ -17,7 +18,7 @@ namespace OrleansSync.Backfills;
 /// </summary>
 public sealed partial class BackfillGrain(
     [PersistentState("backfill", GrainStorage.Name)] IPersistentState<BackfillState> state,
-    BackfillHistory history,
+    RunsTable history,
     TimeProvider time,
     IOptions<BackfillOptions> options,
     IOptions<SyncTaskOptions> taskOptions,
@@ -231,7 +232,7 @@ public sealed partial class BackfillGrain(
 
         if (!s.HistoryOpened)
         {
-            await history.OpenedAsync(BackfillId, s, CancellationToken.None);
+            await OpenHistoryAsync(s);
             var period = taskOptions.Value.WatchdogPeriod;
             await this.RegisterOrUpdateReminder(Reminder, period, period);
             s.HistoryOpened = true;
@@ -271,7 +272,7 @@ public sealed partial class BackfillGrain(
         s.FinishedAt = time.GetUtcNow();
         try
         {
-            await history.FinishedAsync(BackfillId, s, CancellationToken.None);
+            await CloseHistoryAsync(s);
         }
         catch
         {

@@ -19,7 +19,7 @@ public sealed partial class ProjectGrain
         try
         {
             // Best effort: when the history is what was stuck, the run still ends here; its row keeps its last state.
-            await runs.FinishedAsync(run.RunId, SyncTaskStatus.Cancelled, [.. run.Tasks.Select(static t => t.Final).OfType<TaskView>()], ended.FinishedAt!.Value, cancellationToken);
+            await CloseHistoryAsync(run, SyncTaskStatus.Cancelled, ended.FinishedAt!.Value, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OrleansSync.Pipeline;
 using OrleansSync.Resilience;
+using OrleansSync.Runs;
 using OrleansSync.Security;
 using OrleansSync.Tasks;
 
@@ -169,7 +170,10 @@ public sealed partial class ProjectGrain
 
         if (!run.HistoryOpened)
         {
-            await runs.StartedAsync(ProjectId, run, CancellationToken.None);
+            await runs.OpenAsync(
+                new OpenedRun(run.RunId, ProjectId, run.Full ? "full" : "sync", run.Trigger, run.Tasks.Count, run.StartedAt, run.Reason, run.DueAt),
+                reopen: false,
+                CancellationToken.None);
             // The run's own watchdog: after a silo death, it re-activates the project to carry on.
             var period = taskOptions.Value.WatchdogPeriod;
             await this.RegisterOrUpdateReminder(RunReminder, period, period);
@@ -203,11 +207,19 @@ public sealed partial class ProjectGrain
         }
     }
 
+    /// <summary>Closes the run's <c>sync.runs</c> row with its tasks' totals and the first failed task's last error.</summary>
+    private Task CloseHistoryAsync(RunState run, SyncTaskStatus status, DateTimeOffset finishedAt, CancellationToken cancellationToken)
+    {
+        var finals = run.Tasks.Select(static t => t.Final).OfType<TaskView>().ToList();
+        var error = finals.Where(static t => t.Status == SyncTaskStatus.Failed).Select(static t => $"{t.Spec.Stream}: {t.Errors.LastOrDefault()?.Message}").FirstOrDefault();
+        return runs.CloseAsync(run.RunId, status, finishedAt, finals, error, tasks: null, cancellationToken);
+    }
+
     private async Task FinishRunAsync(RunState run)
     {
         var status = run.Tasks.Select(static t => t.Status).ToList().Outcome();
         var finishedAt = time.GetUtcNow();
-        await runs.FinishedAsync(run.RunId, status, [.. run.Tasks.Select(static t => t.Final).OfType<TaskView>()], finishedAt, CancellationToken.None);
+        await CloseHistoryAsync(run, status, finishedAt, CancellationToken.None);
         if (!ReferenceEquals(state.State.CurrentRun, run))
         {
             // Cancelled while the history was written: the cancel ended it.

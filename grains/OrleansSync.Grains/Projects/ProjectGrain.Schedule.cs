@@ -186,7 +186,7 @@ public sealed partial class ProjectGrain
 
         try
         {
-            await runs.SkippedAsync(ProjectId, runId, skip, CancellationToken.None, due);
+            await runs.SkippedAsync(ProjectId, runId, skip.Trigger, skip.Reason, skip.At, due, CancellationToken.None);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

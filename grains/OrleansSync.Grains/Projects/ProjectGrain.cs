@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansSync.Resilience;
+using OrleansSync.Runs;
 using OrleansSync.Secrets;
 using OrleansSync.Security;
 using OrleansSync.Tasks;
@@ -16,7 +17,7 @@ namespace OrleansSync.Projects;
 /// </summary>
 public sealed partial class ProjectGrain(
     [PersistentState("project", GrainStorage.Name)] IPersistentState<ProjectState> state,
-    RunHistory runs,
+    RunsTable runs,
     DeclaredSecrets secrets,
     SyncMetrics metrics,
     ILocalSiloDetails silo,
