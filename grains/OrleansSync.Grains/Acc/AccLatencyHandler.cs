@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using OrleansSync.Telemetry;
+using OrleansSync.Diagnostics;
 
 namespace OrleansSync.Acc;
 

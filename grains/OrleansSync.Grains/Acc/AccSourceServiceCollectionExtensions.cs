@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using OrleansSync.Telemetry;
+using OrleansSync.Diagnostics;
 using Polly;
 
 namespace OrleansSync.Acc;

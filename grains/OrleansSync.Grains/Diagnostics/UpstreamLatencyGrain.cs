@@ -1,5 +1,4 @@
 using Orleans.Placement;
-using OrleansSync.Telemetry;
 
 namespace OrleansSync.Diagnostics;
 

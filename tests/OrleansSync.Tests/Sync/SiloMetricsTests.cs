@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using OrleansSync.Acc;
+using OrleansSync.Diagnostics;
 using OrleansSync.Emulator;
 using OrleansSync.Emulator.Stats;
 using OrleansSync.Tasks;
-using OrleansSync.Telemetry;
 using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Sync;

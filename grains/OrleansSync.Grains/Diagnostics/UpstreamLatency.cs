@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using OrleansSync.Diagnostics;
+using OrleansSync.Telemetry;
 
-namespace OrleansSync.Telemetry;
+namespace OrleansSync.Diagnostics;
 
 /// <summary>
 /// How long upstream takes to answer each attempt of each kind of call (time to the response headers; a body is read

@@ -1,4 +1,4 @@
-namespace OrleansSync.Telemetry;
+namespace OrleansSync.Diagnostics;
 
 /// <summary>
 /// The last <see cref="Capacity"/> durations of one kind of call, for exact percentiles of what upstream does now, in
