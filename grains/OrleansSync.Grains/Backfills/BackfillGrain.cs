@@ -240,24 +240,12 @@ public sealed partial class BackfillGrain(
         }
 
         var running = s.Days.Count(static d => d.Started && !d.Status.IsTerminal());
-        foreach (var day in s.Days.Where(static d => !d.Started && !d.Status.IsTerminal()).ToList())
-        {
-            if (running >= options.Value.MaxParallelDays)
-            {
-                break;
-            }
-
-            // StartAsync is idempotent: a start whose confirmation was lost is simply confirmed now.
-            await GrainFactory.GetGrain<ISyncTaskGrain>(day.TaskId!).StartAsync(DaySpec(s, day));
-            day.Started = true;
-            if (day.Status == SyncTaskStatus.Pending)
-            {
-                day.Status = SyncTaskStatus.Running;
-            }
-
-            await Writes.WriteAsync();
-            running++;
-        }
+        await TaskStarts.StartAsync(
+            GrainFactory,
+            s.Days.Where(static d => !d.Started && !d.Status.IsTerminal()).Take(Math.Max(0, options.Value.MaxParallelDays - running)),
+            day => DaySpec(s, day),
+            static () => true,
+            () => Writes.WriteAsync());
 
         if (s.AllTerminal)
         {

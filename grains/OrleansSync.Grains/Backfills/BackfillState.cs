@@ -45,7 +45,7 @@ public sealed class BackfillState
 }
 
 [GenerateSerializer, Alias("OrleansSync.Backfills.BackfillDayState")]
-public sealed class BackfillDayState
+public sealed class BackfillDayState : IStartedTask
 {
     [Id(0)]
     public DateOnly Day { get; set; }

@@ -182,24 +182,13 @@ public sealed partial class ProjectGrain
         }
 
         var reviews = run.Tasks.Find(static t => t.Stream == StreamNames.Reviews);
-        foreach (var task in run.Tasks.Where(t => !t.Started && !t.IsTerminal && (reviews is null || !ChildStreams.Contains(t.Stream) || reviews.Status == SyncTaskStatus.Succeeded)).ToList())
-        {
-            if (!ReferenceEquals(state.State.CurrentRun, run))
-            {
-                // Cancelled while this (interleaving) pass awaited: that run is over.
-                return;
-            }
-
-            // StartAsync is idempotent: a start whose confirmation was lost is simply confirmed now.
-            await GrainFactory.GetGrain<ISyncTaskGrain>(task.TaskId).StartAsync(TaskSpec(spec, run, task));
-            task.Started = true;
-            if (task.Status == SyncTaskStatus.Pending)
-            {
-                task.Status = SyncTaskStatus.Running;
-            }
-
-            await Writes.WriteAsync();
-        }
+        await TaskStarts.StartAsync(
+            GrainFactory,
+            run.Tasks.Where(t => !t.Started && !t.IsTerminal && (reviews is null || !ChildStreams.Contains(t.Stream) || reviews.Status == SyncTaskStatus.Succeeded)),
+            task => TaskSpec(spec, run, task),
+            // False once cancelled while this (interleaving) pass awaited: that run is over.
+            () => ReferenceEquals(state.State.CurrentRun, run),
+            () => Writes.WriteAsync());
 
         if (run.AllTerminal && ReferenceEquals(state.State.CurrentRun, run))
         {

@@ -70,7 +70,7 @@ public sealed class RunState
 }
 
 [GenerateSerializer, Alias("OrleansSync.Projects.RunTaskState")]
-public sealed class RunTaskState
+public sealed class RunTaskState : IStartedTask
 {
     [Id(0)]
     public string TaskId { get; set; } = "";
