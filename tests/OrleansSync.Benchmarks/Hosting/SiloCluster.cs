@@ -50,7 +50,7 @@ public sealed class SiloCluster : IAsyncDisposable
         {
             for (var i = 0; i < silos; i++)
             {
-                cluster._silos.Add(SiloProcess.Start($"silo-{i}", cluster._siloConnectionString, cluster.ClusterId, cluster.LogDirectory, environment));
+                cluster._silos.Add(SiloProcess.Start($"silo-{i}", cluster._siloConnectionString, cluster.ClusterId, cluster.LogDirectory, environment, shortLived: false));
             }
 
             await cluster.WaitForActiveAsync(silos, TimeSpan.FromSeconds(120), cancellationToken);

@@ -38,6 +38,8 @@ public static class Cli
             start.Environment[key] = value;
         }
 
+        ChildProcessRuntime.Apply(start);
+
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         process.StandardInput.Close();

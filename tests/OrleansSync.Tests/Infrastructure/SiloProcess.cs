@@ -46,9 +46,19 @@ public sealed partial class SiloProcess : IAsyncDisposable
     /// <summary>The process's exit code, once <see cref="HasExited"/>.</summary>
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts a silo on free ports; <paramref name="arguments"/> are extra flags (e.g. <c>--http-host</c>).</summary>
+    /// <summary>
+    /// Starts a silo on free ports; <paramref name="arguments"/> are extra flags (e.g. <c>--http-host</c>). A
+    /// <paramref name="shortLived"/> silo (a test's) runs without the JIT's tier-up (<see cref="ChildProcessRuntime"/>);
+    /// a benchmark's keeps the runtime's defaults, as production does.
+    /// </summary>
     public static SiloProcess Start(
-        string name, string connectionString, string clusterId, string logDirectory, IReadOnlyDictionary<string, string?>? environment = null, IReadOnlyList<string>? arguments = null)
+        string name,
+        string connectionString,
+        string clusterId,
+        string logDirectory,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        IReadOnlyList<string>? arguments = null,
+        bool shortLived = true)
     {
         var ports = FreePorts.Take(3);
         var logPath = Path.Combine(logDirectory, $"{name}.log");
@@ -80,6 +90,11 @@ public sealed partial class SiloProcess : IAsyncDisposable
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
             start.Environment[key] = value;
+        }
+
+        if (shortLived)
+        {
+            ChildProcessRuntime.Apply(start);
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
