@@ -30,9 +30,9 @@ run_suite() {
   echo $? >"$results/$suite.status"
 }
 
-# The emulator's suite (no cluster, no timing of ours) runs beside the main one, its output shown at the end; the main
-# suite runs its test classes one at a time (cluster tests measure failure detection, and several unit tests bound
-# sub-second waits: two classes at once on two cores made them flaky), its failures shown as they happen.
+# The emulator's suite (no cluster, no timing of ours) runs beside the main one, its output shown at the end. The main
+# suite runs two test classes at a time, then, one at a time, the classes that need the machine to themselves (see
+# Infrastructure/RunsAloneCollection.cs); its failures are shown as they happen.
 run_suite OrleansSync.Emulator.Tests "$@" &
 emulator=$!
 run_suite OrleansSync.Tests "$@" &

@@ -1,10 +1,12 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using OrleansSync.Acc;
+using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Acc;
 
 /// <summary>One classification of failures, <see cref="AccException.IsTransient"/>, checked against real answers.</summary>
+[Collection(RunsAloneCollection.Name)]
 public sealed class AccClassificationTests
 {
     private static readonly Dictionary<string, string> Settings = new()

@@ -2,10 +2,12 @@ using System.Diagnostics;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using OrleansSync.Acc;
+using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Acc;
 
 /// <summary>Bodies that stall, end early, are too large or are not a list page: each call ends, bounded, and says why.</summary>
+[Collection(RunsAloneCollection.Name)]
 public sealed class AccMalformedResponseTests
 {
     private const int MalformedRetries = 2;

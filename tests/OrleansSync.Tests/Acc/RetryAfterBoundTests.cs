@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using OrleansSync.Emulator;
+using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Acc;
 
@@ -8,6 +9,7 @@ namespace OrleansSync.Tests.Acc;
 /// A 429's Retry-After is bounded by <c>OrleansSync:RateBudget:MaxPause</c> (logged when it is), an HTTP-date is read on
 /// upstream's clock (its Date), and a Retry-After that does not parse is no Retry-After: the backoff applies.
 /// </summary>
+[Collection(RunsAloneCollection.Name)]
 public sealed class RetryAfterBoundTests
 {
     private const string BoundedEvent = "[4108]";

@@ -7,6 +7,7 @@ using OrleansSync.Tests.Sync;
 namespace OrleansSync.Tests.Failures;
 
 /// <summary>PostgreSQL restarted mid-sync: tasks wait for it without spending upstream attempts, then finish exactly.</summary>
+[Collection(RunsAloneCollection.Name)]
 public sealed class DatabaseOutageTests(ITestOutputHelper output)
 {
     [Fact]

@@ -7,6 +7,7 @@ using OrleansSync.Tests.Sync;
 namespace OrleansSync.Tests.Failures;
 
 /// <summary>A running task that lands nothing for HungAfter is cancelled, counted, and resumed from its checkpoint.</summary>
+[Collection(RunsAloneCollection.Name)]
 public sealed class HungTaskTests(ITestOutputHelper output)
 {
     [Fact]

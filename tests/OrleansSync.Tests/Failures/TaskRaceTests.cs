@@ -8,6 +8,7 @@ using OrleansSync.Tests.Sync;
 namespace OrleansSync.Tests.Failures;
 
 /// <summary>A cancel wins over a pending retry; an activation whose state another one wrote stops instead of going on.</summary>
+[Collection(RunsAloneCollection.Name)]
 public sealed class TaskRaceTests(ITestOutputHelper output)
 {
     [Fact]

@@ -1,11 +1,12 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansSync.Diagnostics;
-using OrleansSync.Telemetry;
+using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Latency;
 
 /// <summary>The per-endpoint percentile estimator behind <c>cluster</c>'s latency, with known samples.</summary>
+[Collection(RunsAloneCollection.Name)]
 public sealed class LatencyWindowTests
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace OrleansSync.Tests.RateBudget;
 /// A silo's permits against a real budget grain: a 429 pauses them for MaxPause at most, a failure of the pump does
 /// not stop them for good, and a clock that jumps does not waste slots as late.
 /// </summary>
+[Collection(RunsAloneCollection.Name)]
 public sealed class SiloCallPermitsTests(SiloCallPermitsFixture fixture) : IClassFixture<SiloCallPermitsFixture>
 {
     private const string Family = "reviews";

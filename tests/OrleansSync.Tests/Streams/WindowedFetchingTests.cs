@@ -10,6 +10,7 @@ namespace OrleansSync.Tests.Streams;
 /// Children tasks fetching several reviews' lists at once, on an in-process silo against the emulator: the mirror
 /// stays exact, each list is fetched once, and the window W follows upstream's health (read from the silo's gauge).
 /// </summary>
+[Collection(RunsAloneCollection.Name)]
 public sealed class WindowedFetchingTests(ITestOutputHelper output)
 {
     private const string ReviewsApi = "GET /construction/reviews/v1/projects/{projectId}";

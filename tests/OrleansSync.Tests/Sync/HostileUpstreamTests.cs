@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using OrleansSync.Emulator;
 using OrleansSync.Tasks;
+using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Sync;
 
@@ -8,6 +9,7 @@ namespace OrleansSync.Tests.Sync;
 /// One test per hostile answer: the sync ends within a bound, the rest lands, and a dead letter or the task's error
 /// names what failed. Each case syncs its own project of the shared emulator.
 /// </summary>
+[Collection(RunsAloneCollection.Name)]
 public sealed class HostileUpstreamTests(HostileUpstreamFixture fixture, ITestOutputHelper output) : IClassFixture<HostileUpstreamFixture>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);

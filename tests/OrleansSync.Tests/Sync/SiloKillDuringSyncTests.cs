@@ -13,6 +13,7 @@ namespace OrleansSync.Tests.Sync;
 /// mirror must be exact, and at most W (the window's cap) lists per task are fetched again. <c>sync --wait</c> (a
 /// real CLI process) must ride through the loss of its gateway.
 /// </summary>
+[Collection(RunsAloneCollection.Name)]
 public sealed partial class SiloKillDuringSyncTests(ITestOutputHelper output)
 {
     private const string ReviewsApi = "GET /construction/reviews/v1/projects/{projectId}";

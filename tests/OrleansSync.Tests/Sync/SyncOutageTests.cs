@@ -13,6 +13,7 @@ namespace OrleansSync.Tests.Sync;
 /// completes after. The breakers' times are scaled down with the outage (production: 30 s doubling to 10 min, an
 /// outage of hours), so the scenario plays out in half a minute.
 /// </summary>
+[Collection(RunsAloneCollection.Name)]
 public sealed class SyncOutageTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(30);
