@@ -2,10 +2,12 @@ using System.Diagnostics;
 using System.Net;
 using OrleansSync.Acc;
 using OrleansSync.Emulator;
+using OrleansSync.Tests.Infrastructure;
 using Polly.Timeout;
 
 namespace OrleansSync.Tests.Acc;
 
+[Collection(RunsAloneCollection.Name)]
 public sealed class AccResilienceTests
 {
     private const string ReviewsEndpoint = "GET /construction/reviews/v1/projects/{projectId}/reviews";

@@ -1,9 +1,11 @@
 using System.Text;
 using OrleansSync.Acc;
 using OrleansSync.Emulator;
+using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Acc;
 
+[Collection(RunsAloneCollection.Name)]
 public sealed class AccSecurityTests
 {
     [Fact]

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using OrleansSync.Acc;
+using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Acc;
 
 /// <summary>A token call that stalls holds no caller beyond the bounds, and a caller that gives up leaves it to the others.</summary>
+[Collection(RunsAloneCollection.Name)]
 public sealed class AccTokenBoundsTests
 {
     [Fact]
