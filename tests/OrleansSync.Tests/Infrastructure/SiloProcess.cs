@@ -100,15 +100,11 @@ public sealed partial class SiloProcess : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var log = new StreamWriter(logPath) { AutoFlush = true };
         var sync = new object();
+        // The log closes once both streams have ended, not when the process exits: the exit is often seen before the
+        // last lines are read (a silo refusing its settings says why in them).
+        var open = 2;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Exited += (_, _) =>
-        {
-            lock (sync)
-            {
-                log.Dispose();
-            }
-        };
         process.EnableRaisingEvents = true;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -116,20 +112,15 @@ public sealed partial class SiloProcess : IAsyncDisposable
 
         void Append(string? line)
         {
-            if (line is null)
-            {
-                return;
-            }
-
             lock (sync)
             {
-                try
+                if (line is not null)
                 {
                     log.WriteLine(line);
                 }
-                catch (ObjectDisposedException)
+                else if (--open == 0)
                 {
-                    // Output that races the exit handler is dropped.
+                    log.Dispose();
                 }
             }
         }
