@@ -7,7 +7,6 @@ using OrleansSync.Tests.Sync;
 namespace OrleansSync.Tests.Failures;
 
 /// <summary>A running task that lands nothing for HungAfter is cancelled, counted, and resumed from its checkpoint.</summary>
-[Collection(RunsAloneCollection.Name)]
 public sealed class HungTaskTests(ITestOutputHelper output)
 {
     [Fact]
@@ -29,7 +28,7 @@ public sealed class HungTaskTests(ITestOutputHelper output)
             ["OrleansSync:Tasks:HungAfter"] = "00:00:02",
         };
         await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct, configuration);
-        using var hung = new CounterListener(SyncMetrics.MeterName, "orleanssync.tasks.hung");
+        using var hung = new CounterListener(cluster, SyncMetrics.MeterName, "orleanssync.tasks.hung");
         var projectId = emulator.ProjectIds[0];
         await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
         var started = await SyncDriver.StartAndWaitForReviewPagesAsync(cluster.Client, projectId, 1, ct);

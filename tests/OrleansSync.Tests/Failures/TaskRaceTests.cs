@@ -8,7 +8,6 @@ using OrleansSync.Tests.Sync;
 namespace OrleansSync.Tests.Failures;
 
 /// <summary>A cancel wins over a pending retry; an activation whose state another one wrote stops instead of going on.</summary>
-[Collection(RunsAloneCollection.Name)]
 public sealed class TaskRaceTests(ITestOutputHelper output)
 {
     [Fact]
@@ -75,7 +74,7 @@ public sealed class TaskRaceTests(ITestOutputHelper output)
             ct);
         var configuration = new Dictionary<string, string?>(SyncDriver.FastTasks) { ["OrleansSync:Acc:PageSize"] = "10" };
         await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct, configuration);
-        using var stale = new CounterListener(SyncMetrics.MeterName, "orleanssync.tasks.stale_activations");
+        using var stale = new CounterListener(cluster, SyncMetrics.MeterName, "orleanssync.tasks.stale_activations");
         var projectId = emulator.ProjectIds[0];
         await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
         var started = await SyncDriver.StartAndWaitForReviewPagesAsync(cluster.Client, projectId, 2, ct);

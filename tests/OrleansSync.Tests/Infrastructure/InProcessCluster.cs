@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
@@ -36,6 +37,10 @@ public sealed class InProcessCluster : IAsyncDisposable
     public IGrainFactory SiloGrains => Cluster.GetSiloServiceProvider(Cluster.Silos[0].SiloAddress).GetRequiredService<IGrainFactory>();
 
     public string ClusterId => Cluster.Options.ClusterId;
+
+    /// <summary>Each running silo's meter factory: the <c>Scope</c> of every meter that silo's services create.</summary>
+    public HashSet<object> MeterFactories() =>
+        [.. Cluster.Silos.Select(s => (object)Cluster.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<IMeterFactory>())];
 
     /// <summary>What the CLI needs to reach this cluster.</summary>
     public Dictionary<string, string> CliEnvironment() => new()
