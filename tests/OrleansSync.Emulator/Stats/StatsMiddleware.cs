@@ -1,9 +1,10 @@
+using System.Runtime.CompilerServices;
 using OrleansSync.Emulator.Hosting;
 
 namespace OrleansSync.Emulator.Stats;
 
 /// <summary>
-/// Counts every upstream call once it is answered, rejected ones included. Runs after routing, so the count is
+/// Counts every upstream call as it is answered, rejected ones included. Runs after routing, so the count is
 /// keyed by the route template rather than by the concrete URL.
 /// </summary>
 internal sealed class StatsMiddleware(RequestDelegate next, StatsRecorder stats)
@@ -24,13 +25,29 @@ internal sealed class StatsMiddleware(RequestDelegate next, StatsRecorder stats)
             return;
         }
 
+        // Counted as the answer starts, before the client can read it (a test that reads the stats once its call returned
+        // must find it counted), or at the end for a call that never got one (a connection dropped before headers).
+        var counted = new StrongBox<int>();
+        http.Response.OnStarting(() =>
+        {
+            Count();
+            return Task.CompletedTask;
+        });
         try
         {
             await next(http);
         }
         finally
         {
-            stats.Record(key, http.Response.StatusCode);
+            Count();
+        }
+
+        void Count()
+        {
+            if (Interlocked.Exchange(ref counted.Value, 1) == 0)
+            {
+                stats.Record(key, http.Response.StatusCode);
+            }
         }
     }
 }
