@@ -9,8 +9,14 @@ bash "$repo_root/deploy/local/postgres.sh" || { echo "0 passed, 1 failed"; exit 
 # Throw-away databases of earlier runs that could not be dropped (e.g. a killed run) go first.
 bash "$repo_root/deploy/local/drop-databases.sh" 'ost\_%' || true
 
-results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+# ORLEANSSYNC_TEST_RESULTS keeps each suite's result XML (with every test's start and end) and log in that directory.
+if [ -n "${ORLEANSSYNC_TEST_RESULTS:-}" ]; then
+  results=$ORLEANSSYNC_TEST_RESULTS
+  mkdir -p "$results"
+else
+  results=$(mktemp -d)
+  trap 'rm -rf "$results"' EXIT
+fi
 
 if ! dotnet build "$repo_root/OrleansSync.sln" -c "$configuration" -nologo >"$results/build.log" 2>&1; then
   grep -E ': (error|warning) ' "$results/build.log" | sort -u | head -n 40

@@ -8,7 +8,6 @@ namespace OrleansSync.Tests.Benchmarks;
 /// <c>all</c> command, once for the class), each printing a result with its figures and Markdown row. No timing is
 /// asserted, only what must hold at any speed.
 /// </summary>
-[Collection(RunsAloneCollection.Name)]
 public sealed class BenchmarkSmokeTests(BenchmarkSmokeTests.QuickRun run, ITestOutputHelper output) : IClassFixture<BenchmarkSmokeTests.QuickRun>
 {
     [Fact]

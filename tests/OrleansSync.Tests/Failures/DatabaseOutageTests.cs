@@ -6,8 +6,10 @@ using OrleansSync.Tests.Sync;
 
 namespace OrleansSync.Tests.Failures;
 
-/// <summary>PostgreSQL restarted mid-sync: tasks wait for it without spending upstream attempts, then finish exactly.</summary>
-[Collection(RunsAloneCollection.Name)]
+/// <summary>
+/// PostgreSQL restarted mid-sync: tasks wait for it without spending upstream attempts, then finish exactly. The
+/// cluster's server is the test's own, so the outage is this test's alone.
+/// </summary>
 public sealed class DatabaseOutageTests(ITestOutputHelper output)
 {
     [Fact]
@@ -23,13 +25,14 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             },
             ct);
         var configuration = new Dictionary<string, string?>(SyncDriver.FastTasks) { ["OrleansSync:Acc:PageSize"] = "10" };
-        await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct, configuration);
+        await using var server = await OwnPostgresServer.CreateAsync(ct);
+        await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct, configuration, server);
         var projectId = emulator.ProjectIds[0];
         await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
         var started = await SyncDriver.StartAndWaitForReviewPagesAsync(cluster.Client, projectId, 2, ct);
 
         var clock = Stopwatch.StartNew();
-        await PostgresServer.StopAsync(ct);
+        await server.StopAsync(ct);
         try
         {
             // The outage is the scenario: ten seconds, whatever the tasks do.
@@ -37,7 +40,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
         }
         finally
         {
-            await PostgresServer.StartAsync(CancellationToken.None);
+            await server.StartAsync(CancellationToken.None);
         }
 
         var down = clock.Elapsed;

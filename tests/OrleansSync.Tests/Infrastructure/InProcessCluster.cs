@@ -50,9 +50,14 @@ public sealed class InProcessCluster : IAsyncDisposable
         ["ORLEANSSYNC_SERVICE_ID"] = Cluster.Options.ServiceId,
     };
 
-    public static async Task<InProcessCluster> StartAsync(short silos, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? configuration = null)
+    /// <param name="silos">How many silos.</param>
+    /// <param name="cancellationToken">The test's token.</param>
+    /// <param name="configuration">Settings on top of the test defaults.</param>
+    /// <param name="server">A server of the test's own for its database; the shared one otherwise.</param>
+    public static async Task<InProcessCluster> StartAsync(
+        short silos, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? configuration = null, OwnPostgresServer? server = null)
     {
-        var database = await TestDatabase.CreateAsync(migrate: true, cancellationToken);
+        var database = server is null ? await TestDatabase.CreateAsync(migrate: true, cancellationToken) : await TestDatabase.CreateOnAsync(server, cancellationToken);
         var builder = new TestClusterBuilder(silos);
         builder.Options.UseTestClusterMembership = false;
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;

@@ -2,13 +2,9 @@ using System.Diagnostics;
 
 namespace OrleansSync.Tests.Infrastructure;
 
-/// <summary>Stops and starts the local PostgreSQL cluster that every test database lives in (Debian's pg_ctlcluster).</summary>
+/// <summary>The local PostgreSQL cluster that every test database lives in (Debian's, started by postgres.sh).</summary>
 public static class PostgresServer
 {
-    public static Task StopAsync(CancellationToken cancellationToken) => ControlAsync("stop", cancellationToken);
-
-    public static Task StartAsync(CancellationToken cancellationToken) => ControlAsync("start", cancellationToken);
-
     /// <summary>
     /// A login role with <paramref name="password"/> that inherits <paramref name="memberOf"/>'s privileges (the owner
     /// of every test database), made as the server's superuser through psql: for tests that need a password of their own.
@@ -38,18 +34,8 @@ public static class PostgresServer
         }
     }
 
-    private static async Task ControlAsync(string action, CancellationToken cancellationToken)
-    {
-        var (version, name, _) = await ClusterAsync(cancellationToken);
-        var (code, output) = await RunAsync("pg_ctlcluster", [version, name, action, .. action == "stop" ? new[] { "-m", "fast" } : []], cancellationToken);
-        if (code != 0)
-        {
-            throw new InvalidOperationException($"pg_ctlcluster {version} {name} {action} exited {code}: {output}");
-        }
-    }
-
     /// <summary>The first cluster pg_lsclusters lists: the one deploy/local/postgres.sh started.</summary>
-    private static async Task<(string Version, string Name, string Port)> ClusterAsync(CancellationToken cancellationToken)
+    internal static async Task<(string Version, string Name, string Port)> ClusterAsync(CancellationToken cancellationToken)
     {
         var (code, output) = await RunAsync("pg_lsclusters", ["-h"], cancellationToken);
         var fields = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -58,7 +44,7 @@ public static class PostgresServer
             : throw new InvalidOperationException($"pg_lsclusters found no PostgreSQL cluster: {output}");
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(
+    internal static async Task<(int Code, string Output)> RunAsync(
         string file, string[] args, CancellationToken cancellationToken, string? stdin = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(file)

@@ -42,6 +42,16 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(admin, name, ConnectionStringOf(admin, name));
     }
 
+    /// <summary>A migrated database on a server of the test's own (<see cref="OwnPostgresServer"/>), migrated in place.</summary>
+    public static async Task<TestDatabase> CreateOnAsync(OwnPostgresServer server, CancellationToken cancellationToken)
+    {
+        var name = NewName();
+        await CreateAsync(server.ConnectionString, name, template: null, cancellationToken);
+        var database = new TestDatabase(server.ConnectionString, name, ConnectionStringOf(server.ConnectionString, name));
+        await database.MigrateAsync(cancellationToken);
+        return database;
+    }
+
     public Task<MigrationReport> MigrateAsync(CancellationToken cancellationToken) =>
         new SchemaMigrator(DataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(cancellationToken);
 

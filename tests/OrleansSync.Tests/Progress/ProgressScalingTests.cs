@@ -10,7 +10,6 @@ namespace OrleansSync.Tests.Progress;
 /// Progress at scale: the writer writes a task's row once per N of its reports (terminal rows at once), many rows per
 /// statement, and a task writes its grain state when its status changes, not per page.
 /// </summary>
-[Collection(RunsAloneCollection.Name)]
 public sealed class ProgressScalingTests(ITestOutputHelper output)
 {
     [Fact]

@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using Npgsql;
+
+namespace OrleansSync.Tests.Infrastructure;
+
+/// <summary>
+/// A PostgreSQL server of one test's own: a cluster made with initdb in a temporary directory, listening on
+/// 127.0.0.1 on a free port, run as the <c>postgres</c> user with the binaries of the installed version. A test that
+/// stops and starts its server uses one, so the tests running beside it keep theirs.
+/// </summary>
+public sealed class OwnPostgresServer : IAsyncDisposable
+{
+    private const string Role = "orleanssync";
+
+    private readonly string _bin;
+    private readonly DirectoryInfo _root;
+    private readonly int _port;
+
+    private OwnPostgresServer(string bin, DirectoryInfo root, int port, string password)
+    {
+        _bin = bin;
+        _root = root;
+        _port = port;
+        ConnectionString = new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1", Port = port, Database = "postgres", Username = Role, Password = password,
+        }.ConnectionString;
+    }
+
+    /// <summary>The superuser's connection string, to the <c>postgres</c> database: the admin server of a <see cref="TestDatabase"/>.</summary>
+    public string ConnectionString { get; }
+
+    private string DataDirectory => Path.Combine(_root.FullName, "data");
+
+    public static async Task<OwnPostgresServer> CreateAsync(CancellationToken cancellationToken)
+    {
+        var (version, _, _) = await PostgresServer.ClusterAsync(cancellationToken);
+        var bin = $"/usr/lib/postgresql/{version}/bin";
+        var root = Directory.CreateTempSubdirectory("ost-pg-");
+        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        var server = new OwnPostgresServer(bin, root, FreePorts.Take(1)[0], password);
+        try
+        {
+            var passwordFile = Path.Combine(root.FullName, "password");
+            await File.WriteAllTextAsync(passwordFile, password, cancellationToken);
+            await RunAsync("chown", ["-R", "postgres", root.FullName], cancellationToken);
+            await server.AsPostgresAsync(
+                "initdb",
+                ["-D", server.DataDirectory, "-U", Role, $"--pwfile={passwordFile}", "--auth-host=scram-sha-256", "--auth-local=peer", "--no-sync"],
+                cancellationToken);
+            File.Delete(passwordFile);
+            await server.StartAsync(cancellationToken);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the server (again) and waits until it takes connections.</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => AsPostgresAsync(
+        "pg_ctl",
+        [
+            "-D", DataDirectory, "-l", Path.Combine(_root.FullName, "server.log"), "-w", "-t", "60",
+            "-o", $"-p {_port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={_root.FullName} -c max_connections=100",
+            "start",
+        ],
+        cancellationToken);
+
+    /// <summary>Stops the server at once (fast shutdown: sessions are ended, nothing committed is lost).</summary>
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        AsPostgresAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
+        {
+            await AsPostgresAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], CancellationToken.None);
+        }
+
+        _root.Delete(recursive: true);
+    }
+
+    private Task AsPostgresAsync(string program, string[] args, CancellationToken cancellationToken) =>
+        RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_bin, program), .. args], cancellationToken);
+
+    private static async Task RunAsync(string file, string[] args, CancellationToken cancellationToken)
+    {
+        var (code, output) = await PostgresServer.RunAsync(file, args, cancellationToken);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {code}: {output}");
+        }
+    }
+}
