@@ -29,6 +29,9 @@ public sealed class ProgressScalingTests(ITestOutputHelper output)
             ["OrleansSync:Progress:EveryUpdates"] = "5",
             // Long enough that rows are written by count, not by time, in this test.
             ["OrleansSync:Progress:FlushInterval"] = "00:01:00",
+            // A run slot for each of the 12 tasks: a task that waits for a slot also writes its Queued status, and how
+            // many wait depends on the machine's speed, which the grain-state bound below must not.
+            ["OrleansSync:Placement:MaxRunningPerSilo"] = "12",
         };
         await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct, configuration);
         var before = await ProgressTupleWritesAsync(cluster.Database, ct);
