@@ -157,10 +157,15 @@ public sealed class SecretLeakTests
         using var listed = JsonDocument.Parse(list.StdOut);
         var tasks = TaskIds(listed.RootElement).Distinct().ToList();
         Assert.True(tasks.Count >= 5, list.StdOut);
+        // Every task as JSON (all a view holds); as text, the failing project's, whose errors are where a secret
+        // would slip into a rendering of its own.
         foreach (var task in tasks)
         {
             await RunAsync("task", "show", task, "--json");
-            await RunAsync("task", "show", task);
+            if (task.StartsWith($"{wrong}:", StringComparison.Ordinal))
+            {
+                await RunAsync("task", "show", task);
+            }
         }
 
         return (outputs, tasks);
