@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansSync.Pipeline;
+using OrleansSync.RateBudget;
 
 namespace OrleansSync.Acc;
 
@@ -13,9 +14,9 @@ namespace OrleansSync.Acc;
 /// from here (<see cref="AccTimeout.Bound"/>).
 /// </summary>
 internal sealed class AccCallPermitHandler(
-    IAccCallPermits permits,
+    ICallPermits permits,
     TimeProvider time,
-    IOptionsMonitor<AccRetryAfterOptions> retryAfter,
+    IOptionsMonitor<RetryAfterOptions> retryAfter,
     ILogger<AccCallPermitHandler> logger) : DelegatingHandler
 {
     // ACC always says how long; without it, one second is the shortest wait worth making.

@@ -1,7 +1,9 @@
+using OrleansSync.Sources;
+
 namespace OrleansSync.Acc;
 
 /// <summary>Any failure of the ACC connector that it could name; messages never carry secrets or tokens.</summary>
-public abstract class AccException : Exception
+public abstract class AccException : SourceException
 {
     protected AccException(string message, Exception? innerException = null)
         : base(message, innerException)
@@ -15,8 +17,10 @@ public abstract class AccException : Exception
     /// token), 403, 404, refused credentials (<see cref="AccAuthenticationException"/>), a link off the connection's
     /// origin (<see cref="AccUntrustedUrlException"/>) and pagination that loops (<see cref="AccPaginationException"/>).
     /// </summary>
-    public abstract bool IsTransient { get; }
+    public abstract override bool IsTransient { get; }
 
     /// <summary>Whether <paramref name="exception"/> is upstream's flow control (429) rather than a failure; see <see cref="AccApiException.IsThrottled"/>.</summary>
     public static bool IsThrottle(Exception? exception) => exception is AccApiException { IsThrottled: true };
+
+    public override bool IsFlowControl => IsThrottle(this);
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansSync.RateBudget;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -15,7 +16,7 @@ namespace OrleansSync.Acc;
 /// (<see cref="AccTimeout"/>). A 429 waits at least what its Retry-After says: calling earlier only
 /// earns another 429 and burns the client's shared quota.
 /// </summary>
-internal sealed class AccResilience(TimeProvider time, IOptionsMonitor<AccRetryAfterOptions> retryAfter, ILogger logger)
+internal sealed class AccResilience(TimeProvider time, IOptionsMonitor<RetryAfterOptions> retryAfter, ILogger logger)
 {
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, ResilienceHandlerContext context)
     {
@@ -24,7 +25,7 @@ internal sealed class AccResilience(TimeProvider time, IOptionsMonitor<AccRetryA
         var services = context.ServiceProvider;
         var policy = new AccResilience(
             services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<IOptionsMonitor<AccRetryAfterOptions>>(),
+            services.GetRequiredService<IOptionsMonitor<RetryAfterOptions>>(),
             services.GetRequiredService<ILoggerFactory>().CreateLogger<AccClient>());
 
         var time = services.GetRequiredService<TimeProvider>();

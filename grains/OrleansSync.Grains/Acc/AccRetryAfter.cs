@@ -1,7 +1,7 @@
 namespace OrleansSync.Acc;
 
 /// <summary>
-/// A 429's Retry-After as a wait from now, at most <see cref="AccRetryAfterOptions.MaxPause"/>. Seconds are taken as
+/// A 429's Retry-After as a wait from now, at most <see cref="RateBudget.RetryAfterOptions.MaxPause"/>. Seconds are taken as
 /// given; an HTTP-date is measured against the answer's own <c>Date</c> (upstream's clock, whatever its gap to ours),
 /// or against our clock when the answer has none. A negative or unreadable value is no Retry-After at all (.NET does
 /// not parse it).
@@ -10,7 +10,7 @@ namespace OrleansSync.Acc;
 /// <param name="Asked">What upstream asked for, never negative.</param>
 internal readonly record struct AccRetryAfter(TimeSpan Wait, TimeSpan Asked)
 {
-    /// <summary>Upstream asked for more than <see cref="AccRetryAfterOptions.MaxPause"/>.</summary>
+    /// <summary>Upstream asked for more than <see cref="RateBudget.RetryAfterOptions.MaxPause"/>.</summary>
     public bool Bounded => Asked > Wait;
 
     /// <summary>The response's Retry-After; null when it has none (or none that parses).</summary>

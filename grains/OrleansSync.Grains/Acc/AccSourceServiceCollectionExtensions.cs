@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansSync.Diagnostics;
+using OrleansSync.RateBudget;
 using Polly;
 
 namespace OrleansSync.Acc;
@@ -26,14 +27,14 @@ public static class AccSourceServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<AccSourceOptions>().BindConfiguration(AccSourceOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccSourceOptions>, AccSourceOptionsValidator>());
-        services.AddOptions<AccRetryAfterOptions>().BindConfiguration(AccRetryAfterOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccRetryAfterOptions>, AccRetryAfterOptionsValidator>());
+        services.AddOptions<RetryAfterOptions>().BindConfiguration(RetryAfterOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetryAfterOptions>, RetryAfterOptionsValidator>());
         services.TryAddSingleton<AccTokenCache>();
         services.TryAddSingleton<AccClockSkew>();
         services.TryAddSingleton<AccDirectTokenIssuer>();
         services.TryAddSingleton<IAccTokenIssuer>(static sp => sp.GetRequiredService<AccDirectTokenIssuer>());
         services.TryAddTransient<AccCallCounter.Handler>();
-        services.TryAddSingleton(IAccCallPermits.Unpaced);
+        services.TryAddSingleton(ICallPermits.Unpaced);
         services.TryAddTransient<AccCallPermitHandler>();
         services.AddMetrics();
         services.TryAddSingleton<UpstreamLatency>();

@@ -41,9 +41,6 @@ public sealed partial class MirrorWriter
     }
 
     /// <summary>The counters <paramref name="taskId"/>'s checkpoints committed (summed over its streams), or null when none is its.</summary>
-    public Task<TaskCounters?> ReadTaskCountersAsync(string projectId, string taskId, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
-        return CheckpointTable.TaskCountersAsync(dataSource, ProjectIds.Normalize(projectId), taskId, cancellationToken);
-    }
+    public Task<TaskCounters?> ReadTaskCountersAsync(string projectId, string taskId, CancellationToken cancellationToken) =>
+        new Checkpoints(dataSource).ReadTaskCountersAsync(projectId, taskId, cancellationToken);
 }

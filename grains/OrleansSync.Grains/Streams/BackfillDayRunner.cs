@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OrleansSync.Sources;
 using OrleansSync.Acc;
 using OrleansSync.Mirror;
 using OrleansSync.Pipeline;
@@ -47,8 +48,8 @@ public sealed class BackfillDayRunner(
             var start = saved?.IsUnfinishedRunOf(reviews) == true ? saved : ListCursor.Start(reviews, from);
             Uri[] lists =
             [
-                acc.ReviewsUrl(run.Connection, spec.ProjectId, archived: false, from, until),
-                acc.ReviewsUrl(run.Connection, spec.ProjectId, archived: true, from, until),
+                acc.ReviewsUrl(run.Acc(), spec.ProjectId, archived: false, from, until),
+                acc.ReviewsUrl(run.Acc(), spec.ProjectId, archived: true, from, until),
             ];
             await foreach (var page in reader.ReadAsync(
                 reviews,

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansSync.Sources;
 using OrleansSync.Acc;
 using OrleansSync.Pipeline;
 
@@ -37,7 +38,7 @@ public sealed class ListPhaseReader(AccClient acc, TimeProvider time, IOptionsMo
             var url = cursor.NextUrl is { } next ? new Uri(next) : firstPages[cursor.Phase];
             // The listing begins with the first request of a run; upstream's Date then places it on upstream's clock.
             var requestedAt = time.GetUtcNow();
-            var fetched = await acc.GetPageAsync(run.Connection, url, cancellationToken);
+            var fetched = await acc.GetPageAsync(run.Acc(), url, cancellationToken);
             var drift = trail.Check(url, fetched);
             var page = trail.WithoutRepeats(fetched);
             var total = cursor.CompletedTotal + (page.TotalResults ?? 0);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using OrleansSync.Sources;
 using OrleansSync.Acc;
 using OrleansSync.Mirror;
 using OrleansSync.Pipeline;
@@ -117,15 +118,15 @@ public sealed class ReviewChildrenRunner(
         var round = window.Started();
         var spec = run.Spec;
         var url = Stream == StreamNames.ReviewVersions
-            ? acc.ReviewVersionsUrl(run.Connection, spec.ProjectId, review.ReviewId)
-            : acc.ReviewProgressUrl(run.Connection, spec.ProjectId, review.ReviewId);
+            ? acc.ReviewVersionsUrl(run.Acc(), spec.ProjectId, review.ReviewId)
+            : acc.ReviewProgressUrl(run.Acc(), spec.ProjectId, review.ReviewId);
         var records = new List<JsonElement>();
         var calls = 0;
         var throttled = 0;
         var signal = default(FetchSignal);
         try
         {
-            await foreach (var page in acc.ReadAllAsync(run.Connection, url, cancellationToken))
+            await foreach (var page in acc.ReadAllAsync(run.Acc(), url, cancellationToken))
             {
                 records.AddRange(page.Records);
                 calls += page.Calls;

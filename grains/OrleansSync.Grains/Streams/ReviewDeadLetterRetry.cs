@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansSync.Sources;
 using OrleansSync.Acc;
 using OrleansSync.Mirror;
 using OrleansSync.Pipeline;
@@ -26,7 +27,7 @@ public sealed partial class ReviewDeadLetterRetry(AccClient acc, MirrorWriter mi
             SourcePage page;
             try
             {
-                page = await acc.GetRecordAsync(run.Connection, acc.ReviewUrl(run.Connection, spec.ProjectId, reviewId), cancellationToken);
+                page = await acc.GetRecordAsync(run.Acc(), acc.ReviewUrl(run.Acc(), spec.ProjectId, reviewId), cancellationToken);
             }
             catch (AccException e) when (ChildFetchFailures.IsOneReviews(e))
             {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
+using OrleansSync.Sources;
 using OrleansSync.Acc;
 using OrleansSync.Mirror;
 using OrleansSync.Pipeline;
@@ -34,8 +35,8 @@ public sealed class ReviewsRunner(AccClient acc, MirrorWriter mirror, ListPhaseR
         var start = resumed ? saved! : ListCursor.Start(run, spec.Full ? null : Since(saved));
         Uri[] lists =
         [
-            acc.ReviewsUrl(run.Connection, spec.ProjectId, archived: false, start.Since),
-            acc.ReviewsUrl(run.Connection, spec.ProjectId, archived: true, start.Since),
+            acc.ReviewsUrl(run.Acc(), spec.ProjectId, archived: false, start.Since),
+            acc.ReviewsUrl(run.Acc(), spec.ProjectId, archived: true, start.Since),
         ];
         await foreach (var page in reader.ReadAsync(
             run,

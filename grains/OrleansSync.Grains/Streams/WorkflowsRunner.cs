@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using OrleansSync.Sources;
 using OrleansSync.Acc;
 using OrleansSync.Mirror;
 using OrleansSync.Pipeline;
@@ -20,7 +21,7 @@ public sealed class WorkflowsRunner(AccClient acc, MirrorWriter mirror, ListPhas
         }
 
         var start = saved?.IsUnfinishedRunOf(run) == true ? saved : ListCursor.Start(run, since: null);
-        Uri[] lists = [acc.WorkflowsUrl(run.Connection, spec.ProjectId, "ACTIVE"), acc.WorkflowsUrl(run.Connection, spec.ProjectId, "INACTIVE")];
+        Uri[] lists = [acc.WorkflowsUrl(run.Acc(), spec.ProjectId, "ACTIVE"), acc.WorkflowsUrl(run.Acc(), spec.ProjectId, "INACTIVE")];
         await foreach (var page in reader.ReadAsync(
             run,
             start,

@@ -1,10 +1,10 @@
-namespace OrleansSync.Acc;
+namespace OrleansSync.RateBudget;
 
 /// <summary>
-/// Where each attempt to upstream waits for its turn under the credential's rate limit. The silo's is the
-/// cluster-wide budget (<c>RateBudget/SiloCallPermits</c>); a host without one sends at once (<see cref="Unpaced"/>).
+/// Where each attempt to upstream waits for its turn under the credential's rate limit. A source's client asks it; the
+/// silo's is the cluster-wide budget (<see cref="SiloCallPermits"/>); a host without one sends at once (<see cref="Unpaced"/>).
 /// </summary>
-public interface IAccCallPermits
+public interface ICallPermits
 {
     /// <summary>Returns when one call of <paramref name="family"/> may be sent for <paramref name="project"/>.</summary>
     /// <param name="clientId">The credential's client id; with the base URL's host it names the budget.</param>
@@ -18,9 +18,9 @@ public interface IAccCallPermits
     void Throttled(string clientId, Uri baseUrl, string family, TimeSpan retryAfter);
 
     /// <summary>No budget: every call goes at once, and upstream's 429s alone slow it down.</summary>
-    static IAccCallPermits Unpaced { get; } = new UnpacedPermits();
+    static ICallPermits Unpaced { get; } = new UnpacedPermits();
 
-    private sealed class UnpacedPermits : IAccCallPermits
+    private sealed class UnpacedPermits : ICallPermits
     {
         public ValueTask AcquireAsync(string clientId, Uri baseUrl, string family, string project, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 

@@ -1,14 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
-namespace OrleansSync.Acc;
+namespace OrleansSync.RateBudget;
 
 /// <summary>
 /// The longest wait a 429's Retry-After may impose, on the retry and on the rate budget alike. Bound from the budget's
 /// section (<c>OrleansSync:RateBudget:MaxPause</c>) because the budget is what a pause stops; the connector reads it
 /// too, so a host without a budget is bounded the same way.
 /// </summary>
-public sealed class AccRetryAfterOptions
+public sealed class RetryAfterOptions
 {
     public const string SectionName = "OrleansSync:RateBudget";
 
@@ -21,4 +21,4 @@ public sealed class AccRetryAfterOptions
 }
 
 [OptionsValidator]
-internal sealed partial class AccRetryAfterOptionsValidator : IValidateOptions<AccRetryAfterOptions>;
+internal sealed partial class RetryAfterOptionsValidator : IValidateOptions<RetryAfterOptions>;

@@ -1,15 +1,15 @@
-using OrleansSync.Acc;
 using OrleansSync.Pipeline;
 using OrleansSync.Tasks;
 
-namespace OrleansSync.Streams;
+namespace OrleansSync.Sources;
 
-/// <summary>What a runner works for: the task's spec and the upstream connection.</summary>
-public sealed class StreamRun(SyncTaskSpec spec, AccConnection connection)
+/// <summary>What a runner works for: the task's spec and the connection its source kind made for this run.</summary>
+public sealed class StreamRun(SyncTaskSpec spec, ISourceConnection connection)
 {
     public SyncTaskSpec Spec { get; } = spec;
 
-    public AccConnection Connection { get; } = connection;
+    /// <summary>The kind's own connection (<see cref="ISourceKind.ConnectAsync"/>); only that kind's runners read it.</summary>
+    public ISourceConnection Connection { get; } = connection;
 
     /// <summary>Checkpoints of this run carry its id, so a cursor left by an earlier run is never resumed.</summary>
     public string RunId => Spec.RunId;
@@ -19,7 +19,7 @@ public sealed class StreamRun(SyncTaskSpec spec, AccConnection connection)
 
     public Checkpoint Checkpoint(long position, string cursorJson) => new(Spec.ProjectId, Spec.Stream, Spec.TaskId, Spec.RunId, position, cursorJson, Scope);
 
-    /// <summary>The same run reading (and checkpointing) another stream: a backfill day reads reviews, then their children.</summary>
+    /// <summary>The same run reading (and checkpointing) another stream: a backfill day may read several of its kind's streams.</summary>
     public StreamRun For(string stream) => new(Spec with { Stream = stream }, Connection);
 }
 
