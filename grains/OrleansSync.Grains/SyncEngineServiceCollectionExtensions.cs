@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using OrleansSync.Acc;
 using OrleansSync.Backfills;
 using OrleansSync.Mirror;
 using OrleansSync.Placement;
@@ -12,6 +11,7 @@ using OrleansSync.Retention;
 using OrleansSync.Runs;
 using OrleansSync.Secrets;
 using OrleansSync.Security;
+using OrleansSync.Sources.Acc;
 using OrleansSync.Tasks;
 using OrleansSync.Telemetry;
 
