@@ -50,10 +50,21 @@ public sealed class InProcessCluster : IAsyncDisposable
         ["ORLEANSSYNC_SERVICE_ID"] = Cluster.Options.ServiceId,
     };
 
-    public static async Task<InProcessCluster> StartAsync(short silos, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? configuration = null)
+    /// <param name="silos">How many silos.</param>
+    /// <param name="cancellationToken">Gives up starting.</param>
+    /// <param name="configuration">The test's settings, over the defaults here.</param>
+    /// <param name="database">A database the test prepared (the cluster then owns it); a fresh migrated one when null.</param>
+    /// <param name="serviceId">The service id grain state and reminders are keyed by, when the database holds state written under one; else the test host's.</param>
+    public static async Task<InProcessCluster> StartAsync(
+        short silos, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? configuration = null, TestDatabase? database = null, string? serviceId = null)
     {
-        var database = await TestDatabase.CreateAsync(migrate: true, cancellationToken);
+        database ??= await TestDatabase.CreateAsync(migrate: true, cancellationToken);
         var builder = new TestClusterBuilder(silos);
+        if (serviceId is not null)
+        {
+            builder.Options.ServiceId = serviceId;
+        }
+
         builder.Options.UseTestClusterMembership = false;
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.Options.ConfigureFileLogging = false;
