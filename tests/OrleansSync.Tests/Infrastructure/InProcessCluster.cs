@@ -55,8 +55,14 @@ public sealed class InProcessCluster : IAsyncDisposable
     /// <param name="configuration">The test's settings, over the defaults here.</param>
     /// <param name="database">A database the test prepared (the cluster then owns it); a fresh migrated one when null.</param>
     /// <param name="serviceId">The service id grain state and reminders are keyed by, when the database holds state written under one; else the test host's.</param>
+    /// <param name="siloConfigurator">An <see cref="ISiloConfigurator"/> type applied to every silo after ours (a test's own services).</param>
     public static async Task<InProcessCluster> StartAsync(
-        short silos, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? configuration = null, TestDatabase? database = null, string? serviceId = null)
+        short silos,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string?>? configuration = null,
+        TestDatabase? database = null,
+        string? serviceId = null,
+        Type? siloConfigurator = null)
     {
         database ??= await TestDatabase.CreateAsync(migrate: true, cancellationToken);
         var builder = new TestClusterBuilder(silos);
@@ -79,6 +85,11 @@ public sealed class InProcessCluster : IAsyncDisposable
             .AddInMemoryCollection(MembershipSettings.FastFailureDetection.Select(static s => KeyValuePair.Create(s.Key, (string?)s.Value)))
             .AddInMemoryCollection(configuration ?? new Dictionary<string, string?>()));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        if (siloConfigurator is not null)
+        {
+            builder.Options.SiloBuilderConfiguratorTypes.Add(siloConfigurator.AssemblyQualifiedName!);
+        }
+
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
 
         var cluster = builder.Build();
