@@ -114,15 +114,17 @@ public sealed partial class ProjectGrain
             return;
         }
 
+        // Looked up before anything changes: memory must not run ahead of a refusal.
+        var streams = kinds.Of(RequireSpec().Source).Streams;
+
         // Until this write lands the task hears an error and tells us again; meanwhile memory must not run ahead.
         var before = run.Tasks.Select(static t => (t.Status, t.Final)).ToList();
         task.Status = final.Status;
         task.Final = final;
-        if (final.Status != SyncTaskStatus.Succeeded && state.State.Spec is { } spec)
+        if (final.Status != SyncTaskStatus.Succeeded)
         {
             // A follower reads what its leader landed (review children: the reviews the run changed); without it there
             // is nothing sound to do.
-            var streams = kinds.Of(spec.Source).Streams;
             foreach (var follower in run.Tasks.Where(t => streams.LeaderOf(t.Stream) == task.Stream && !t.Started && !t.IsTerminal))
             {
                 follower.Status = SyncTaskStatus.Cancelled;
