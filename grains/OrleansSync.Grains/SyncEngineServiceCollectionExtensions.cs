@@ -1,10 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using OrleansSync.Acc;
 using OrleansSync.Backfills;
 using OrleansSync.Mirror;
-using OrleansSync.Pipeline;
 using OrleansSync.Placement;
 using OrleansSync.Progress;
 using OrleansSync.Projects;
@@ -13,7 +11,7 @@ using OrleansSync.Retention;
 using OrleansSync.Runs;
 using OrleansSync.Secrets;
 using OrleansSync.Security;
-using OrleansSync.Streams;
+using OrleansSync.Sources.Acc;
 using OrleansSync.Tasks;
 using OrleansSync.Telemetry;
 
@@ -21,26 +19,16 @@ namespace OrleansSync;
 
 public static class SyncEngineServiceCollectionExtensions
 {
-    /// <summary>Everything the grains call: the ACC source, the mirror writer, the stream runners, progress and history tables.</summary>
+    /// <summary>Everything the grains call: the source kinds, checkpoints, progress and history tables, the rate budget, placement.</summary>
     public static IServiceCollection AddSyncEngine(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddRateBudget();
-        services.AddAccSource();
+        services.TryAddSingleton<Checkpoints>();
 
-        // One token per credential and lifetime for the whole cluster, not per silo.
-        services.Replace(ServiceDescriptor.Singleton<IAccTokenIssuer, AccClusterTokenIssuer>());
-        services.AddMirrorWriter();
-        services.AddSingleton<ListPhaseReader>();
-        services.AddSingleton<ReviewDeadLetterRetry>();
-        services.AddSingleton<IStreamRunner, WorkflowsRunner>();
-        services.AddSingleton<IStreamRunner, ReviewsRunner>();
-        foreach (var stream in new[] { StreamNames.ReviewVersions, StreamNames.ReviewProgress })
-        {
-            services.AddSingleton<IStreamRunner>(sp => ActivatorUtilities.CreateInstance<ReviewChildrenRunner>(sp, stream));
-        }
-
-        services.AddSingleton<IStreamRunner, BackfillDayRunner>();
+        // The source kinds, each from its own folder under Sources/. ACC's is the default: every project and task
+        // stored before kinds were named is ACC's.
+        services.AddAccSourceKind(isDefault: true);
 
         services.AddMetrics();
         services.AddSingleton<SyncMetrics>();
@@ -56,8 +44,6 @@ public static class SyncEngineServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProjectOptions>, ProjectOptionsValidator>());
         services.AddOptions<ProgressWriterOptions>().BindConfiguration(ProgressWriterOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProgressWriterOptions>, ProgressWriterOptionsValidator>());
-        services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StreamOptions>, StreamOptionsValidator>());
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
         services.AddHostedService<RetentionStarter>();

@@ -24,6 +24,7 @@ public static class ProjectCommand
 
     private static Command CreateAdd()
     {
+        var source = new Option<string?>("--source") { Description = "The source kind the project reads (default: acc, the ACC-shaped REST API); the cluster refuses a kind it does not know, naming those it does." };
         var baseUrl = new Option<string>("--base-url") { Description = "The upstream's base URL, e.g. https://developer.api.autodesk.com (https; plain http only for loopback hosts).", Required = true };
         var clientId = new Option<string>("--client-id") { Description = "The OAuth client id.", Required = true };
         var secretEnv = new Option<string>("--client-secret-env")
@@ -34,7 +35,7 @@ public static class ProjectCommand
         var userId = new Option<string?>("--user-id") { Description = "Sent as x-user-id on reviews calls." };
         var streams = new Option<string?>("--streams") { Description = "Comma-separated streams (default: workflows,reviews,review_versions,review_progress)." };
         var every = new Option<string?>("--every") { Description = "Sync on a schedule, e.g. 15m, 6h, 1d." };
-        var command = new Command("add", "Add a project, or change its settings.") { IdArgument, baseUrl, clientId, secretEnv, userId, streams, every };
+        var command = new Command("add", "Add a project, or change its settings.") { IdArgument, source, baseUrl, clientId, secretEnv, userId, streams, every };
         command.SetAction(async (parse, ct) =>
         {
             var context = CliContext.From(parse);
@@ -43,7 +44,8 @@ public static class ProjectCommand
             _ = UpstreamBaseUrl.Parse(parse.GetValue(baseUrl)!);
             var spec = new ProjectSpec(
                 ProjectIds.Normalize(id),
-                "acc",
+                // Empty: the cluster's default kind. The kinds are the cluster's to know, not this client's.
+                parse.GetValue(source) ?? "",
                 parse.GetValue(baseUrl)!,
                 parse.GetValue(clientId)!,
                 parse.GetValue(secretEnv)!,
@@ -184,6 +186,7 @@ public static class ProjectCommand
 
         var grid = new Grid().AddColumns(2);
         grid.AddRow("Project", Markup.Escape(view.Spec.ProjectId));
+        grid.AddRow("Source", Markup.Escape(view.Spec.Source));
         grid.AddRow("Base URL", Markup.Escape(view.Spec.BaseUrl));
         grid.AddRow("Client id", Markup.Escape(view.Spec.ClientId));
         grid.AddRow("Secret variable", Markup.Escape(view.Spec.ClientSecretVariable));

@@ -2,7 +2,10 @@ namespace OrleansSync.Projects;
 
 /// <summary>What a user configures for one upstream project.</summary>
 /// <param name="ProjectId">The upstream project id, without the <c>b.</c> prefix.</param>
-/// <param name="Source">The source kind; <c>acc</c> for now.</param>
+/// <param name="Source">
+/// The source kind (<c>project add --source</c>), as a silo's source kinds name it; stored normalised. Empty asks for
+/// the default kind, <c>acc</c>, the kind of every project stored before projects could name another.
+/// </param>
 /// <param name="BaseUrl">The upstream's base URL, e.g. <c>https://developer.api.autodesk.com</c>.</param>
 /// <param name="ClientId">The OAuth client id.</param>
 /// <param name="ClientSecretVariable">

@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using OrleansSync.Pipeline;
 using OrleansSync.Projects;
 using OrleansSync.Resilience;
 using OrleansSync.Runs;
 using OrleansSync.Security;
+using OrleansSync.Sources;
 using OrleansSync.Tasks;
 
 namespace OrleansSync.Backfills;
@@ -19,6 +19,7 @@ namespace OrleansSync.Backfills;
 public sealed partial class BackfillGrain(
     [PersistentState("backfill", GrainStorage.Name)] IPersistentState<BackfillState> state,
     RunsTable history,
+    SourceKinds kinds,
     TimeProvider time,
     IOptions<BackfillOptions> options,
     IOptions<SyncTaskOptions> taskOptions,
@@ -84,6 +85,12 @@ public sealed partial class BackfillGrain(
             throw new InvalidRequestException($"Project {projectId} is paused: resume it with 'orleanssync project resume {projectId}' before backfilling it.");
         }
 
+        var kind = kinds.Of(project.Spec.Source);
+        if (kind.Streams.Backfill is null)
+        {
+            throw new InvalidRequestException($"Project {projectId} reads a '{kind.Name}' source, which has no backfill: sync it instead ('orleanssync sync {projectId} --full').");
+        }
+
         var days = Enumerable.Range(0, request.To.DayNumber - request.From.DayNumber + 1).Select(request.From.AddDays);
         state.State = new BackfillState
         {
@@ -92,6 +99,7 @@ public sealed partial class BackfillGrain(
             ClientId = project.Spec.ClientId,
             ClientSecretVariable = project.Spec.ClientSecretVariable,
             UserId = project.Spec.UserId,
+            Source = kind.Name,
             StartedAt = now,
             Status = SyncTaskStatus.Running,
             Days = [.. days.Select(d => new BackfillDayState { Day = d, Attempt = 1, TaskId = BackfillIds.DayTask(projectId, BackfillId, d, 1) })],
@@ -277,13 +285,13 @@ public sealed partial class BackfillGrain(
         }
     }
 
-    /// <summary>A day's task: the backfill's stream over [midnight, next midnight) UTC, its checkpoints scoped to the day.</summary>
+    /// <summary>A day's task: its kind's backfill stream over [midnight, next midnight) UTC, its checkpoints scoped to the day.</summary>
     private SyncTaskSpec DaySpec(BackfillState s, BackfillDayState day)
     {
         var from = new DateTimeOffset(day.Day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         return new SyncTaskSpec(
-            day.TaskId!, s.Request!.ProjectId, StreamNames.Backfill, BackfillId, Full: false, s.BaseUrl, s.ClientId, s.ClientSecretVariable, s.UserId,
-            BackfillId: BackfillId, From: from, Until: from.AddDays(1));
+            day.TaskId!, s.Request!.ProjectId, kinds.Of(s.Source).Streams.Backfill!, BackfillId, Full: false, s.BaseUrl, s.ClientId, s.ClientSecretVariable, s.UserId,
+            BackfillId: BackfillId, From: from, Until: from.AddDays(1), Source: s.Source);
     }
 
     private BackfillView View()

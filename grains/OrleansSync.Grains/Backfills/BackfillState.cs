@@ -41,6 +41,10 @@ public sealed class BackfillState
     [Id(10)]
     public string? Error { get; set; }
 
+    /// <summary>The project's source kind when the backfill started; null in a backfill stored before kinds were named (the default kind's).</summary>
+    [Id(11)]
+    public string? Source { get; set; }
+
     public bool AllTerminal => Days.All(static d => d.Status.IsTerminal());
 }
 

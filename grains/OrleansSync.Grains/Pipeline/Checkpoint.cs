@@ -6,7 +6,7 @@ namespace OrleansSync.Pipeline;
 /// counters ride along (<see cref="Tally"/> plus what the page did to the mirror), so they are exact after a kill too.
 /// </summary>
 /// <param name="ProjectId">Upstream project id, without the <c>b.</c> prefix.</param>
-/// <param name="Stream">One of <see cref="StreamNames"/>.</param>
+/// <param name="Stream">One of its source kind's streams (<see cref="Sources.SourceStreams"/>).</param>
 /// <param name="TaskId">The task that wrote it.</param>
 /// <param name="RunId">The run that wrote it.</param>
 /// <param name="Position">Pages landed by this run so far, this one included: a write at or before the stored position of the same run is stale.</param>

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
-using OrleansSync.Pipeline;
 using OrleansSync.Resilience;
 using OrleansSync.Runs;
 using OrleansSync.Security;
+using OrleansSync.Sources;
 using OrleansSync.Tasks;
 
 namespace OrleansSync.Projects;
@@ -14,8 +14,6 @@ namespace OrleansSync.Projects;
 /// </summary>
 public sealed partial class ProjectGrain
 {
-    private static readonly HashSet<string> ChildStreams = [StreamNames.ReviewVersions, StreamNames.ReviewProgress];
-
     private RetriedBookkeeping? _bookkeeping;
     private StateWrites? _writes;
 
@@ -55,8 +53,9 @@ public sealed partial class ProjectGrain
             throw new InvalidRequestException($"Project {ProjectId} is paused: resume it with 'orleanssync project resume {ProjectId}'.");
         }
 
+        var kind = kinds.Of(spec.Source);
         var streams = request.Streams is { Count: > 0 } asked ? asked : spec.Streams;
-        ProjectSpecValidator.ValidateStreams(streams, "--stream");
+        ProjectSpecValidator.ValidateStreams(kind, streams, "--stream");
         var notConfigured = streams.Except(spec.Streams).ToList();
         if (notConfigured.Count > 0)
         {
@@ -88,7 +87,7 @@ public sealed partial class ProjectGrain
             StartedAt = now,
             Reason = reason,
             DueAt = dueAt,
-            Tasks = [.. StreamNames.ProjectStreams.Where(streams.Contains).Select(s => new RunTaskState { TaskId = $"{ProjectId}:{s}:{runId}", Stream = s })],
+            Tasks = [.. kind.Streams.Project.Where(streams.Contains).Select(s => new RunTaskState { TaskId = $"{ProjectId}:{s}:{runId}", Stream = s })],
         };
         state.State.CurrentRun = run;
         try
@@ -115,16 +114,20 @@ public sealed partial class ProjectGrain
             return;
         }
 
+        // Looked up before anything changes: memory must not run ahead of a refusal.
+        var streams = kinds.Of(RequireSpec().Source).Streams;
+
         // Until this write lands the task hears an error and tells us again; meanwhile memory must not run ahead.
         var before = run.Tasks.Select(static t => (t.Status, t.Final)).ToList();
         task.Status = final.Status;
         task.Final = final;
-        if (task.Stream == StreamNames.Reviews && final.Status != SyncTaskStatus.Succeeded)
+        if (final.Status != SyncTaskStatus.Succeeded)
         {
-            // Children are fetched for the reviews the run changed; without them there is nothing sound to do.
-            foreach (var child in run.Tasks.Where(static t => !t.Started && !t.IsTerminal))
+            // A follower reads what its leader landed (review children: the reviews the run changed); without it there
+            // is nothing sound to do.
+            foreach (var follower in run.Tasks.Where(t => streams.LeaderOf(t.Stream) == task.Stream && !t.Started && !t.IsTerminal))
             {
-                child.Status = SyncTaskStatus.Cancelled;
+                follower.Status = SyncTaskStatus.Cancelled;
             }
         }
 
@@ -181,10 +184,10 @@ public sealed partial class ProjectGrain
             await Writes.WriteAsync();
         }
 
-        var reviews = run.Tasks.Find(static t => t.Stream == StreamNames.Reviews);
+        var streams = kinds.Of(spec.Source).Streams;
         await TaskStarts.StartAsync(
             GrainFactory,
-            run.Tasks.Where(t => !t.Started && !t.IsTerminal && (reviews is null || !ChildStreams.Contains(t.Stream) || reviews.Status == SyncTaskStatus.Succeeded)),
+            run.Tasks.Where(t => !t.Started && !t.IsTerminal && LeaderSucceeded(run, streams, t)),
             task => TaskSpec(spec, run, task),
             // False once cancelled while this (interleaving) pass awaited: that run is over.
             () => ReferenceEquals(state.State.CurrentRun, run),
@@ -238,8 +241,14 @@ public sealed partial class ProjectGrain
         }
     }
 
+    /// <summary>Whether <paramref name="task"/> may start: it follows no stream of the run, or that stream's task succeeded.</summary>
+    private static bool LeaderSucceeded(RunState run, SourceStreams streams, RunTaskState task) =>
+        streams.LeaderOf(task.Stream) is not { } leader
+        || run.Tasks.Find(t => t.Stream == leader) is not { } leading
+        || leading.Status == SyncTaskStatus.Succeeded;
+
     private SyncTaskSpec TaskSpec(ProjectSpec spec, RunState run, RunTaskState task) =>
-        new(task.TaskId, ProjectId, task.Stream, run.RunId, run.Full, spec.BaseUrl, spec.ClientId, spec.ClientSecretVariable, spec.UserId);
+        new(task.TaskId, ProjectId, task.Stream, run.RunId, run.Full, spec.BaseUrl, spec.ClientId, spec.ClientSecretVariable, spec.UserId, Source: spec.Source);
 
     /// <summary>Sortable by start time, and unique across projects starting in the same millisecond.</summary>
     private static string NewRunId(DateTimeOffset now) =>

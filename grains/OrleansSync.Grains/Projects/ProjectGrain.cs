@@ -2,23 +2,23 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansSync.Resilience;
 using OrleansSync.Runs;
-using OrleansSync.Secrets;
 using OrleansSync.Security;
+using OrleansSync.Sources;
 using OrleansSync.Tasks;
 using OrleansSync.Telemetry;
 
 namespace OrleansSync.Projects;
 
 /// <summary>
-/// A project: its settings, its runs and its circuit breaker. A run starts one task per stream; review children wait
-/// for the run's reviews task, because they are fetched only for the reviews it changed. A schedule (<c>--every</c>)
+/// A project: its settings, its runs and its circuit breaker. A run starts one task per stream of its source kind; a
+/// stream that follows another (<see cref="SourceStreams.Follows"/>) waits for that one's task to succeed. A schedule (<c>--every</c>)
 /// is a reminder, so it survives the loss of any silo and a full cluster restart. Runs' bookkeeping lives in
 /// <c>ProjectGrain.Runs.cs</c>, schedules (jitter, catch-up) in <c>ProjectGrain.Schedule.cs</c>.
 /// </summary>
 public sealed partial class ProjectGrain(
     [PersistentState("project", GrainStorage.Name)] IPersistentState<ProjectState> state,
     RunsTable runs,
-    DeclaredSecrets secrets,
+    SourceKinds kinds,
     SyncMetrics metrics,
     ILocalSiloDetails silo,
     TimeProvider time,
@@ -33,9 +33,9 @@ public sealed partial class ProjectGrain(
 
     public async Task<ProjectView> ConfigureAsync(ProjectSpec spec, CancellationToken cancellationToken = default)
     {
-        var normalised = ProjectSpecValidator.Normalise(ProjectId, spec, options.Value.MinimumEvery, secrets);
-        // Checked on this silo only; every silo needs it, and a task on a silo without it fails naming both.
-        _ = secrets.Resolve(normalised.ClientSecretVariable, silo.Name, "--client-secret-env");
+        var normalised = ProjectSpecValidator.Normalise(ProjectId, spec, options.Value.MinimumEvery, kinds);
+        // Checked on this silo only; every silo needs them, and a task on a silo without them fails naming both.
+        kinds.Of(normalised.Source).CheckSecrets(normalised, silo.Name);
         var fresh = await SaveSpecAsync(normalised, cancellationToken);
         await GrainFactory.GetGrain<IProjectCatalogGrain>(IProjectCatalogGrain.Key).AddAsync(ProjectId, cancellationToken);
         if (fresh is not null)

@@ -1,19 +1,20 @@
-using OrleansSync.Pipeline;
-using OrleansSync.Secrets;
 using OrleansSync.Security;
+using OrleansSync.Sources;
 
 namespace OrleansSync.Projects;
 
 /// <summary>Checks and normalises a project's settings; every refusal says what, where and how to fix it.</summary>
 public static class ProjectSpecValidator
 {
-    public static ProjectSpec Normalise(string grainKey, ProjectSpec spec, TimeSpan minimumEvery, DeclaredSecrets secrets)
+    /// <summary>
+    /// The project's own settings (its id, kind, streams and schedule) here; the settings of its source are its
+    /// kind's to check (<see cref="ISourceKind.Normalise"/>).
+    /// </summary>
+    public static ProjectSpec Normalise(string grainKey, ProjectSpec spec, TimeSpan minimumEvery, SourceKinds kinds)
     {
         GrainInput.Required(spec, "The project's settings");
         GrainInput.OptionalText(spec.ProjectId, "The project id");
         GrainInput.OptionalText(spec.Source, "--source");
-        GrainInput.OptionalText(spec.ClientId, "--client-id");
-        GrainInput.OptionalText(spec.UserId, "--user-id");
         GrainInput.Required(spec.Streams, "--streams");
         if (string.IsNullOrWhiteSpace(spec.ProjectId))
         {
@@ -26,25 +27,14 @@ public static class ProjectSpecValidator
             throw new InvalidRequestException($"Project id '{spec.ProjectId}' does not match the project '{grainKey}' it was sent to.");
         }
 
-        if (spec.Source != "acc")
-        {
-            throw new InvalidRequestException($"Unknown source '{spec.Source}': the only source so far is 'acc'.");
-        }
-
-        var baseUrl = secrets.ParseDestination(spec.BaseUrl, "--base-url");
-
-        if (string.IsNullOrWhiteSpace(spec.ClientId))
-        {
-            throw new InvalidRequestException("--client-id is empty: give the OAuth client id of the upstream app.");
-        }
-
-        secrets.ValidateName(spec.ClientSecretVariable, "--client-secret-env");
-        var streams = spec.Streams.Count == 0 ? StreamNames.ProjectStreams : spec.Streams;
-        ValidateStreams(streams, "--streams");
+        var kind = kinds.Of(spec.Source);
+        var normalised = kind.Normalise(spec);
+        var streams = spec.Streams.Count == 0 ? kind.Streams.Project : spec.Streams;
+        ValidateStreams(kind, streams, "--streams");
         ValidateEvery(spec.Every, minimumEvery);
 
-        var ordered = StreamNames.ProjectStreams.Where(streams.Contains).ToList();
-        return spec with { ProjectId = projectId, BaseUrl = baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/'), Streams = ordered };
+        var ordered = kind.Streams.Project.Where(streams.Contains).ToList();
+        return normalised with { ProjectId = projectId, Source = kind.Name, Streams = ordered };
     }
 
     /// <summary>The longest schedule: a reminder's period must stay far from the clock's end.</summary>
@@ -63,14 +53,14 @@ public static class ProjectSpecValidator
         }
     }
 
-    public static void ValidateStreams(IEnumerable<string> streams, string where)
+    public static void ValidateStreams(ISourceKind kind, IEnumerable<string> streams, string where)
     {
         foreach (var stream in streams)
         {
             GrainInput.Text(stream, $"A stream in {where}");
-            if (!StreamNames.ProjectStreams.Contains(stream))
+            if (!kind.Streams.Project.Contains(stream))
             {
-                throw new InvalidRequestException($"Unknown stream '{stream}' in {where}: choose from {string.Join(", ", StreamNames.ProjectStreams)}.");
+                throw new InvalidRequestException($"Unknown stream '{stream}' in {where}: choose from {string.Join(", ", kind.Streams.Project)}.");
             }
         }
     }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using OrleansSync.Acc;
 using OrleansSync.Security;
 
 namespace OrleansSync.RateBudget;
@@ -9,7 +8,7 @@ namespace OrleansSync.RateBudget;
 /// activation (after its silo died) starts with no slot granted — at worst one lease's worth early. Limits come
 /// from <see cref="RateBudgetOptions"/> for the key's client id.
 /// </summary>
-public sealed class RateBudgetGrain(IOptions<RateBudgetOptions> options, IOptions<AccRetryAfterOptions> pauses, TimeProvider time, ILocalSiloDetails silo) : Grain, IRateBudgetGrain
+public sealed class RateBudgetGrain(IOptions<RateBudgetOptions> options, IOptions<RetryAfterOptions> pauses, TimeProvider time, ILocalSiloDetails silo) : Grain, IRateBudgetGrain
 {
     // The registry forgets what its silo knew when that silo dies: budgets tell it again now and then.
     private static readonly TimeSpan RegisterEvery = TimeSpan.FromSeconds(30);

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using OrleansSync.Acc;
 
 namespace OrleansSync.RateBudget;
 
@@ -9,8 +8,8 @@ public static class RateBudgetServiceCollectionExtensions
 {
     /// <summary>
     /// Paces this silo's upstream calls under the cluster-wide budgets (<see cref="SiloCallPermits"/>), with limits from
-    /// <see cref="RateBudgetOptions"/>, validated at start. Call before <see cref="AccSourceServiceCollectionExtensions.AddAccSource"/>,
-    /// whose default sends unpaced.
+    /// <see cref="RateBudgetOptions"/>, validated at start. Call before registering the source kinds, whose clients
+    /// otherwise send unpaced (<see cref="ICallPermits.Unpaced"/>).
     /// </summary>
     public static IServiceCollection AddRateBudget(this IServiceCollection services)
     {
@@ -21,7 +20,7 @@ public static class RateBudgetServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateBudgetOptions>, CredentialLimitsOptionsValidator>());
         services.TryAddSingleton<RateBudgetMetrics>();
         services.TryAddSingleton<SiloCallPermits>();
-        services.Replace(ServiceDescriptor.Singleton<IAccCallPermits>(static sp => sp.GetRequiredService<SiloCallPermits>()));
+        services.Replace(ServiceDescriptor.Singleton<ICallPermits>(static sp => sp.GetRequiredService<SiloCallPermits>()));
         return services;
     }
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OrleansSync.Acc;
 
 namespace OrleansSync.RateBudget;
 
@@ -15,10 +14,10 @@ public sealed partial class SiloCallPermits(
     IGrainFactory grains,
     ILocalSiloDetails silo,
     IOptionsMonitor<RateBudgetOptions> options,
-    IOptionsMonitor<AccRetryAfterOptions> retryAfter,
+    IOptionsMonitor<RetryAfterOptions> retryAfter,
     TimeProvider time,
     RateBudgetMetrics metrics,
-    ILogger<SiloCallPermits> logger) : IAccCallPermits
+    ILogger<SiloCallPermits> logger) : ICallPermits
 {
     private static readonly TimeSpan MinimumAskInterval = TimeSpan.FromMilliseconds(5);
 

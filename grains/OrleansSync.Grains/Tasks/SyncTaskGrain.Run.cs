@@ -1,7 +1,7 @@
 using OrleansSync.Pipeline;
 using OrleansSync.Placement;
 using OrleansSync.Resilience;
-using OrleansSync.Streams;
+using OrleansSync.Sources;
 
 namespace OrleansSync.Tasks;
 
@@ -36,12 +36,12 @@ public sealed partial class SyncTaskGrain
             }
 
             BreakerMoved(probe);
-            var runner = runners.SingleOrDefault(r => r.Stream == spec.Stream)
-                ?? throw new InvalidRequestException($"No runner for stream '{spec.Stream}'.");
-            // Checked again here, not only when the project was added: a project stored before the rules, or by
-            // another client, must not make this silo send a secret in clear text or resolve an undeclared variable.
-            var baseUrl = secrets.ParseDestination(spec.BaseUrl, $"The base URL of project {spec.ProjectId}");
-            var connection = new Acc.AccConnection(baseUrl, spec.ClientId, secrets.Resolve(spec.ClientSecretVariable, silo.Name, $"the client secret variable of project {spec.ProjectId}"), spec.UserId);
+            var kind = kinds.Of(spec.Source);
+            var runner = kind.Runner(spec.Stream)
+                ?? throw new InvalidRequestException($"Source '{kind.Name}' has no stream '{spec.Stream}': its streams are {string.Join(", ", kind.Streams.All)}.");
+            // Connected on every run, not only checked when the project was added: a project stored before the rules, or
+            // by another client, must not make this silo send a secret in clear text or resolve an undeclared variable.
+            await using var connection = await kind.ConnectAsync(spec, silo.Name, cancellationToken);
             await using var slot = await AcquireSlotAsync(cancellationToken);
             // Every run says where it runs, and that it runs (a started task's first row, a probe, a retry).
             state.State.Status = SyncTaskStatus.Running;
@@ -163,7 +163,7 @@ public sealed partial class SyncTaskGrain
     private async Task AdoptCommittedCountersAsync(CancellationToken cancellationToken)
     {
         var spec = state.State.Spec!;
-        if (await mirror.ReadTaskCountersAsync(spec.ProjectId, spec.TaskId, cancellationToken) is not { } c)
+        if (await checkpoints.ReadTaskCountersAsync(spec.ProjectId, spec.TaskId, cancellationToken) is not { } c)
         {
             return;
         }

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 using OrleansSync.Pipeline;
 using OrleansSync.Placement;
 using OrleansSync.Resilience;
-using OrleansSync.Secrets;
-using OrleansSync.Streams;
+using OrleansSync.Mirror;
+using OrleansSync.Sources;
 using OrleansSync.Telemetry;
 using OrleansSync.Security;
 
@@ -21,10 +21,9 @@ namespace OrleansSync.Tasks;
 [RunningTasksPlacement]
 public sealed partial class SyncTaskGrain(
     [PersistentState("task", GrainStorage.Name)] IPersistentState<SyncTaskState> state,
-    IEnumerable<IStreamRunner> runners,
-    Mirror.MirrorWriter mirror,
+    SourceKinds kinds,
+    Checkpoints checkpoints,
     TaskSlots slots,
-    DeclaredSecrets secrets,
     SyncMetrics metrics,
     ILocalSiloDetails silo,
     TimeProvider time,

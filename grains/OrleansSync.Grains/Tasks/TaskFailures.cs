@@ -1,19 +1,19 @@
 using System.Net.Sockets;
 using Npgsql;
-using OrleansSync.Acc;
+using OrleansSync.Sources;
 
 namespace OrleansSync.Tasks;
 
 /// <summary>
-/// Sorts the exception that ended a run. Upstream failures keep the one classification the ACC client owns
-/// (<see cref="AccException.IsTransient"/>); this only adds what lies outside it: our own bad input and PostgreSQL.
+/// Sorts the exception that ended a run. A source's failures keep the one classification its kind owns
+/// (<see cref="SourceException.IsTransient"/>); this only adds what lies outside it: our own bad input and PostgreSQL.
 /// </summary>
 public static class TaskFailures
 {
     public static FailureKind Classify(Exception error) => error switch
     {
-        _ when AccException.IsThrottle(error) => FailureKind.Throttled,
-        AccException acc => acc.IsTransient ? FailureKind.Transient : FailureKind.Permanent,
+        SourceException { IsFlowControl: true } => FailureKind.Throttled,
+        SourceException source => source.IsTransient ? FailureKind.Transient : FailureKind.Permanent,
         InvalidRequestException => FailureKind.Permanent,
         PostgresException pg => pg.IsTransient || IsConnectionLoss(pg.SqlState) ? FailureKind.DatabaseUnavailable : FailureKind.Transient,
         NpgsqlException { InnerException: SocketException or IOException or TimeoutException } => FailureKind.DatabaseUnavailable,

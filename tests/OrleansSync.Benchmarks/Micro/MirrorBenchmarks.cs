@@ -1,7 +1,7 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Npgsql;
-using OrleansSync.Mirror;
+using OrleansSync.Sources.Acc.Mirror;
 
 namespace OrleansSync.Benchmarks.Micro;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using OrleansSync.Pipeline;
 using OrleansSync.Progress;
+using OrleansSync.Sources.Acc;
 using OrleansSync.Tasks;
 
 namespace OrleansSync.Benchmarks.Progress;

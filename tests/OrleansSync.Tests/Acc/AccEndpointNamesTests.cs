@@ -1,4 +1,5 @@
-using OrleansSync.Acc;
+using OrleansSync.Sources.Acc.Client;
+
 
 namespace OrleansSync.Tests.Acc;
 

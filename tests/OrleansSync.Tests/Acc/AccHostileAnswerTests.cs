@@ -1,6 +1,6 @@
 using System.Net;
-using OrleansSync.Acc;
 using OrleansSync.Emulator;
+using OrleansSync.Sources.Acc.Client;
 
 namespace OrleansSync.Tests.Acc;
 
@@ -103,7 +103,7 @@ public sealed class AccHostileAnswerTests
     private static Uri ActiveReviews(AccTestHost host, AccEmulator emulator) =>
         host.Client.ReviewsUrl(host.Connection, emulator.ProjectIds[0], archived: false, null);
 
-    private static async Task AssertActiveReviewsAsync(AccEmulator emulator, List<Pipeline.SourcePage> pages, CancellationToken ct)
+    private static async Task AssertActiveReviewsAsync(AccEmulator emulator, List<SourcePage> pages, CancellationToken ct)
     {
         var dump = await AccDump.LoadAsync(emulator, ct);
         var active = dump.Reviews(emulator.ProjectIds[0]).Where(static r => !r.GetProperty("archived").GetBoolean());

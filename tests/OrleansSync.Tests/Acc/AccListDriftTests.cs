@@ -1,5 +1,5 @@
-using OrleansSync.Acc;
 using OrleansSync.Emulator;
+using OrleansSync.Sources.Acc.Client;
 using static OrleansSync.Tests.Acc.TestPages;
 
 namespace OrleansSync.Tests.Acc;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using OrleansSync.Acc;
+using OrleansSync.Sources.Acc.Client;
 using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Acc;

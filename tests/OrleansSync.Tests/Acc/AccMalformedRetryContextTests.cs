@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using OrleansSync.Acc;
+using OrleansSync.Sources.Acc.Client;
 using Polly.Registry;
 
 namespace OrleansSync.Tests.Acc;

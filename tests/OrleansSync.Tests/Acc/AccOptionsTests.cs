@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using OrleansSync.Acc;
+using OrleansSync.Sources.Acc.Client;
 
 namespace OrleansSync.Tests.Acc;
 

@@ -1,5 +1,4 @@
-using OrleansSync.Acc;
-using OrleansSync.Pipeline;
+using OrleansSync.Sources.Acc.Client;
 using static OrleansSync.Tests.Acc.TestPages;
 
 namespace OrleansSync.Tests.Acc;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using OrleansSync.Pipeline;
+using OrleansSync.Sources.Acc.Client;
 
 namespace OrleansSync.Tests.Acc;
 

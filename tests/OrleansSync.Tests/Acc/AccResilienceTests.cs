@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using OrleansSync.Acc;
 using OrleansSync.Emulator;
+using OrleansSync.Sources.Acc.Client;
 using OrleansSync.Tests.Infrastructure;
 using Polly.Timeout;
 

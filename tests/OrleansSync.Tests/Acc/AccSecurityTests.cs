@@ -1,6 +1,6 @@
 using System.Text;
-using OrleansSync.Acc;
 using OrleansSync.Emulator;
+using OrleansSync.Sources.Acc.Client;
 using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Acc;

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using OrleansSync.Acc;
 using OrleansSync.Emulator;
+using OrleansSync.Sources.Acc.Client;
 
 namespace OrleansSync.Tests.Acc;
 

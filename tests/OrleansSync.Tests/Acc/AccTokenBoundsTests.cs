@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
-using OrleansSync.Acc;
+using OrleansSync.Sources.Acc.Client;
 using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Acc;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using OrleansSync.Acc;
 using OrleansSync.Emulator;
+using OrleansSync.Sources.Acc.Client;
 
 namespace OrleansSync.Tests.Acc;
 

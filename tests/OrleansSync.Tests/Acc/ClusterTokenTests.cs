@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using OrleansSync.Acc;
 using OrleansSync.Emulator;
 using OrleansSync.Projects;
+using OrleansSync.Sources.Acc.Client;
 using OrleansSync.Tasks;
 using OrleansSync.Tests.Infrastructure;
 using OrleansSync.Tests.Sync;

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using OrleansSync.Acc;
+using OrleansSync.Sources.Acc.Client;
 
 namespace OrleansSync.Tests.Acc;
 

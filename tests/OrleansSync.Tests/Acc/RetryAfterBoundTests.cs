@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using OrleansSync.Emulator;
+using OrleansSync.Sources.Acc.Client;
 using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Acc;
@@ -137,7 +138,7 @@ public sealed class RetryAfterBoundTests
             ct);
     }
 
-    private static async Task<(OrleansSync.Pipeline.SourcePage Page, TimeSpan Elapsed)> TimedPageAsync(AccTestHost host, HostileUpstream upstream, CancellationToken ct)
+    private static async Task<(SourcePage Page, TimeSpan Elapsed)> TimedPageAsync(AccTestHost host, HostileUpstream upstream, CancellationToken ct)
     {
         await host.Tokens.GetTokenAsync(host.Connection, ct);
         var clock = Stopwatch.StartNew();

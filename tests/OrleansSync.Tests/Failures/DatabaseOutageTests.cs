@@ -26,7 +26,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             ct);
         var configuration = new Dictionary<string, string?>(SyncDriver.FastTasks) { ["OrleansSync:Acc:PageSize"] = "10" };
         await using var server = await OwnPostgresServer.CreateAsync(ct);
-        await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct, configuration, server);
+        await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct, configuration, await TestDatabase.CreateOnAsync(server, ct));
         var projectId = emulator.ProjectIds[0];
         await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
         var started = await SyncDriver.StartAndWaitForReviewPagesAsync(cluster.Client, projectId, 2, ct);

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using OrleansSync.Pipeline;
 using OrleansSync.Projects;
+using OrleansSync.Sources.Acc;
 using OrleansSync.Tasks;
 using OrleansSync.Tests.Infrastructure;
 using OrleansSync.Tests.Security;

@@ -51,14 +51,26 @@ public sealed class InProcessCluster : IAsyncDisposable
     };
 
     /// <param name="silos">How many silos.</param>
-    /// <param name="cancellationToken">The test's token.</param>
-    /// <param name="configuration">Settings on top of the test defaults.</param>
-    /// <param name="server">A server of the test's own for its database; the shared one otherwise.</param>
+    /// <param name="cancellationToken">Gives up starting.</param>
+    /// <param name="configuration">The test's settings, over the defaults here.</param>
+    /// <param name="database">A database the test prepared (the cluster then owns it); a fresh migrated one when null.</param>
+    /// <param name="serviceId">The service id grain state and reminders are keyed by, when the database holds state written under one; else the test host's.</param>
+    /// <param name="siloConfigurator">An <see cref="ISiloConfigurator"/> type applied to every silo after ours (a test's own services).</param>
     public static async Task<InProcessCluster> StartAsync(
-        short silos, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? configuration = null, OwnPostgresServer? server = null)
+        short silos,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string?>? configuration = null,
+        TestDatabase? database = null,
+        string? serviceId = null,
+        Type? siloConfigurator = null)
     {
-        var database = server is null ? await TestDatabase.CreateAsync(migrate: true, cancellationToken) : await TestDatabase.CreateOnAsync(server, cancellationToken);
+        database ??= await TestDatabase.CreateAsync(migrate: true, cancellationToken);
         var builder = new TestClusterBuilder(silos);
+        if (serviceId is not null)
+        {
+            builder.Options.ServiceId = serviceId;
+        }
+
         builder.Options.UseTestClusterMembership = false;
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.Options.ConfigureFileLogging = false;
@@ -73,6 +85,11 @@ public sealed class InProcessCluster : IAsyncDisposable
             .AddInMemoryCollection(MembershipSettings.FastFailureDetection.Select(static s => KeyValuePair.Create(s.Key, (string?)s.Value)))
             .AddInMemoryCollection(configuration ?? new Dictionary<string, string?>()));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        if (siloConfigurator is not null)
+        {
+            builder.Options.SiloBuilderConfiguratorTypes.Add(siloConfigurator.AssemblyQualifiedName!);
+        }
+
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
 
         var cluster = builder.Build();

@@ -1,5 +1,6 @@
 using Npgsql;
 using OrleansSync.Pipeline;
+using OrleansSync.Sources.Acc;
 using static OrleansSync.Tests.Mirror.AccRecords;
 
 namespace OrleansSync.Tests.Mirror;

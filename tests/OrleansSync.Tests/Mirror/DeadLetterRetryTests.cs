@@ -1,4 +1,4 @@
-using OrleansSync.Pipeline;
+using OrleansSync.Sources.Acc;
 using static OrleansSync.Tests.Mirror.AccRecords;
 
 namespace OrleansSync.Tests.Mirror;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using OrleansSync.Mirror;
+using OrleansSync.Sources.Acc.Mirror;
 using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Mirror;

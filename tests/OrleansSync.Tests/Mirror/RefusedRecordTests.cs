@@ -1,7 +1,8 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Npgsql;
 using OrleansSync.Pipeline;
+using OrleansSync.Sources.Acc;
 using static OrleansSync.Tests.Mirror.AccRecords;
 
 namespace OrleansSync.Tests.Mirror;

@@ -1,6 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using OrleansSync.Pipeline;
+using OrleansSync.Sources.Acc;
 using static OrleansSync.Tests.Mirror.AccRecords;
 
 namespace OrleansSync.Tests.Mirror;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using OrleansSync.Pipeline;
+using OrleansSync.Sources.Acc;
 using OrleansSync.Tests.Infrastructure;
 using static OrleansSync.Tests.Mirror.AccRecords;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
-using OrleansSync.Mirror;
 using OrleansSync.Pipeline;
+using OrleansSync.Sources.Acc;
+using OrleansSync.Sources.Acc.Mirror;
 using static OrleansSync.Tests.Mirror.AccRecords;
 
 namespace OrleansSync.Tests.Mirror;

@@ -1,5 +1,6 @@
-using OrleansSync.Mirror;
 using OrleansSync.Pipeline;
+using OrleansSync.Sources.Acc;
+using OrleansSync.Sources.Acc.Mirror;
 using static OrleansSync.Tests.Mirror.AccRecords;
 
 namespace OrleansSync.Tests.Mirror;

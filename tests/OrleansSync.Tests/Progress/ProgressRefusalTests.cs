@@ -1,5 +1,5 @@
-using OrleansSync.Pipeline;
 using OrleansSync.Progress;
+using OrleansSync.Sources.Acc;
 using OrleansSync.Tasks;
 using OrleansSync.Tests.Infrastructure;
 

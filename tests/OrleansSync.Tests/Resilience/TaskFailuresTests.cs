@@ -1,7 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Npgsql;
-using OrleansSync.Acc;
+using OrleansSync.Sources.Acc.Client;
 using OrleansSync.Tasks;
 
 namespace OrleansSync.Tests.Resilience;

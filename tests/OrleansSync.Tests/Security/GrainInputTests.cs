@@ -1,10 +1,10 @@
-using OrleansSync.Acc;
 using OrleansSync.Backfills;
 using OrleansSync.Placement;
 using OrleansSync.Progress;
 using OrleansSync.Projects;
 using OrleansSync.RateBudget;
-using OrleansSync.Pipeline;
+using OrleansSync.Sources.Acc;
+using OrleansSync.Sources.Acc.Client;
 
 namespace OrleansSync.Tests.Security;
 

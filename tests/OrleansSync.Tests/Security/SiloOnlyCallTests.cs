@@ -1,13 +1,13 @@
 using System.Text.Json;
-using OrleansSync.Acc;
 using OrleansSync.Backfills;
-using OrleansSync.Pipeline;
 using OrleansSync.Placement;
 using OrleansSync.Progress;
 using OrleansSync.Projects;
 using OrleansSync.RateBudget;
 using OrleansSync.Retention;
 using OrleansSync.Security;
+using OrleansSync.Sources.Acc;
+using OrleansSync.Sources.Acc.Client;
 using OrleansSync.Tasks;
 
 namespace OrleansSync.Tests.Security;

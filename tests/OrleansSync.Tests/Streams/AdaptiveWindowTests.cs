@@ -1,4 +1,4 @@
-using OrleansSync.Streams;
+using OrleansSync.Sources.Acc.Streams;
 using OrleansSync.Tests.Acc;
 
 namespace OrleansSync.Tests.Streams;

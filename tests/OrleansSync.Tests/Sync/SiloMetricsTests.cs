@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using OrleansSync.Acc;
 using OrleansSync.Diagnostics;
 using OrleansSync.Emulator;
 using OrleansSync.Emulator.Stats;
+using OrleansSync.Sources.Acc.Client;
 using OrleansSync.Tasks;
 using OrleansSync.Tests.Infrastructure;
 

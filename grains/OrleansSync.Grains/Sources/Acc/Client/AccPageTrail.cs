@@ -1,0 +1,232 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace OrleansSync.Sources.Acc.Client;
+
+/// <summary>
+/// The pages one reader has read of one list, to stop a read whose pagination loops or contradicts itself before it
+/// fetches the next page. Feed it every page in order with the URL it was fetched from:
+/// <code>
+/// var trail = new AccPageTrail();
+/// var page = await acc.GetPageAsync(connection, url, cancellationToken);
+/// if (trail.Check(url, page) is { } drift) { /* read the list again from its first page */ }
+/// </code>
+/// Check throws before page.NextUrl is followed when the pages loop, contradict themselves or run past the page cap,
+/// and returns an <see cref="AccListDrift"/> when the list changed under the read. One list, one reader: not
+/// thread-safe. A reader that resumes mid-list starts a new trail there, with what it had read of the list.
+/// </summary>
+/// <param name="maxPages">The most pages one read of a list may take, whatever it announces.</param>
+/// <param name="announcedTotal">The totalResults the list announced before a resume, if any.</param>
+/// <param name="recordsRead">Records read of the list before a resume (0 for a new read); null when not known.</param>
+public sealed class AccPageTrail(int maxPages = AccPageTrail.DefaultMaxPages, int? announcedTotal = null, long? recordsRead = 0)
+{
+    /// <summary>The default of <see cref="AccSourceOptions.MaxListPages"/>.</summary>
+    public const int DefaultMaxPages = 100_000;
+
+    /// <summary>Pages a read may take beyond totalResults / limit: room for a list that grew while it was read.</summary>
+    public const int PageSlack = 2;
+
+    // Each page's URL, one spelling per page, with the offset upstream answered there.
+    private readonly Dictionary<string, int> _urls = new(StringComparer.Ordinal);
+    private readonly HashSet<int> _offsets = [];
+    private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+    private HashSet<string>? _list;
+    private int? _totalResults = announcedTotal;
+    private int? _smallestLimit;
+
+    /// <summary>Pages checked so far.</summary>
+    public int Pages => _urls.Count;
+
+    /// <summary>The totalResults the list announced (the first one; a later different one is a drift).</summary>
+    public int? AnnouncedTotal => _totalResults;
+
+    /// <summary>Records the pages held so far, resumed reads included; null when a resume did not know it.</summary>
+    public long? RecordsRead { get; private set; } = recordsRead;
+
+    /// <summary>
+    /// Records <paramref name="page"/>, fetched from <paramref name="pageUrl"/>, and checks where its nextUrl leads.
+    /// </summary>
+    /// <returns>
+    /// Null when the list holds together so far; an <see cref="AccListDrift"/> when its totalResults changed, or it
+    /// ended short of the total it announced: then the page's nextUrl must not be followed, the list is read again.
+    /// </returns>
+    /// <exception cref="AccPaginationException">
+    /// The page was read before in this list (same URL, or same offset), or its nextUrl leads to a page already read,
+    /// to an offset at or beyond the totalResults upstream announced, or past the page cap.
+    /// </exception>
+    public AccListDrift? Check(Uri pageUrl, SourcePage page)
+    {
+        ArgumentNullException.ThrowIfNull(pageUrl);
+        ArgumentNullException.ThrowIfNull(page);
+        if (!pageUrl.IsAbsoluteUri)
+        {
+            throw new ArgumentException("The page URL must be absolute, as the page was fetched from it.", nameof(pageUrl));
+        }
+
+        var endpoint = AccEndpoints.Describe(HttpMethod.Get, pageUrl);
+        if (!_urls.TryAdd(Normalize(pageUrl), page.Offset))
+        {
+            throw new AccPaginationException(endpoint, Invariant($"the page at offset {page.Offset} was fetched twice from the same URL"));
+        }
+
+        if (!_offsets.Add(page.Offset))
+        {
+            throw new AccPaginationException(endpoint, Invariant($"two pages of the list answered offset {page.Offset}"));
+        }
+
+        RecordsRead += page.Records.Count;
+        if (LimitOf(pageUrl) is { } limit)
+        {
+            _smallestLimit = Math.Min(limit, _smallestLimit ?? limit);
+        }
+
+        if (Drift(endpoint, page) is { } drift)
+        {
+            return drift;
+        }
+
+        if (page.NextUrl is not { } link)
+        {
+            return null;
+        }
+
+        var next = link.IsAbsoluteUri ? link : new Uri(pageUrl, link);
+        _list ??= ListOf(pageUrl);
+        if (_list.Except(ListOf(next)).ToList() is { Count: > 0 } dropped)
+        {
+            // Following it would read another list (all reviews instead of the archived ones, another range) under
+            // this one's name. A link may add its own parameters (a cursor); it may not drop or change the list's.
+            throw new AccPaginationException(
+                endpoint,
+                Invariant($"the nextUrl of the page at offset {page.Offset} asks for another list: it drops or changes {string.Join(", ", dropped)}"));
+        }
+
+        var nextOffset = OffsetOf(next);
+        if (_urls.TryGetValue(Normalize(next), out var read) || nextOffset is { } again && _offsets.Contains(again))
+        {
+            throw new AccPaginationException(
+                endpoint,
+                Invariant($"the nextUrl of the page at offset {page.Offset} leads back to offset {nextOffset ?? read}, already read"));
+        }
+
+        if (nextOffset >= _totalResults)
+        {
+            throw new AccPaginationException(
+                endpoint,
+                Invariant($"the nextUrl of the page at offset {page.Offset} asks for offset {nextOffset}, but the list has {_totalResults} results"));
+        }
+
+        // Offsets that keep coming, each fresh (a step smaller than the page, a total that keeps growing), would read on
+        // for ever: a read takes at most the pages its total needs at its smallest limit, plus slack.
+        var cap = _totalResults is { } total && _smallestLimit is { } smallest
+            ? Math.Min(maxPages, ((total + smallest - 1) / smallest) + PageSlack)
+            : maxPages;
+        if (Pages >= cap)
+        {
+            throw new AccPaginationException(
+                endpoint,
+                Invariant($"the list asks for page {Pages + 1}, past its cap of {cap} pages ({_totalResults?.ToString(CultureInfo.InvariantCulture) ?? "no"} totalResults, limit {_smallestLimit?.ToString(CultureInfo.InvariantCulture) ?? "not given"}, OrleansSync:Acc:MaxListPages {maxPages})"));
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// <paramref name="page"/> without the records this read already saw (by <c>id</c> or <c>urn</c>): a nextUrl that
+    /// steps back, or a record that moved down a place, repeats one at a page boundary. Records without an identity
+    /// are kept, as two equal ones may both be real.
+    /// </summary>
+    public SourcePage WithoutRepeats(SourcePage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var fresh = page.Records.Where(r => Key(r) is not { } key || _keys.Add(key)).ToList();
+        return fresh.Count == page.Records.Count ? page : page with { Records = fresh };
+    }
+
+    private static string? Key(JsonElement record) =>
+        record.ValueKind != JsonValueKind.Object ? null
+        : record.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? "id:" + id.GetString()
+        : record.TryGetProperty("urn", out var urn) && urn.ValueKind == JsonValueKind.String ? "urn:" + urn.GetString()
+        : null;
+
+    /// <summary>The list a URL reads: its path and every query parameter but the page's own (limit, offset).</summary>
+    private static HashSet<string> ListOf(Uri url) =>
+    [
+        $"path {Uri.UnescapeDataString(url.AbsolutePath)}",
+        .. Parameters(url).Where(static p => p.Name is not ("limit" or "offset")).Select(static p => $"{p.Name}={p.Value}"),
+    ];
+
+    /// <summary>The list changed under the read: its total moved, or it ended short of what it announced.</summary>
+    private AccListDrift? Drift(string endpoint, SourcePage page)
+    {
+        if (page.TotalResults is { } total)
+        {
+            if (_totalResults is { } announced && announced != total)
+            {
+                return new AccListDrift(endpoint, Invariant($"totalResults went from {announced} to {total} between pages"));
+            }
+
+            _totalResults = total;
+        }
+
+        if (page.NextUrl is not null || _totalResults is not { } expected)
+        {
+            return null;
+        }
+
+        if (page.Offset + page.Records.Count < expected)
+        {
+            return new AccListDrift(
+                endpoint,
+                Invariant($"the last page (offset {page.Offset}, {page.Records.Count} records) ends before the {expected} results announced"));
+        }
+
+        return RecordsRead < expected
+            ? new AccListDrift(endpoint, Invariant($"the list ended after {RecordsRead} records of the {expected} it announced"))
+            : null;
+    }
+
+    /// <summary>
+    /// One spelling per page: no fragment, query parameters unescaped and in order, so a link that only reorders or
+    /// re-escapes the query is the same page.
+    /// </summary>
+    private static string Normalize(Uri url)
+    {
+        var parameters = Parameters(url).Select(static p => $"{p.Name}={p.Value}").Order(StringComparer.Ordinal);
+        return $"{url.Scheme}://{url.IdnHost}:{url.Port}{Uri.UnescapeDataString(url.AbsolutePath)}?{string.Join('&', parameters)}";
+    }
+
+    /// <summary>The offset a URL asks for, when it names one.</summary>
+    private static int? OffsetOf(Uri url) => Number(url, "offset");
+
+    /// <summary>The page size a URL asks for, when it names a positive one.</summary>
+    private static int? LimitOf(Uri url) => Number(url, "limit") is { } limit && limit > 0 ? limit : null;
+
+    private static int? Number(Uri url, string parameter)
+    {
+        foreach (var (name, value) in Parameters(url))
+        {
+            if (name == parameter && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+            {
+                return number;
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<(string Name, string Value)> Parameters(Uri url)
+    {
+        foreach (var pair in url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            var name = equals < 0 ? pair : pair[..equals];
+            var value = equals < 0 ? string.Empty : pair[(equals + 1)..];
+            yield return (Unescape(name), Unescape(value));
+        }
+    }
+
+    private static string Unescape(string text) => Uri.UnescapeDataString(text.Replace('+', ' '));
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

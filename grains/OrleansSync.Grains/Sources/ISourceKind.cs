@@ -1,0 +1,37 @@
+using OrleansSync.Projects;
+using OrleansSync.Tasks;
+
+namespace OrleansSync.Sources;
+
+/// <summary>
+/// One kind of upstream a project mirrors, behind the one boundary the engine knows: the kind supplies its streams,
+/// checks its own settings, connects for a task, and gives the runner that reads a stream from its checkpoint and lands
+/// each page with the checkpoint in one transaction. Each kind lives in its own folder under <c>Sources/</c> (its
+/// client, runners and mirror tables) and registers with <see cref="SourceServiceCollectionExtensions.AddSourceKind{TKind}"/>;
+/// tasks, projects, backfills, checkpoints, progress, breakers, the rate budget and placement know no kind.
+/// </summary>
+public interface ISourceKind
+{
+    /// <summary>The kind's name: <see cref="ProjectSpec.Source"/>, <c>project add --source</c>.</summary>
+    string Name { get; }
+
+    SourceStreams Streams { get; }
+
+    /// <summary>
+    /// Checks and normalises the kind's own settings of a project (where it reads, as whom, which declared secret), at
+    /// <c>project add</c>; every refusal is an <see cref="InvalidRequestException"/> naming the setting.
+    /// </summary>
+    ProjectSpec Normalise(ProjectSpec spec);
+
+    /// <summary>Checks that <paramref name="silo"/> can resolve the project's declared secrets; every silo needs them, and a task on one without fails naming both.</summary>
+    void CheckSecrets(ProjectSpec spec, string silo);
+
+    /// <summary>
+    /// Connects for one run of a task: checks its destination again (a project stored before a rule, or by another
+    /// client, must not make this silo send a secret where it may not go) and resolves its declared secrets here.
+    /// </summary>
+    ValueTask<ISourceConnection> ConnectAsync(SyncTaskSpec spec, string silo, CancellationToken cancellationToken);
+
+    /// <summary>The runner of <paramref name="stream"/> (one of <see cref="SourceStreams.All"/>), or null when the kind has none.</summary>
+    IStreamRunner? Runner(string stream);
+}

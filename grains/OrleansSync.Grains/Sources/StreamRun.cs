@@ -1,0 +1,29 @@
+using OrleansSync.Pipeline;
+using OrleansSync.Tasks;
+
+namespace OrleansSync.Sources;
+
+/// <summary>What a runner works for: the task's spec and the connection its source kind made for this run.</summary>
+public sealed class StreamRun(SyncTaskSpec spec, ISourceConnection connection)
+{
+    public SyncTaskSpec Spec { get; } = spec;
+
+    /// <summary>The kind's own connection (<see cref="ISourceKind.ConnectAsync"/>); only that kind's runners read it.</summary>
+    public ISourceConnection Connection { get; } = connection;
+
+    /// <summary>Checkpoints of this run carry its id, so a cursor left by an earlier run is never resumed.</summary>
+    public string RunId => Spec.RunId;
+
+    /// <summary>Where its checkpoints live: <c>""</c> for a project's runs, the day's own scope for a backfill day.</summary>
+    public string Scope => Spec is { BackfillId: { } backfill, From: { } from } ? $"backfill:{backfill}:{from.UtcDateTime:yyyy-MM-dd}" : "";
+
+    public Checkpoint Checkpoint(long position, string cursorJson) => new(Spec.ProjectId, Spec.Stream, Spec.TaskId, Spec.RunId, position, cursorJson, Scope);
+
+    /// <summary>The same run reading (and checkpointing) another stream: a backfill day may read several of its kind's streams.</summary>
+    public StreamRun For(string stream) => new(Spec with { Stream = stream }, Connection);
+}
+
+/// <summary>One page committed: what it held and cost (<see cref="PageTally"/>, committed with it) and what it did to the mirror.</summary>
+/// <param name="Tally">Records read, upstream calls and 429s, upstream's total, the run's expected pages.</param>
+/// <param name="Result">Inserted, updated, unchanged, dead-lettered.</param>
+public sealed record class PageLanded(PageTally Tally, PageWriteResult Result);
