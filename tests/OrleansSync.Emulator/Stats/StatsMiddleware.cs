@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using OrleansSync.Emulator.Hosting;
 
 namespace OrleansSync.Emulator.Stats;
@@ -26,8 +25,9 @@ internal sealed class StatsMiddleware(RequestDelegate next, StatsRecorder stats)
         }
 
         // Counted as the answer starts, before the client can read it (a test that reads the stats once its call returned
-        // must find it counted), or at the end for a call that never got one (a connection dropped before headers).
-        var counted = new StrongBox<int>();
+        // must find it counted), or at the end for a call that never got one (a connection dropped before headers). Both
+        // run in the request's own flow, one after the other, so a plain flag counts it once.
+        var counted = false;
         http.Response.OnStarting(() =>
         {
             Count();
@@ -44,8 +44,9 @@ internal sealed class StatsMiddleware(RequestDelegate next, StatsRecorder stats)
 
         void Count()
         {
-            if (Interlocked.Exchange(ref counted.Value, 1) == 0)
+            if (!counted)
             {
+                counted = true;
                 stats.Record(key, http.Response.StatusCode);
             }
         }

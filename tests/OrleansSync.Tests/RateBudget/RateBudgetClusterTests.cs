@@ -13,7 +13,6 @@ namespace OrleansSync.Tests.RateBudget;
 /// one-second window): the budget keeps the cluster's combined rate under it, so upstream answers almost no 429s,
 /// and <c>cluster --json</c> and <c>/metrics</c> show the budget at work.
 /// </summary>
-[Collection(RunsAloneCollection.Name)]
 public sealed class RateBudgetClusterTests(ITestOutputHelper output)
 {
     private const int ReviewsPerSecond = 25;
