@@ -43,7 +43,7 @@ public interface IProjectGrain : IGrainWithStringKey
     [Alias("CancelRun")]
     Task<RunView> CancelRunAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>A run of this project by id (the current one or the last one).</summary>
+    /// <summary>A run of this project by id: the current one, the last one, or one of the ten finished before it.</summary>
     [Alias("GetRun")]
     Task<RunView?> GetRunAsync(string runId, CancellationToken cancellationToken = default);
 

@@ -45,13 +45,13 @@ public sealed partial class ProjectGrain
     private async Task<RunView> EndRunAsync(RunState run, SyncTaskStatus status, string? error, CancellationToken cancellationToken)
     {
         var open = run.Tasks.Where(static t => !t.IsTerminal).ToList();
-        var before = (state.State.LastRun, Statuses: open.Select(static t => t.Status).ToList());
+        var before = (state.State.LastRun, Earlier: state.State.EarlierRuns?.ToList(), Statuses: open.Select(static t => t.Status).ToList());
         foreach (var task in open)
         {
             task.Status = SyncTaskStatus.Cancelled;
         }
 
-        state.State.LastRun = run.ToView(ProjectId, status, time.GetUtcNow()) with { Error = error };
+        state.State.Finished(run.ToView(ProjectId, status, time.GetUtcNow()) with { Error = error });
         state.State.CurrentRun = null;
         try
         {
@@ -61,6 +61,7 @@ public sealed partial class ProjectGrain
         {
             state.State.CurrentRun = run;
             state.State.LastRun = before.LastRun;
+            state.State.EarlierRuns = before.Earlier;
             for (var i = 0; i < open.Count; i++)
             {
                 open[i].Status = before.Statuses[i];

@@ -225,7 +225,7 @@ public sealed partial class ProjectGrain
             SyncTaskStatus.Failed => CircuitBreaker.RecordFailure(breaker, options.Value.Breaker, finishedAt),
             _ => BreakerTransition.None,
         });
-        state.State.LastRun = run.ToView(ProjectId, status, finishedAt);
+        state.State.Finished(run.ToView(ProjectId, status, finishedAt));
         state.State.CurrentRun = null;
         await Bookkeeping.SaveAsync();
         LogInformationRunFinished(logger, ProjectId, run.RunId, status);

@@ -120,7 +120,7 @@ public sealed partial class ProjectGrain(
             return Task.FromResult<RunView?>(current.ToView(ProjectId, SyncTaskStatus.Running, null));
         }
 
-        return Task.FromResult(state.State.LastRun is { } last && last.RunId == runId ? last : null);
+        return Task.FromResult(state.State.FinishedRun(runId));
     }
 
     private async Task UnregisterReminderAsync(string name, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using OrleansSync.Resilience;
 using OrleansSync.Tasks;
 
@@ -31,6 +32,36 @@ public sealed class ProjectState
     /// <summary>Where the schedule's reminder stands; null without <c>--every</c>.</summary>
     [Id(7)]
     public ScheduleState? Schedule { get; set; }
+
+    /// <summary>
+    /// The finished runs before <see cref="LastRun"/>, newest first, at most <see cref="EarlierRunsKept"/>: a client
+    /// waiting for its run still finds it when a scheduled tick has started another since (null in state stored before).
+    /// </summary>
+    [Id(8)]
+    public List<RunView>? EarlierRuns { get; set; }
+
+    public const int EarlierRunsKept = 10;
+
+    /// <summary>Makes <paramref name="finished"/> the last run; the one before moves to <see cref="EarlierRuns"/>.</summary>
+    [MemberNotNull(nameof(LastRun))]
+    public void Finished(RunView finished)
+    {
+        if (LastRun is { } previous && previous.RunId != finished.RunId)
+        {
+            EarlierRuns ??= [];
+            EarlierRuns.Insert(0, previous);
+            if (EarlierRuns.Count > EarlierRunsKept)
+            {
+                EarlierRuns.RemoveRange(EarlierRunsKept, EarlierRuns.Count - EarlierRunsKept);
+            }
+        }
+
+        LastRun = finished;
+    }
+
+    /// <summary>The finished run <paramref name="runId"/>, if it is the last or one of the earlier runs kept.</summary>
+    public RunView? FinishedRun(string runId) =>
+        LastRun is { } last && last.RunId == runId ? last : EarlierRuns?.Find(r => r.RunId == runId);
 }
 
 [GenerateSerializer, Alias("OrleansSync.Projects.RunState")]

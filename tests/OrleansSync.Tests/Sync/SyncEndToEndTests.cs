@@ -1,4 +1,5 @@
 using OrleansSync.Emulator;
+using OrleansSync.Projects;
 using OrleansSync.Tasks;
 
 namespace OrleansSync.Tests.Sync;
@@ -35,6 +36,31 @@ public sealed class SyncEndToEndTests(FastTasksClusterFixture fixture, ITestOutp
         var reviews = tasks.Single(static t => t.Spec.Stream == "reviews").Progress;
         Assert.Equal(differences.ExpectedReviews, reviews.Inserted);
         output.WriteLine(SyncDriver.Describe(tasks));
+    }
+
+    [Fact]
+    public async Task Run_FinishedBeforeLaterRuns_IsStillFoundByItsId()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var emulator = await AccEmulator.StartAsync(
+            new EmulatorOptions { Dataset = { Seed = 14, Projects = 1, ReviewsPerProject = 5, WorkflowsPerProject = 1 }, RateLimits = RateLimitOptions.Unlimited },
+            ct);
+        var cluster = fixture.Cluster;
+        var projectId = emulator.ProjectIds[0];
+        await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
+        var (first, _) = await SyncDriver.SyncToEndAsync(cluster.Client, projectId, full: false, ct);
+
+        // Two runs after it (a scheduled tick between a client's polls would do the same): a client waiting for the
+        // first one, as `sync --wait` does, must still find how it ended.
+        await SyncDriver.SyncToEndAsync(cluster.Client, projectId, full: false, ct);
+        var (last, _) = await SyncDriver.SyncToEndAsync(cluster.Client, projectId, full: true, ct);
+
+        var project = cluster.Client.GetGrain<IProjectGrain>(projectId);
+        var found = await project.GetRunAsync(first.RunId, ct);
+        Assert.NotNull(found);
+        Assert.Equal((first.RunId, SyncTaskStatus.Succeeded, first.FinishedAt), (found.RunId, found.Status, found.FinishedAt));
+        Assert.Equal(last.RunId, (await project.GetRunAsync(last.RunId, ct))?.RunId);
+        Assert.Null(await project.GetRunAsync("20260101T000000000Z-000000", ct));
     }
 
     [Fact]
