@@ -6,7 +6,6 @@ using OrleansSync.Tests.Sync;
 namespace OrleansSync.Tests.Scheduling;
 
 /// <summary>A tick that falls due while the project's run is still going starts nothing, and says so.</summary>
-[Collection(RunsAloneCollection.Name)]
 public sealed class SkippedTickTests(ITestOutputHelper output)
 {
     [Fact]
