@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json;
 using Npgsql;
+using OrleansSync.Mirror;
 using OrleansSync.Pipeline;
 using OrleansSync.Sources.Acc;
 using static OrleansSync.Tests.Mirror.AccRecords;
@@ -101,7 +102,7 @@ public sealed class RefusedRecordTests
         Assert.Equal(18, await test.CountAsync("acc.reviews", ct));
         Assert.True(await test.Database.ScalarAsync<bool>(
             "SELECT updated_at = '2024-11-07T10:00:00Z' FROM acc.reviews WHERE review_id = @id", ct, ("id", ReviewId(8))));
-        var counters = await test.Writer.ReadTaskCountersAsync(ProjectId, TaskId, ct);
+        var counters = await new Checkpoints(test.Database.DataSource).ReadTaskCountersAsync(ProjectId, TaskId, ct);
         Assert.NotNull(counters);
         Assert.Equal((8L, 4L, 4L, 4L), (counters.Inserted, counters.Updated, counters.Unchanged, counters.DeadLettered));
     }

@@ -40,8 +40,4 @@ public sealed partial class MirrorWriter
         ArgumentNullException.ThrowIfNull(scope);
         return CheckpointTable.ReadAsync(dataSource, ProjectIds.Normalize(projectId), stream, scope, cancellationToken);
     }
-
-    /// <summary>The counters <paramref name="taskId"/>'s checkpoints committed (summed over its streams), or null when none is its.</summary>
-    public Task<TaskCounters?> ReadTaskCountersAsync(string projectId, string taskId, CancellationToken cancellationToken) =>
-        new Checkpoints(dataSource).ReadTaskCountersAsync(projectId, taskId, cancellationToken);
 }
