@@ -43,7 +43,7 @@ public sealed class OwnPostgresServer : IAsyncDisposable
         {
             var passwordFile = Path.Combine(root.FullName, "password");
             await File.WriteAllTextAsync(passwordFile, password, cancellationToken);
-            await RunAsync("chown", ["-R", "postgres", root.FullName], cancellationToken);
+            await PostgresServer.RunCheckedAsync("chown", ["-R", "postgres", root.FullName], cancellationToken);
             await server.AsPostgresAsync(
                 "initdb",
                 ["-D", server.DataDirectory, "-U", Role, $"--pwfile={passwordFile}", "--auth-host=scram-sha-256", "--auth-local=peer", "--no-sync"],
@@ -85,14 +85,5 @@ public sealed class OwnPostgresServer : IAsyncDisposable
     }
 
     private Task AsPostgresAsync(string program, string[] args, CancellationToken cancellationToken) =>
-        RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_bin, program), .. args], cancellationToken);
-
-    private static async Task RunAsync(string file, string[] args, CancellationToken cancellationToken)
-    {
-        var (code, output) = await PostgresServer.RunAsync(file, args, cancellationToken);
-        if (code != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {code}: {output}");
-        }
-    }
+        PostgresServer.RunCheckedAsync("runuser", ["-u", "postgres", "--", Path.Combine(_bin, program), .. args], cancellationToken);
 }

@@ -27,10 +27,17 @@ public static class PostgresServer
     {
         var (_, _, port) = await ClusterAsync(cancellationToken);
         string[] args = ["-u", "postgres", "--", "psql", "-p", port, "-q", "-v", "ON_ERROR_STOP=1", .. variables.SelectMany(static v => new[] { "-v", $"{v.Name}={v.Value}" })];
-        var (code, output) = await RunAsync("runuser", args, cancellationToken, stdin: script, environment: environment);
+        await RunCheckedAsync("runuser", args, cancellationToken, stdin: script, environment: environment);
+    }
+
+    /// <summary>Runs <paramref name="file"/> and throws, with its output, when it exits non-zero.</summary>
+    internal static async Task RunCheckedAsync(
+        string file, string[] args, CancellationToken cancellationToken, string? stdin = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var (code, output) = await RunAsync(file, args, cancellationToken, stdin, environment);
         if (code != 0)
         {
-            throw new InvalidOperationException($"psql as postgres exited {code}: {output}");
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {code}: {output}");
         }
     }
 
@@ -44,7 +51,7 @@ public static class PostgresServer
             : throw new InvalidOperationException($"pg_lsclusters found no PostgreSQL cluster: {output}");
     }
 
-    internal static async Task<(int Code, string Output)> RunAsync(
+    private static async Task<(int Code, string Output)> RunAsync(
         string file, string[] args, CancellationToken cancellationToken, string? stdin = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(file)
