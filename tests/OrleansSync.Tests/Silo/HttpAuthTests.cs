@@ -100,7 +100,9 @@ public sealed class HttpAuthTests
 
             var bearer = new AuthenticationHeaderValue("Bearer", secret);
             var basic = Basic("orleanssync", secret);
-            AuthenticationHeaderValue?[] refused = [null, new("Bearer", secret[..^1] + "0"), Basic("orleanssync", secret + "x"), Basic("admin", secret), new("Bearer", "")];
+            // The wrong bearer differs in its last character, whatever the random secret ends with.
+            var wrongBearer = secret[..^1] + (secret[^1] == '0' ? "1" : "0");
+            AuthenticationHeaderValue?[] refused = [null, new("Bearer", wrongBearer), Basic("orleanssync", secret + "x"), Basic("admin", secret), new("Bearer", "")];
             foreach (var path in new[] { "/dashboard", "/dashboard/version", "/dashboard/ClusterStats", "/metrics" })
             {
                 foreach (var authorization in refused)
