@@ -11,6 +11,7 @@ namespace OrleansSync.Tests.RateBudget;
 /// its turn, far longer than the 1 s attempt timeout. Waiting for a permit is not a failure: every run succeeds at
 /// its first attempt, no breaker trips, the projects share the budget evenly, and tasks say they wait for it.
 /// </summary>
+[Collection(RunsAloneCollection.Name)]
 public sealed class BusyBudgetTests(ITestOutputHelper output)
 {
     private const int Projects = 20;
