@@ -7,4 +7,4 @@ Console.CancelKeyPress += (_, e) =>
     cancellation.Cancel();
 };
 
-return await OrleansSyncCli.RunAsync(args, cancellation.Token);
+return await OrleansSyncCli.RunAsync(args, CliInvocation.ForProcess(), cancellation.Token);

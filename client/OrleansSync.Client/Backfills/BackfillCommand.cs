@@ -122,7 +122,7 @@ public static class BackfillCommand
             WriteTable(context, final);
             foreach (var failed in final.Days.Where(static d => d.Status == "failed"))
             {
-                await Console.Error.WriteLineAsync($"day {failed.Day} failed: {failed.Error ?? "see 'orleanssync task show " + failed.TaskId + "'"}; retry it with 'orleanssync backfill retry {final.BackfillId} --day {failed.Day}'");
+                await context.Output.Error.WriteLineAsync($"day {failed.Day} failed: {failed.Error ?? "see 'orleanssync task show " + failed.TaskId + "'"}; retry it with 'orleanssync backfill retry {final.BackfillId} --day {failed.Day}'");
             }
         }
 

@@ -38,10 +38,13 @@ public sealed class CliContext
         Recursive = true,
     };
 
-    private CliContext(ParseResult parse, CliOutput output)
+    private readonly Func<string, string?> _variable;
+
+    private CliContext(ParseResult parse, CliOutput output, Func<string, string?> variable)
     {
         Parse = parse;
         Output = output;
+        _variable = variable;
     }
 
     public ParseResult Parse { get; }
@@ -50,8 +53,12 @@ public sealed class CliContext
 
     public bool Verbose => Parse.GetValue(VerboseOption);
 
-    public static CliContext From(ParseResult parse) =>
-        new(parse, new CliOutput(parse.GetValue(JsonOption), Spectre.Console.AnsiConsole.Console));
+    public static CliContext From(ParseResult parse)
+    {
+        var invocation = parse.InvocationConfiguration as CliInvocation ??
+            throw new InvalidOperationException("Commands run through OrleansSyncCli.RunAsync, which gives them a CliInvocation.");
+        return new(parse, new CliOutput(parse.GetValue(JsonOption), invocation.Console, invocation.Output, invocation.Error), invocation.Variable);
+    }
 
     public ClientSettings Settings()
     {
@@ -61,7 +68,7 @@ public sealed class CliContext
             throw CliException.BadInput($"--connect-timeout {seconds} is out of range: give 1 to 3600 seconds.");
         }
 
-        return ClientSettings.FromEnvironment(TimeSpan.FromSeconds(seconds), Parse.GetValue(TlsCertificateOption), Parse.GetValue(TlsCaOption));
+        return ClientSettings.FromEnvironment(_variable, TimeSpan.FromSeconds(seconds), Parse.GetValue(TlsCertificateOption), Parse.GetValue(TlsCaOption));
     }
 
     public Task<ClusterConnection> ConnectAsync(CancellationToken cancellationToken) =>

@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace OrleansSync.Client.Cli;
 
 /// <summary>Where a command writes: one JSON document on stdout with <c>--json</c>, tables for people otherwise.</summary>
-public sealed class CliOutput(bool json, IAnsiConsole console)
+public sealed class CliOutput(bool json, IAnsiConsole console, TextWriter output, TextWriter error)
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
@@ -17,5 +17,8 @@ public sealed class CliOutput(bool json, IAnsiConsole console)
 
     public IAnsiConsole Console { get; } = console;
 
-    public void WriteJson<T>(T document) => System.Console.Out.WriteLine(JsonSerializer.Serialize(document, JsonOptions));
+    /// <summary>Notices for people that scripts must not parse (stderr).</summary>
+    public TextWriter Error { get; } = error;
+
+    public void WriteJson<T>(T document) => output.WriteLine(JsonSerializer.Serialize(document, JsonOptions));
 }

@@ -37,56 +37,57 @@ public static class OrleansSyncCli
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, CliInvocation invocation, CancellationToken cancellationToken)
     {
+        var stderr = invocation.Error;
         var parse = CreateRoot().Parse(args);
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)
             {
-                await Console.Error.WriteLineAsync($"error: {error.Message}");
+                await stderr.WriteLineAsync($"error: {error.Message}");
             }
 
-            await Console.Error.WriteLineAsync("Run 'orleanssync --help' for usage.");
+            await stderr.WriteLineAsync("Run 'orleanssync --help' for usage.");
             return ExitCodes.BadInput;
         }
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancellationToken);
+            return await parse.InvokeAsync(invocation, cancellationToken);
         }
         catch (CliException e)
         {
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            await stderr.WriteLineAsync($"error: {e.Message}");
             return e.ExitCode;
         }
         catch (InvalidRequestException e)
         {
             // A grain refused the input; its message says what and how to fix it.
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            await stderr.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
         catch (SyncRefusedException e)
         {
             // Well-formed, but the project will not run now (its breaker is open); the message says why and until when.
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            await stderr.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.SyncFailed;
         }
         catch (TaskNotSavedException e)
         {
             // The task could not save what was asked; the message says what to do.
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            await stderr.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.SyncFailed;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await Console.Error.WriteLineAsync("cancelled");
+            await stderr.WriteLineAsync("cancelled");
             return ExitCodes.SyncFailed;
         }
         catch (Exception e)
         {
             // Anything else is a bug or an outage we did not foresee: still one line, never a stack trace.
-            await Console.Error.WriteLineAsync($"error: {e.GetType().Name}: {e.Message.Split('\n')[0]} (run with --verbose for the client's log)");
+            await stderr.WriteLineAsync($"error: {e.GetType().Name}: {e.Message.Split('\n')[0]} (run with --verbose for the client's log)");
             return ExitCodes.SyncFailed;
         }
     }

@@ -16,12 +16,13 @@ public sealed record class ClientSettings(string Postgres, string ClusterId, str
 
     public const string DefaultConnectionString = "Host=127.0.0.1;Port=5432;Database=orleanssync;Username=orleanssync;Password=orleanssync";
 
+    /// <param name="variable">Reads an environment variable (the process's, or a test's own).</param>
     /// <param name="connectTimeout">How long to try the gateways.</param>
     /// <param name="tlsCertificate">--tls-cert, over ORLEANSSYNC_TLS_CERT.</param>
     /// <param name="tlsCa">--tls-ca, over ORLEANSSYNC_TLS_CA.</param>
-    public static ClientSettings FromEnvironment(TimeSpan connectTimeout, string? tlsCertificate = null, string? tlsCa = null)
+    public static ClientSettings FromEnvironment(Func<string, string?> variable, TimeSpan connectTimeout, string? tlsCertificate = null, string? tlsCa = null)
     {
-        var postgres = Environment.GetEnvironmentVariable("ORLEANSSYNC_PG") is { Length: > 0 } pg ? pg : DefaultConnectionString;
+        var postgres = variable("ORLEANSSYNC_PG") is { Length: > 0 } pg ? pg : DefaultConnectionString;
         try
         {
             _ = new NpgsqlConnectionStringBuilder(postgres);
@@ -33,15 +34,15 @@ public sealed record class ClientSettings(string Postgres, string ClusterId, str
 
         return new ClientSettings(
             postgres,
-            Environment.GetEnvironmentVariable("ORLEANSSYNC_CLUSTER_ID") is { Length: > 0 } cluster ? cluster : "orleanssync",
-            Environment.GetEnvironmentVariable("ORLEANSSYNC_SERVICE_ID") is { Length: > 0 } service ? service : "orleanssync",
+            variable("ORLEANSSYNC_CLUSTER_ID") is { Length: > 0 } cluster ? cluster : "orleanssync",
+            variable("ORLEANSSYNC_SERVICE_ID") is { Length: > 0 } service ? service : "orleanssync",
             connectTimeout,
-            TlsFromEnvironment(tlsCertificate, tlsCa));
+            TlsFromEnvironment(variable, tlsCertificate, tlsCa));
     }
 
-    private static TlsSettings? TlsFromEnvironment(string? certificate, string? ca)
+    private static TlsSettings? TlsFromEnvironment(Func<string, string?> variable, string? certificate, string? ca)
     {
-        var tls = TlsSettings.FromEnvironment(Environment.GetEnvironmentVariable);
+        var tls = TlsSettings.FromEnvironment(variable);
         tls.CertificatePath = string.IsNullOrEmpty(certificate) ? tls.CertificatePath : certificate;
         tls.CaPath = string.IsNullOrEmpty(ca) ? tls.CaPath : ca;
         return tls.IsAnySet ? tls : null;

@@ -49,7 +49,7 @@ public static class SyncCommand
                 if (DeadLetterNotice.Describe(projectId, tasks) is { } notice)
                 {
                     // Dead letters do not fail a run; stderr keeps the notice out of what scripts parse.
-                    await Console.Error.WriteLineAsync(notice);
+                    await context.Output.Error.WriteLineAsync(notice);
                 }
             }
 

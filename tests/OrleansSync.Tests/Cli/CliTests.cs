@@ -49,6 +49,27 @@ public sealed class CliTests(TwoSiloProcessFixture fixture)
     }
 
     [Fact]
+    public async Task Executable_ClusterJson_WritesTheDocumentOnStdout()
+    {
+        // The one run of the real executable here: the other tests run commands in-process, past Program's Main.
+        var result = await Infrastructure.Cli.RunProcessAsync(Environment, TestContext.Current.CancellationToken, "cluster", "--json");
+
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        using var document = JsonDocument.Parse(result.StdOut);
+        Assert.Equal(2, document.RootElement.GetProperty("silos").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Executable_BadUsage_ExitsTwoWithTheErrorOnStderr()
+    {
+        var result = await Infrastructure.Cli.RunProcessAsync(Environment, TestContext.Current.CancellationToken, "cluster", "--bogus");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.StdOut);
+        Assert.Contains("error: Unrecognized command or argument '--bogus'", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cluster_NoSiloForClusterId_ExitsThreeWithOneLine()
     {
         var environment = Environment;

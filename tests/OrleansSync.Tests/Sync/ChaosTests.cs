@@ -78,7 +78,7 @@ public sealed partial class ChaosTests(ITestOutputHelper output)
             }
         }
 
-        var clis = projectIds.Select(id => Infrastructure.Cli.RunAsync(cluster.CliEnvironment(), ct, "sync", id, "--wait", "--json")).ToList();
+        var clis = projectIds.Select(id => Infrastructure.Cli.RunProcessAsync(cluster.CliEnvironment(), ct, "sync", id, "--wait", "--json")).ToList();
         await using var connection = await cluster.ConnectAsync(ct);
         var client = connection.Client;
 
