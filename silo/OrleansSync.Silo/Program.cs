@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using OrleansSync.Schema;
+using OrleansSync.Silo.Api;
 using OrleansSync.Silo.Health;
 using OrleansSync.Silo.Hosting;
 using OrleansSync.Silo.HttpAuth;
@@ -28,6 +29,7 @@ var app = builder.Build();
 app.MapHealthEndpoints();
 app.MapOrleansDashboard(routePrefix: "/dashboard");
 app.MapPrometheusScrapingEndpoint("/metrics");
+app.MapSyncApi();
 
 try
 {

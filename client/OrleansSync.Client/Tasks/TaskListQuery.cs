@@ -1,46 +1,28 @@
+using Npgsql;
 using OrleansSync.Client.Cli;
 using OrleansSync.Client.Connection;
-using OrleansSync.Client.Database;
+using OrleansSync.Schema.Reads;
 
 namespace OrleansSync.Client.Tasks;
 
-/// <summary>Reads <c>sync.progress</c>, the progress writer's table: the whole cluster's tasks in one query.</summary>
+/// <summary><c>task list</c>'s read of <c>sync.progress</c>: the whole cluster's tasks in one query.</summary>
 public static class TaskListQuery
 {
-    public sealed record class Row(
-        string TaskId, string ProjectId, string Stream, string? RunId, string Status, long RecordsRead, long RecordsInserted,
-        long RecordsUpdated, long RecordsUnchanged, long RecordsDeadLettered, long? TotalRecords, long UpstreamCalls, int Attempts,
-        string? LastError, string? Silo, DateTimeOffset? StartedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt,
-        string Kind, double? Percent, double? RecordsPerSecond, DateTimeOffset? Eta, string Breaker);
-
-    public static async Task<List<Row>> RunAsync(ClientSettings settings, string? project, string? status, int limit, CancellationToken cancellationToken)
+    public static async Task<List<ProgressRows.Row>> RunAsync(ClientSettings settings, string? project, string? status, int limit, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > 10_000)
         {
             throw CliException.BadInput($"--limit {limit} is out of range: give 1 to 10000.");
         }
 
-        return await ListQuery.ReadAsync(
-            settings,
-            """
-            SELECT task_id, project_id, stream, run_id, status, records_read, records_inserted, records_updated, records_unchanged,
-                   records_dead_lettered, total_records, upstream_calls, attempts, last_error, silo, started_at, updated_at, finished_at,
-                   kind, percent, records_per_second, eta, breaker
-              FROM sync.progress
-             WHERE (@project::text IS NULL OR project_id = @project) AND (@status::text IS NULL OR status = @status)
-             ORDER BY updated_at DESC
-             LIMIT @limit
-            """,
-            [("project", project is null ? null : ProjectIds.Normalize(project)), ("status", status), ("limit", limit)],
-            static reader => new Row(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4),
-                reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9),
-                reader.IsDBNull(10) ? null : reader.GetInt64(10), reader.GetInt64(11), reader.GetInt32(12),
-                reader.IsDBNull(13) ? null : reader.GetString(13), reader.IsDBNull(14) ? null : reader.GetString(14),
-                reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15), reader.GetFieldValue<DateTimeOffset>(16),
-                reader.IsDBNull(17) ? null : reader.GetFieldValue<DateTimeOffset>(17),
-                reader.GetString(18), reader.IsDBNull(19) ? null : reader.GetDouble(19), reader.IsDBNull(20) ? null : reader.GetDouble(20),
-                reader.IsDBNull(21) ? null : reader.GetFieldValue<DateTimeOffset>(21), reader.GetString(22)),
-            cancellationToken);
+        await using var dataSource = NpgsqlDataSource.Create(settings.Postgres);
+        try
+        {
+            return await ProgressRows.ListAsync(dataSource, project is null ? null : ProjectIds.Normalize(project), status, taskId: null, limit, cancellationToken);
+        }
+        catch (NpgsqlException e) when (e is not PostgresException)
+        {
+            throw settings.PostgresUnreachable(e);
+        }
     }
 }

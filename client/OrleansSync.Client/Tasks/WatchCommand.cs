@@ -1,6 +1,7 @@
 using System.CommandLine;
 using OrleansSync.Client.Cli;
 using OrleansSync.Client.Connection;
+using OrleansSync.Schema.Reads;
 using OrleansSync.Tasks;
 using Spectre.Console;
 
@@ -57,7 +58,7 @@ public static class WatchCommand
         return command;
     }
 
-    private static async Task<List<TaskListQuery.Row>> ReadAsync(ClientSettings settings, CancellationToken cancellationToken)
+    private static async Task<List<ProgressRows.Row>> ReadAsync(ClientSettings settings, CancellationToken cancellationToken)
     {
         var rows = await TaskListQuery.RunAsync(settings, project: null, SyncTaskStatus.Running.ToText(), MaxTasks, cancellationToken);
         return [.. rows.OrderBy(static r => r.ProjectId, StringComparer.Ordinal).ThenBy(static r => r.Stream, StringComparer.Ordinal).ThenBy(static r => r.TaskId, StringComparer.Ordinal)];
@@ -113,7 +114,7 @@ public static class WatchCommand
         }
     }
 
-    private static Table Table(List<TaskListQuery.Row> rows, DateTimeOffset now)
+    private static Table Table(List<ProgressRows.Row> rows, DateTimeOffset now)
     {
         var table = new Table().AddColumns("Project", "Stream", "Kind", "Silo", "%", "Records/s", "ETA", "Breaker");
         foreach (var row in rows)
@@ -135,6 +136,6 @@ public static class WatchCommand
     };
 
     /// <summary>One task as a plain line: <c>project stream kind silo percent rate eta breaker</c>, '-' where unknown.</summary>
-    private static string Line(TaskListQuery.Row row, DateTimeOffset now) =>
+    private static string Line(ProgressRows.Row row, DateTimeOffset now) =>
         $"{row.ProjectId} {row.Stream} {row.Kind} silo={TaskCells.Text(row.Silo)} {TaskCells.Percent(row.Percent)} {TaskCells.Rate(row.RecordsPerSecond)} rec/s eta={TaskCells.Remaining(row.Eta, now)} breaker={TaskCells.Text(row.Breaker)}";
 }

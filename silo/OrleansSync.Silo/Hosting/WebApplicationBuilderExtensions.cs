@@ -4,6 +4,7 @@ using Orleans.Dashboard;
 using OpenTelemetry.Metrics;
 using OrleansSync.Schema;
 using OrleansSync.Telemetry;
+using OrleansSync.Silo.Api;
 using OrleansSync.Silo.Health;
 using OrleansSync.Silo.HttpAuth;
 
@@ -52,6 +53,7 @@ public static class WebApplicationBuilderExtensions
         builder.Services.AddOpenTelemetry().WithMetrics(static metrics => metrics
             .AddMeter(SyncMetrics.MeterName, "Microsoft.Orleans")
             .AddPrometheusExporter());
+        builder.Services.AddSyncApi();
         builder.Services.AddHealthChecks()
             .AddNpgSql(name: "postgres", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<SiloActiveHealthCheck>("silo-active", tags: [HealthEndpoints.ReadyTag]);

@@ -103,7 +103,7 @@ public sealed class HttpAuthTests
             // The wrong bearer differs in its last character, whatever the random secret ends with.
             var wrongBearer = secret[..^1] + (secret[^1] == '0' ? "1" : "0");
             AuthenticationHeaderValue?[] refused = [null, new("Bearer", wrongBearer), Basic("orleanssync", secret + "x"), Basic("admin", secret), new("Bearer", "")];
-            foreach (var path in new[] { "/dashboard", "/dashboard/version", "/dashboard/ClusterStats", "/metrics" })
+            foreach (var path in new[] { "/dashboard", "/dashboard/version", "/dashboard/ClusterStats", "/metrics", "/api/v1/projects", "/openapi/v1.json" })
             {
                 foreach (var authorization in refused)
                 {

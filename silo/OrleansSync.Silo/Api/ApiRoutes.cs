@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+
+namespace OrleansSync.Silo.Api;
+
+/// <summary>
+/// The HTTP API under <c>/api/v1</c>, served by every silo behind the credential that guards the dashboard: JSON
+/// in the shapes the CLI's <c>--json</c> prints, errors as RFC 9457 problem details, OpenAPI at
+/// <c>/openapi/v1.json</c>. Grains answer for live state; PostgreSQL for history.
+/// </summary>
+public static class ApiRoutes
+{
+    public const string Prefix = "/api/v1";
+
+    public static IServiceCollection AddSyncApi(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddOpenApi("v1");
+        services.ConfigureHttpJsonOptions(static o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddSingleton<RunRecords>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapSyncApi(this IEndpointRouteBuilder app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json");
+        var api = app.MapGroup(Prefix);
+        ProjectEndpoints.Map(api);
+        RunEndpoints.Map(api);
+        TaskEndpoints.Map(api);
+        return app;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using OrleansSync.Client.Connection;
+using OrleansSync.Emulator;
+using OrleansSync.Tests.Infrastructure;
+using OrleansSync.Tests.Sync;
+
+namespace OrleansSync.Tests.Api;
+
+/// <summary>
+/// One real silo process serving the HTTP API behind a credential, an emulator with a few small projects, and an
+/// Orleans client for setting up what the API is asked about.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    private const string CredentialVariable = "ORLEANSSYNC_SECRET_API_TEST";
+
+    private readonly string _credential = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+    private AccEmulator? _emulator;
+    private ProcessCluster? _cluster;
+    private ClusterConnection? _connection;
+
+    public AccEmulator Emulator => _emulator ?? throw new InvalidOperationException("not started");
+
+    public ProcessCluster Cluster => _cluster ?? throw new InvalidOperationException("not started");
+
+    public IClusterClient Client => (_connection ?? throw new InvalidOperationException("not started")).Client;
+
+    /// <summary>The silo's HTTP API with the credential.</summary>
+    public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>The same address without any credential.</summary>
+    public HttpClient Stranger { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        _emulator = await AccEmulator.StartAsync(
+            new EmulatorOptions
+            {
+                Dataset = { Seed = 91, Projects = 6, ReviewsPerProject = 12, WorkflowsPerProject = 2, VersionsPerReview = 1, ProgressStepsPerReview = 1 },
+                RateLimits = RateLimitOptions.Unlimited,
+            },
+            ct);
+        var environment = SyncDriver.FastTasks.ToDictionary(static e => e.Key.Replace(":", "__", StringComparison.Ordinal), static e => e.Value);
+        environment[SyncDriver.SecretVariable] = _emulator.DefaultClient.ClientSecret;
+        environment[CredentialVariable] = _credential;
+        environment["OrleansSync__Http__AuthSecretVariable"] = CredentialVariable;
+        _cluster = await ProcessCluster.StartAsync(silos: 1, ct, environment);
+        _connection = await _cluster.ConnectAsync(ct);
+        var address = new Uri($"http://127.0.0.1:{_cluster.Silos[0].HttpPort}");
+        Http = new HttpClient { BaseAddress = address };
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _credential);
+        Stranger = new HttpClient { BaseAddress = address };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http?.Dispose();
+        Stranger?.Dispose();
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+
+        if (_emulator is not null)
+        {
+            await _emulator.DisposeAsync();
+        }
+    }
+}
