@@ -26,6 +26,7 @@ public static class ApiRoutes
         var api = app.MapGroup(Prefix);
         ProjectEndpoints.Map(api);
         RunEndpoints.Map(api);
+        BackfillEndpoints.Map(api);
         TaskEndpoints.Map(api);
         return app;
     }

@@ -38,7 +38,7 @@ public sealed class ApiFixture : IAsyncLifetime
         _emulator = await AccEmulator.StartAsync(
             new EmulatorOptions
             {
-                Dataset = { Seed = 91, Projects = 6, ReviewsPerProject = 12, WorkflowsPerProject = 2, VersionsPerReview = 1, ProgressStepsPerReview = 1 },
+                Dataset = { Seed = 91, Projects = 7, ReviewsPerProject = 12, WorkflowsPerProject = 2, VersionsPerReview = 1, ProgressStepsPerReview = 1 },
                 RateLimits = RateLimitOptions.Unlimited,
             },
             ct);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using OrleansSync.Backfills;
 using OrleansSync.Projects;
 using OrleansSync.Tests.Infrastructure;
 using OrleansSync.Tests.Sync;
@@ -137,6 +138,29 @@ public sealed class ApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task Backfill_Posted_Answers202AndEveryDaySucceeds_ABadRangeIsA400()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var id = fixture.Emulator.ProjectIds[6];
+        await SyncDriver.AddProjectAsync(fixture.Client, fixture.Emulator, id, ct);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var (from, to) = (BackfillIds.Day(today.AddDays(-3)), BackfillIds.Day(today.AddDays(-2)));
+
+        await AssertProblemAsync(await PostJsonAsync($"/api/v1/projects/{id}/backfills", """{"from": "2026-13-01", "to": "2026-12-01"}""", ct), HttpStatusCode.BadRequest, "YYYY-MM-DD");
+        await AssertProblemAsync(await PostJsonAsync($"/api/v1/projects/{id}/backfills", $$"""{"from": "{{to}}", "to": "{{from}}"}""", ct), HttpStatusCode.BadRequest, from);
+        await AssertProblemAsync(await PostJsonAsync("/api/v1/projects/no-such-project/backfills", $$"""{"from": "{{from}}", "to": "{{to}}"}""", ct), HttpStatusCode.NotFound, "no-such-project");
+        using var posted = await PostJsonAsync($"/api/v1/projects/{id}/backfills", $$"""{"from": "{{from}}", "to": "{{to}}"}""", ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        using var accepted = JsonDocument.Parse(await posted.Content.ReadAsStringAsync(ct));
+        Assert.Equal(2, accepted.RootElement.GetProperty("days").GetInt32());
+        using var backfill = await PollAsync(
+            posted.Headers.Location!.OriginalString, static b => b.GetProperty("finishedAt").ValueKind != JsonValueKind.Null, "the backfill to end", TimeSpan.FromSeconds(60), ct);
+        Assert.Equal("Succeeded", backfill.RootElement.GetProperty("status").GetString());
+        Assert.Equal([from, to], backfill.RootElement.GetProperty("days").EnumerateArray().Select(static d => d.GetProperty("day").GetString()));
+    }
+
+    [Fact]
     public async Task Api_WithoutTheCredential_Is401_AndTheOpenApiDocumentListsTheRoutes()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -148,6 +172,7 @@ public sealed class ApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         Assert.Contains("/api/v1/projects/{id}/syncs", paths);
         Assert.Contains("/api/v1/runs/{runId}", paths);
         Assert.Contains("/api/v1/tasks/{id}/pause", paths);
+        Assert.Contains("/api/v1/backfills/{backfillId}", paths);
     }
 
     /// <summary>GETs <paramref name="path"/> until its document is <paramref name="done"/>.</summary>
