@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansSync.Backfills;
+using OrleansSync.Events;
 using OrleansSync.Mirror;
 using OrleansSync.Placement;
 using OrleansSync.Progress;
@@ -56,6 +57,12 @@ public static class SyncEngineServiceCollectionExtensions
             return new DeclaredSecrets(secrets.Prefix, secrets.AllowedHosts, secrets.SiloOwn);
         });
         services.AddOptions<BackfillOptions>().BindConfiguration(BackfillOptions.Section).ValidateOnStart();
+        services.AddOptions<EventOptions>().BindConfiguration(EventOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventOptions>, EventOptionsValidator>());
+        services.AddSingleton<EventPublisher>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(static sp => sp.GetRequiredService<EventPublisher>());
+        services.AddSingleton<EventRelay>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(static sp => sp.GetRequiredService<EventRelay>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackfillOptions>, BackfillOptionsValidator>());
         return services;
     }

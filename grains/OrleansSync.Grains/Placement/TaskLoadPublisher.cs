@@ -14,30 +14,10 @@ public sealed partial class TaskLoadPublisher(
     IGrainFactory grains,
     ILocalSiloDetails local,
     IOptions<TaskPlacementOptions> options,
-    ILogger<TaskLoadPublisher> logger) : ILifecycleParticipant<ISiloLifecycle>
+    ILogger<TaskLoadPublisher> logger) : SiloBackgroundLoop
 {
-    private readonly CancellationTokenSource _stopping = new();
-    private Task? _loop;
 
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(TaskLoadPublisher), ServiceLifecycleStage.Active, StartAsync, StopAsync);
-
-    private Task StartAsync(CancellationToken cancellationToken)
-    {
-        _loop = Task.Run(() => LoopAsync(_stopping.Token), CancellationToken.None);
-        return Task.CompletedTask;
-    }
-
-    private async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync();
-        if (_loop is { } loop)
-        {
-            await loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
-
-    private async Task LoopAsync(CancellationToken cancellationToken)
+    protected override async Task LoopAsync(CancellationToken cancellationToken)
     {
         var period = options.Value.LoadRefreshPeriod;
         using var timer = new PeriodicTimer(period);

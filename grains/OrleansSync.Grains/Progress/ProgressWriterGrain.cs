@@ -1,14 +1,16 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansSync.Events;
+using OrleansSync.Security;
 using OrleansSync.Tasks;
 using OrleansSync.Telemetry;
-using OrleansSync.Security;
 
 namespace OrleansSync.Progress;
 
 public sealed partial class ProgressWriterGrain : Grain, IProgressWriterGrain
 {
     private readonly PendingProgress _pending;
+    private readonly ProgressEvents _events;
     private readonly SyncMetrics _metrics;
     private readonly ILocalSiloDetails _silo;
     private readonly TimeProvider _time;
@@ -22,10 +24,18 @@ public sealed partial class ProgressWriterGrain : Grain, IProgressWriterGrain
     private DateTimeOffset _nextTickAt;
 
     public ProgressWriterGrain(
-        ProgressTable table, SyncMetrics metrics, ILocalSiloDetails silo, TimeProvider time, IOptions<ProgressWriterOptions> options, ILogger<ProgressWriterGrain> logger)
+        ProgressTable table,
+        SyncMetrics metrics,
+        ILocalSiloDetails silo,
+        TimeProvider time,
+        IOptions<ProgressWriterOptions> options,
+        EventPublisher publisher,
+        IOptions<EventOptions> eventOptions,
+        ILogger<ProgressWriterGrain> logger)
     {
         (_metrics, _silo, _time, _options, _logger) = (metrics, silo, time, options.Value, logger);
         _pending = new PendingProgress(table, time, _options, Written, logger);
+        _events = new ProgressEvents(publisher, time, eventOptions.Value);
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -50,6 +60,7 @@ public sealed partial class ProgressWriterGrain : Grain, IProgressWriterGrain
         _updates++;
         _metrics.ProgressReceived();
         _pending.Add(view);
+        _events.Observe(view);
         if (view.IsTerminal)
         {
             // Never lost: written before the task hears back. Whatever else is due rides in the same statement.
@@ -72,6 +83,7 @@ public sealed partial class ProgressWriterGrain : Grain, IProgressWriterGrain
     /// </summary>
     private async Task TickAsync(CancellationToken cancellationToken)
     {
+        _events.Tick();
         var now = _time.GetUtcNow();
         if (now < _nextTickAt)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OrleansSync.Events;
 using OrleansSync.Resilience;
 using OrleansSync.Runs;
 using OrleansSync.Security;
@@ -102,6 +103,7 @@ public sealed partial class ProjectGrain
         }
 
         LogInformationRunStarted(logger, ProjectId, runId, run.Tasks.Count);
+        RunEvent(run.ToView(ProjectId, SyncTaskStatus.Running, null), "started");
         await AdvanceRunAsync();
         return new SyncStarted(run.ToView(ProjectId, SyncTaskStatus.Running, null), AlreadyRunning: false);
     }
@@ -229,8 +231,19 @@ public sealed partial class ProjectGrain
         state.State.CurrentRun = null;
         await Bookkeeping.SaveAsync();
         LogInformationRunFinished(logger, ProjectId, run.RunId, status);
+        RunEvent(run.ToView(ProjectId, status, finishedAt), "ended");
         await UnregisterReminderAsync(RunReminder, CancellationToken.None);
     }
+
+    /// <summary>A <c>run</c> event for the feed: a run started, or ended with its outcome.</summary>
+    private void RunEvent(RunView run, string phase) => events.Publish(new ClusterEvent(
+        0,
+        "run",
+        ProjectId,
+        time.GetUtcNow(),
+        System.Text.Json.JsonSerializer.Serialize(
+            new { run.RunId, run.ProjectId, phase, status = run.Status.ToText(), run.Trigger, run.Full, tasks = run.Tasks.Count, run.StartedAt, run.FinishedAt, run.Error },
+            ProgressEvents.Json)));
 
     private void BreakerMoved(BreakerTransition transition)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansSync.Events;
 using OrleansSync.Resilience;
 using OrleansSync.Runs;
 using OrleansSync.Security;
@@ -20,6 +21,7 @@ public sealed partial class ProjectGrain(
     RunsTable runs,
     SourceKinds kinds,
     SyncMetrics metrics,
+    EventPublisher events,
     ILocalSiloDetails silo,
     TimeProvider time,
     IOptions<ProjectOptions> options,

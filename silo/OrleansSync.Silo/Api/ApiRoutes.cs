@@ -27,6 +27,7 @@ public static class ApiRoutes
         ProjectEndpoints.Map(api);
         RunEndpoints.Map(api);
         BackfillEndpoints.Map(api);
+        EventEndpoints.Map(api);
         TaskEndpoints.Map(api);
         return app;
     }

@@ -7,9 +7,17 @@ using OrleansSync.Tests.Sync;
 
 namespace OrleansSync.Tests.Api;
 
+/// <summary>The API's test classes share one cluster, one class at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api cluster";
+}
+
 /// <summary>
-/// One real silo process serving the HTTP API behind a credential, an emulator with a few small projects, and an
-/// Orleans client for setting up what the API is asked about.
+/// Two real silo processes serving the HTTP API behind a credential, an emulator with a few small projects, and an
+/// Orleans client for setting up what the API is asked about. The event feed keeps only the last 10 events older than a second,
+/// so a test can reach past it.
 /// </summary>
 public sealed class ApiFixture : IAsyncLifetime
 {
@@ -26,8 +34,11 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public IClusterClient Client => (_connection ?? throw new InvalidOperationException("not started")).Client;
 
-    /// <summary>The silo's HTTP API with the credential.</summary>
+    /// <summary>The first silo's HTTP API with the credential.</summary>
     public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>The second silo's.</summary>
+    public HttpClient OtherSilo { get; private set; } = null!;
 
     /// <summary>The same address without any credential.</summary>
     public HttpClient Stranger { get; private set; } = null!;
@@ -38,7 +49,7 @@ public sealed class ApiFixture : IAsyncLifetime
         _emulator = await AccEmulator.StartAsync(
             new EmulatorOptions
             {
-                Dataset = { Seed = 91, Projects = 7, ReviewsPerProject = 12, WorkflowsPerProject = 2, VersionsPerReview = 1, ProgressStepsPerReview = 1 },
+                Dataset = { Seed = 91, Projects = 9, ReviewsPerProject = 12, WorkflowsPerProject = 2, VersionsPerReview = 1, ProgressStepsPerReview = 1 },
                 RateLimits = RateLimitOptions.Unlimited,
             },
             ct);
@@ -46,17 +57,27 @@ public sealed class ApiFixture : IAsyncLifetime
         environment[SyncDriver.SecretVariable] = _emulator.DefaultClient.ClientSecret;
         environment[CredentialVariable] = _credential;
         environment["OrleansSync__Http__AuthSecretVariable"] = CredentialVariable;
-        _cluster = await ProcessCluster.StartAsync(silos: 1, ct, environment);
+        environment["OrleansSync__Events__KeepCount"] = "10";
+        environment["OrleansSync__Events__KeepFor"] = "00:00:01";
+        _cluster = await ProcessCluster.StartAsync(silos: 2, ct, environment);
         _connection = await _cluster.ConnectAsync(ct);
-        var address = new Uri($"http://127.0.0.1:{_cluster.Silos[0].HttpPort}");
-        Http = new HttpClient { BaseAddress = address };
-        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _credential);
-        Stranger = new HttpClient { BaseAddress = address };
+        Http = Authorized(_cluster.Silos[0]);
+        OtherSilo = Authorized(_cluster.Silos[1]);
+        Stranger = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_cluster.Silos[0].HttpPort}") };
+    }
+
+    /// <summary>A client of <paramref name="silo"/>'s API with the credential, without a time limit (event streams stay open).</summary>
+    public HttpClient Authorized(SiloProcess silo)
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}"), Timeout = Timeout.InfiniteTimeSpan };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _credential);
+        return http;
     }
 
     public async ValueTask DisposeAsync()
     {
         Http?.Dispose();
+        OtherSilo?.Dispose();
         Stranger?.Dispose();
         if (_connection is not null)
         {

@@ -13,7 +13,8 @@ namespace OrleansSync.Tests.Api;
 /// tasks and their control, and every refusal a problem document that names what was wrong and changes nothing.
 /// Each test uses its own project of the fixture's emulator.
 /// </summary>
-public sealed class ApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+[Collection(ApiCollection.Name)]
+public sealed class ApiTests(ApiFixture fixture)
 {
     private HttpClient Http => fixture.Http;
 

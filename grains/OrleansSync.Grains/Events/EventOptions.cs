@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace OrleansSync.Events;
+
+/// <summary>Section <c>OrleansSync:Events</c>: the event feed's throttle and how much of it is kept for clients that resume.</summary>
+public sealed class EventOptions
+{
+    public const string Section = "OrleansSync:Events";
+
+    /// <summary>A task's progress events come at most this often (its status changes and its end come at once).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan EventInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Events kept for <c>Last-Event-ID</c>: at least this many…</summary>
+    [Range(10, 1_000_000)]
+    public int KeepCount { get; set; } = 10_000;
+
+    /// <summary>…and at least those of this long.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan KeepFor { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often a silo sends the events its grains raised to the sequencer.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.005", "00:00:05")]
+    public TimeSpan PublishInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+}
+
+[OptionsValidator]
+public sealed partial class EventOptionsValidator : IValidateOptions<EventOptions>;
