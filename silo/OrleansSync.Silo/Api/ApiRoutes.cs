@@ -23,7 +23,7 @@ public static class ApiRoutes
     public static IEndpointRouteBuilder MapSyncApi(this IEndpointRouteBuilder app)
     {
         app.MapOpenApi("/openapi/{documentName}.json");
-        var api = app.MapGroup(Prefix);
+        var api = app.MapGroup(Prefix).AddEndpointFilter<CrossSiteFilter>();
         ProjectEndpoints.Map(api);
         RunEndpoints.Map(api);
         BackfillEndpoints.Map(api);

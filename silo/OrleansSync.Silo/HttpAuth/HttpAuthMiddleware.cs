@@ -17,9 +17,12 @@ internal sealed class HttpAuthMiddleware(RequestDelegate next, HttpCredential cr
     public Task InvokeAsync(HttpContext context)
     {
         var authorization = context.Request.Headers.Authorization;
-        return IsOpen(context.Request.Path) || (authorization.Count == 1 && credential.Accepts(authorization[0]))
+        // The API's changes need the Bearer form (the dashboard keeps Basic for all it does).
+        var mutation = context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            && !(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method));
+        return IsOpen(context.Request.Path) || (authorization.Count == 1 && credential.Accepts(authorization[0], bearerOnly: mutation))
             ? next(context)
-            : ChallengeAsync(context);
+            : ChallengeAsync(context, mutation);
     }
 
     private static bool IsOpen(PathString path)
@@ -28,7 +31,7 @@ internal sealed class HttpAuthMiddleware(RequestDelegate next, HttpCredential cr
         return OpenPaths.Any(open => string.Equals(open, value, StringComparison.OrdinalIgnoreCase));
     }
 
-    private Task ChallengeAsync(HttpContext context)
+    private Task ChallengeAsync(HttpContext context, bool mutation)
     {
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = "Basic realm=\"OrleansSync\", charset=\"UTF-8\"";
@@ -39,7 +42,8 @@ internal sealed class HttpAuthMiddleware(RequestDelegate next, HttpCredential cr
             title = "Unauthorized",
             status = StatusCodes.Status401Unauthorized,
             detail = $"This endpoint needs the silo's HTTP credential (OrleansSync:Http:AuthSecretVariable): send 'Authorization: Bearer <credential>', " +
-                $"or HTTP Basic with user '{user}' and the credential as the password. Only /health, /health/live and /health/ready are open.",
+                $"or HTTP Basic with user '{user}' and the credential as the password. Only /health, /health/live and /health/ready are open." +
+                (mutation ? " An API request that changes something (POST, PUT, DELETE) needs the Bearer form: a browser's saved Basic login is not enough." : ""),
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(problem), context.RequestAborted);
     }

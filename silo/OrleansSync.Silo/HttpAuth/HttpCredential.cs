@@ -15,8 +15,12 @@ internal sealed class HttpCredential(string user, string secret)
 
     private readonly byte[] _basic = SHA256.HashData(Encoding.UTF8.GetBytes($"{user}:{secret}"));
 
-    /// <summary>True when <paramref name="authorization"/> (the header's one value) carries the credential.</summary>
-    public bool Accepts(string? authorization)
+    /// <summary>
+    /// True when <paramref name="authorization"/> (the header's one value) carries the credential; with
+    /// <paramref name="bearerOnly"/>, only as Bearer (a browser sends a saved Basic login by itself, even for a form
+    /// another site posts, but never a Bearer header).
+    /// </summary>
+    public bool Accepts(string? authorization, bool bearerOnly = false)
     {
         var space = authorization?.IndexOf(' ', StringComparison.Ordinal) ?? -1;
         if (space <= 0)
@@ -31,7 +35,7 @@ internal sealed class HttpCredential(string user, string secret)
             return Matches(Encoding.UTF8.GetBytes(value.ToString()), _bearer);
         }
 
-        if (scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
+        if (!bearerOnly && scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
         {
             var decoded = new byte[value.Length];
             return Convert.TryFromBase64Chars(value, decoded, out var written) && Matches(decoded.AsSpan(0, written), _basic);

@@ -28,6 +28,9 @@ public sealed class ApiFixture : IAsyncLifetime
     private ProcessCluster? _cluster;
     private ClusterConnection? _connection;
 
+    /// <summary>The silos' HTTP credential.</summary>
+    public string Credential => _credential;
+
     public AccEmulator Emulator => _emulator ?? throw new InvalidOperationException("not started");
 
     public ProcessCluster Cluster => _cluster ?? throw new InvalidOperationException("not started");
@@ -49,7 +52,7 @@ public sealed class ApiFixture : IAsyncLifetime
         _emulator = await AccEmulator.StartAsync(
             new EmulatorOptions
             {
-                Dataset = { Seed = 91, Projects = 9, ReviewsPerProject = 12, WorkflowsPerProject = 2, VersionsPerReview = 1, ProgressStepsPerReview = 1 },
+                Dataset = { Seed = 91, Projects = 10, ReviewsPerProject = 12, WorkflowsPerProject = 2, VersionsPerReview = 1, ProgressStepsPerReview = 1 },
                 RateLimits = RateLimitOptions.Unlimited,
             },
             ct);

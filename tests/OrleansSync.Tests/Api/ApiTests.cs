@@ -194,6 +194,41 @@ public sealed class ApiTests(ApiFixture fixture)
             what,
             ct);
 
+    [Fact]
+    public async Task Mutation_FromAnotherSiteOrWithABrowsersBasicLogin_IsRefusedAndStartsNothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var id = fixture.Emulator.ProjectIds[8];
+        await SyncDriver.AddProjectAsync(fixture.Client, fixture.Emulator, id, ct);
+        var basic = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"orleanssync:{fixture.Credential}")));
+
+        using (var read = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/projects/{id}") { Headers = { Authorization = basic } })
+        using (var answer = await fixture.Stranger.SendAsync(read, ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        }
+
+        using (var post = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/projects/{id}/syncs") { Headers = { Authorization = basic } })
+        {
+            await AssertProblemAsync(await fixture.Stranger.SendAsync(post, ct), HttpStatusCode.Unauthorized, "Bearer");
+        }
+
+        using (var post = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/projects/{id}/syncs") { Headers = { { "Origin", "https://elsewhere.example" } } })
+        {
+            await AssertProblemAsync(await Http.SendAsync(post, ct), HttpStatusCode.Forbidden, "elsewhere.example");
+        }
+
+        using (var post = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/projects/{id}/syncs") { Headers = { { "Sec-Fetch-Site", "cross-site" } } })
+        {
+            await AssertProblemAsync(await Http.SendAsync(post, ct), HttpStatusCode.Forbidden, "cross-site");
+        }
+
+        var view = await fixture.Client.GetGrain<IProjectGrain>(id).GetAsync(ct);
+        Assert.Null(view!.CurrentRun);
+        Assert.Null(view.LastRun);
+    }
+
     private Task<HttpResponseMessage> PostJsonAsync(string path, string json, CancellationToken ct) =>
         Http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"), ct);
 
