@@ -11,11 +11,13 @@ public sealed class RuntimeCancellationFilter : IOutgoingGrainCallFilter
 {
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
+        // Read before the call: the request is reset once the call completes.
+        var callerToken = context.Request.GetCancellationToken();
         try
         {
             await context.Invoke();
         }
-        catch (OperationCanceledException e) when (!context.Request.GetCancellationToken().IsCancellationRequested)
+        catch (OperationCanceledException e) when (!callerToken.IsCancellationRequested)
         {
             throw new OrleansException(
                 $"The call {context.InterfaceName}.{context.MethodName} to {context.TargetId} was cancelled by the runtime, not by its caller "
