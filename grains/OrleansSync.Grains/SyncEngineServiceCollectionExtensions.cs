@@ -38,6 +38,8 @@ public static class SyncEngineServiceCollectionExtensions
         services.AddTaskPlacement();
         // Bookkeeping methods only silos may call ([SiloOnly]) refuse calls from clients.
         services.AddSingleton<IIncomingGrainCallFilter, SiloOnlyCallFilter>();
+        // A call the grain directory cancelled while it recovers from a silo's death is a transient failure.
+        services.AddSingleton<IOutgoingGrainCallFilter, Calls.RuntimeCancellationFilter>();
         // Validated at start: a bad value stops the silo naming the setting, instead of surfacing in the first task.
         services.AddOptions<SyncTaskOptions>().BindConfiguration(SyncTaskOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncTaskOptions>, SyncTaskOptionsValidator>());

@@ -50,6 +50,8 @@ public sealed class ClusterConnection : IAsyncDisposable
                 o.Invariant = "Npgsql";
                 o.DataSource = dataSource;
             });
+            // A call the grain directory cancelled while it recovers from a silo's death is a transient failure.
+            client.Services.AddSingleton<IOutgoingGrainCallFilter, Calls.RuntimeCancellationFilter>();
             // A long-running command (sync --wait) must notice silos that come and go.
             client.Configure<GatewayOptions>(static o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             if (tls is not null)

@@ -40,6 +40,7 @@ public static class WebApplicationBuilderExtensions
                 o.GatewayListeningEndpoint = new IPEndPoint(advertised, settings.GatewayPort);
             });
             silo.UsePostgres(settings.Postgres);
+            silo.UseSingleActivationDirectory();
             if (SiloTls.Load(settings.Tls) is { } tls)
             {
                 silo.UseMutualTls(tls);

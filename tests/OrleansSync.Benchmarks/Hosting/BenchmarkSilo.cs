@@ -11,7 +11,7 @@ namespace OrleansSync.Benchmarks.Hosting;
 
 /// <summary>
 /// A silo in this process on a <see cref="BenchmarkDatabase"/>, configured as the real host configures Orleans
-/// (<c>UsePostgres</c>: ADO.NET membership, grain storage and reminders, the sync engine),
+/// (<c>UsePostgres</c>: ADO.NET membership, grain storage and reminders, the sync engine; the same grain directory),
 /// on loopback and free ports, without the web front (dashboard, metrics, health). Calls go through its own
 /// <see cref="IClusterClient"/>, so they take no network hop.
 /// </summary>
@@ -48,6 +48,7 @@ public sealed class BenchmarkSilo : IAsyncDisposable
                 o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Loopback, gatewayPort);
             });
             silo.UsePostgres(connectionString);
+            silo.UseSingleActivationDirectory();
         });
         var host = builder.Build();
         try

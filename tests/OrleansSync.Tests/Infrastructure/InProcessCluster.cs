@@ -8,7 +8,7 @@ namespace OrleansSync.Tests.Infrastructure;
 
 /// <summary>
 /// Orleans' in-process <see cref="TestCluster"/> over real TCP with the real ADO.NET providers on a fresh PostgreSQL
-/// database: the same <c>UsePostgres</c> the silo host uses, and no test membership.
+/// database: the same <c>UsePostgres</c> and grain directory the silo host uses, and no test membership.
 /// (InProcessTestCluster cannot do this in 10.4.2: its test membership and in-memory transport are not optional.)
 /// </summary>
 public sealed class InProcessCluster : IAsyncDisposable
@@ -118,6 +118,7 @@ public sealed class InProcessCluster : IAsyncDisposable
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.UsePostgres(siloBuilder.Configuration[PostgresKey]!);
+            siloBuilder.UseSingleActivationDirectory();
             siloBuilder.UseMembershipFromConfiguration();
             // Production keeps Orleans' one-minute floor; tests tick every couple of seconds.
             siloBuilder.Configure<ReminderOptions>(static o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));

@@ -159,12 +159,9 @@ public sealed partial class ChaosTests(ITestOutputHelper output)
             ["workflows"] = (stats.Count($"{ReviewsApi}/workflows", 200), listPages["workflows"], Interrupted("workflows")),
         };
         var again = fetched.Values.Sum(static f => f.Ok - f.Expected);
-        // A duplicate activation in the moments after a kill (Orleans' directory lost the dead silo's partition) may
-        // fetch a page before the checkpoint guard stops it: each such stop is counted on the survivors' /metrics.
+        // Diagnostics only, never a bound: what the survivors say about themselves on /metrics.
         var survivors = cluster.Silos.Where(s => s != victim).ToList();
         var stale = (await MetricAsync(survivors, "orleanssync_tasks_stale_activations_total", ct)).Values.Sum();
-        // Every activation that resumed a task may have had one page in flight when it went; one per interrupted task
-        // is the kill itself, more is a duplicate activation that Orleans deactivated before its page landed.
         var resumed = await MetricAsync(survivors, "orleanssync_tasks_resumed_total", ct);
         output.WriteLine(
             $"faults injected: {stats.InjectedServerErrors} 5xx, {stats.QuotaRejections} 429 (quota); " +
@@ -182,18 +179,13 @@ public sealed partial class ChaosTests(ITestOutputHelper output)
         Assert.True(stats.InjectedServerErrors > 0, "no 5xx was injected");
         Assert.True(stats.QuotaRejections > 0, "the quota was never met");
         // One successful call per review (children) or per page (lists), plus at most what each interrupted task had in
-        // flight when its silo died, what a duplicate activation read before the guard stopped it, and what a failed
-        // attempt had fetched but not landed (a survivor's call to a grain on the dead silo fails until membership
-        // declares it dead; the next attempt resumes from the checkpoint): one page of a list, up to W lists of children.
-        Assert.All(fetched, f => Assert.True(
-            f.Value.Ok >= f.Value.Expected && f.Value.Ok <= f.Value.Expected + (f.Value.Interrupted + Duplicates(f.Key) + stale + FailedAttempts(f.Key)) * InFlight(f.Key),
-            $"{f.Key}: {f.Value.Ok} successful calls for {f.Value.Expected} pages with {f.Value.Interrupted} interrupted task(s), {Duplicates(f.Key)} duplicate activation(s), " +
-            $"{stale} stale activation(s) and {FailedAttempts(f.Key)} failed attempt(s), up to {InFlight(f.Key)} in flight each"));
+        // flight when its silo died: one page of a list, up to W lists of children. Tasks on the survivors lose nothing.
+        Assert.All(fetched, static f => Assert.True(
+            f.Value.Ok >= f.Value.Expected && f.Value.Ok <= f.Value.Expected + f.Value.Interrupted * InFlight(f.Key),
+            $"{f.Key}: {f.Value.Ok} successful calls for {f.Value.Expected} pages with {f.Value.Interrupted} interrupted task(s), up to {InFlight(f.Key)} in flight each"));
         Assert.InRange(stale, 0, interrupted.Count);
 
         int Interrupted(string stream) => interrupted.Count(t => t.Spec.Stream == stream);
-        long Duplicates(string stream) => Math.Max(0, resumed.GetValueOrDefault(stream) - Interrupted(stream));
-        int FailedAttempts(string stream) => finals.Where(t => t.Spec.Stream == stream).Sum(static t => t.Errors.Count);
         static int InFlight(string stream) => stream is "review_versions" or "review_progress" ? Window : 1;
     }
 
