@@ -7,7 +7,8 @@ namespace OrleansSync.Tests.Sources.Postgres;
 /// --wait</c>, and the mirror compared with the source row by row (each row as PostgreSQL prints it) and column by
 /// column (names, exact types, primary key).
 /// </summary>
-public sealed class PostgresSnapshotTests(PostgresSourceFixture fixture) : IClassFixture<PostgresSourceFixture>
+[Collection(PostgresSourceCollection.Name)]
+public sealed class PostgresSnapshotTests(PostgresSourceFixture fixture)
 {
     // Every type the mirror must hold exactly, NULLs in every nullable column, a mixed-case schema, table and columns,
     // a two-column key, and more rows than one chunk.
@@ -94,7 +95,7 @@ public sealed class PostgresSnapshotTests(PostgresSourceFixture fixture) : IClas
         await AssertMirroredAsync(source, $"m_{project}", "public", "plain", ct);
     }
 
-    private async Task AssertMirroredAsync(SourceDatabase source, string targetSchema, string schema, string table, CancellationToken ct)
+    internal static async Task AssertMirroredAsync(PostgresSourceFixture fixture, SourceDatabase source, string targetSchema, string schema, string table, CancellationToken ct)
     {
         var mirror = fixture.Cluster.Database;
         var sourceRows = await SourceDatabase.RowsAsync(source.Database, $"{Quote(schema)}.{Quote(table)}", ct);
@@ -107,9 +108,12 @@ public sealed class PostgresSnapshotTests(PostgresSourceFixture fixture) : IClas
         Assert.Equal(sourceKey, mirrorKey);
     }
 
+    private Task AssertMirroredAsync(SourceDatabase source, string targetSchema, string schema, string table, CancellationToken ct) =>
+        AssertMirroredAsync(fixture, source, targetSchema, schema, table, ct);
+
     private static string Quote(string name) => $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 
-    private static string NewProject() => $"pg{Guid.NewGuid():N}"[..14];
+    internal static string NewProject() => $"pg{Guid.NewGuid():N}"[..14];
 
     private Task<Infrastructure.Cli.Result> CliAsync(params string[] args) =>
         Infrastructure.Cli.RunAsync(fixture.Cluster.CliEnvironment(), TestContext.Current.CancellationToken, args);

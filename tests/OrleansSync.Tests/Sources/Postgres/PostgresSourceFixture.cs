@@ -13,5 +13,14 @@ public sealed class PostgresSourceFixture : ClusterFixture
     {
         ["OrleansSync:Postgres:ChunkRows"] = ChunkRows.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["OrleansSync:Tasks:RetryBaseDelay"] = "00:00:00.200",
+        ["OrleansSync:Tasks:RetryMaxDelay"] = "00:00:01",
+        ["OrleansSync:Tasks:Breaker:OpenTime"] = "00:00:01",
+        ["OrleansSync:Tasks:Breaker:MaxOpenTime"] = "00:00:02",
     };
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresSourceCollection : ICollectionFixture<PostgresSourceFixture>
+{
+    public const string Name = "postgres source cluster";
 }
