@@ -126,9 +126,10 @@ internal sealed class SnapshotChunk(TableShape source, TableName mirror, int row
 
     private async Task<IReadOnlyList<string>> LastKeyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var select = string.Join(", ", source.Key.Select(static c => $"{c.Sql()}::text"));
-        var order = string.Join(", ", source.Key.Select(static c => $"{c.Sql()} DESC"));
-        await using var command = new NpgsqlCommand($"SELECT {select} FROM {Stage} ORDER BY {order} LIMIT 1", connection);
+        // Qualified: a bare name in ORDER BY would sort by the output column of that name, the key as text ('9' > '12').
+        var select = string.Join(", ", source.Key.Select(static c => $"{c.Sql("s")}::text"));
+        var order = string.Join(", ", source.Key.Select(static c => $"{c.Sql("s")} DESC"));
+        await using var command = new NpgsqlCommand($"SELECT {select} FROM {Stage} AS s ORDER BY {order} LIMIT 1", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return [.. source.Key.Select((_, i) => reader.GetString(i))];

@@ -1,3 +1,5 @@
+using OrleansSync.Projects;
+using OrleansSync.Tasks;
 using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Sources.Postgres;
@@ -64,6 +66,13 @@ public sealed class PostgresSnapshotTests(PostgresSourceFixture fixture)
 
         await AssertMirroredAsync(source, $"m_{project}", "Sales", "Order Items", ct);
         await AssertMirroredAsync(source, $"m_{project}", "public", "plain", ct);
+        // Each row read once, in chunks of ChunkRows and a last one short of it (19 rows: 4 + 4 + 4 + 4 + 3).
+        var counters = await fixture.Cluster.Database.ListAsync(
+            "SELECT stream, position, task_records_read, task_inserted FROM sync.checkpoints WHERE project_id = @p ORDER BY stream",
+            static r => $"{r.GetString(0)} {r.GetInt64(1)} {r.GetInt64(2)} {r.GetInt64(3)}",
+            ct,
+            ("p", project));
+        Assert.Equal(["\"Sales\".\"Order Items\" 5 19 19", "public.plain 3 9 9"], counters);
     }
 
     [Fact]
@@ -95,9 +104,35 @@ public sealed class PostgresSnapshotTests(PostgresSourceFixture fixture)
         await AssertMirroredAsync(source, $"m_{project}", "public", "plain", ct);
     }
 
-    internal static async Task AssertMirroredAsync(PostgresSourceFixture fixture, SourceDatabase source, string targetSchema, string schema, string table, CancellationToken ct)
+    [Fact]
+    public async Task Sync_PausedMidSnapshotThenResumed_GoesOnAfterTheLastChunkReadingEachRowOnce()
     {
-        var mirror = fixture.Cluster.Database;
+        var ct = TestContext.Current.CancellationToken;
+        const int rows = 4_001;
+        await using var source = await SourceDatabase.CreateAsync(ct);
+        await source.ExecuteAsync($"CREATE TABLE public.many (id integer PRIMARY KEY, note text); INSERT INTO public.many SELECT i, 'n' || i FROM generate_series(1, {rows}) AS i;", ct);
+        var project = NewProject();
+        Assert.Equal(0, (await CliAsync("project", "add", project, "--source", "postgres", "--source-conn-env", source.Variable, "--tables", "public.many", "--target-schema", $"m_{project}")).ExitCode);
+
+        var started = await fixture.Cluster.Client.GetGrain<IProjectGrain>(project).SyncAsync(new SyncRequest(null, Full: false, "test"), ct);
+        var task = fixture.Cluster.Client.GetGrain<ISyncTaskGrain>(Assert.Single(started.Run.Tasks).TaskId);
+        await Eventually.UntilAsync(async () => (await task.GetAsync(ct))?.Progress.Pages >= 2, TimeSpan.FromSeconds(60), "two chunks landed", ct);
+        await task.PauseAsync(ct);
+        var paused = await Eventually.ValueAsync(async () => await task.GetAsync(ct) is { Status: SyncTaskStatus.Paused } v ? v : null, TimeSpan.FromSeconds(60), "the task paused", ct);
+        Assert.InRange(paused.Progress.RecordsRead, 1, rows - 1);
+        await task.ResumeAsync(ct);
+        var done = await Eventually.ValueAsync(async () => await task.GetAsync(ct) is { Status: SyncTaskStatus.Succeeded } v ? v : null, TimeSpan.FromSeconds(120), "the task done", ct);
+
+        await AssertMirroredAsync(source, $"m_{project}", "public", "many", ct);
+        Assert.True(done.Progress is { RecordsRead: rows, Inserted: rows, Pages: (rows / PostgresSourceFixture.ChunkRows) + 1 }, $"paused at {paused.Progress}; done with {done.Progress}");
+    }
+
+    internal static Task AssertMirroredAsync(PostgresSourceFixture fixture, SourceDatabase source, string targetSchema, string schema, string table, CancellationToken ct) =>
+        AssertMirroredAsync(fixture.Cluster.Database, source, targetSchema, schema, table, ct);
+
+    /// <summary>The mirror of <paramref name="schema"/>.<paramref name="table"/> in <paramref name="mirror"/> has the source's rows, columns, exact types and key.</summary>
+    internal static async Task AssertMirroredAsync(TestDatabase mirror, SourceDatabase source, string targetSchema, string schema, string table, CancellationToken ct)
+    {
         var sourceRows = await SourceDatabase.RowsAsync(source.Database, $"{Quote(schema)}.{Quote(table)}", ct);
         var mirrorRows = await SourceDatabase.RowsAsync(mirror, $"{Quote(targetSchema)}.{Quote(table)}", ct);
         Assert.Equal(sourceRows, mirrorRows);
