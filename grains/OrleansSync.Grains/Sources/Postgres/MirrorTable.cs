@@ -32,6 +32,7 @@ internal static class MirrorTable
             return existing;
         }
 
+        CheckOrdering(source, await SourceCatalog.DefaultOrderingAsync(connection, cancellationToken), mirror);
         await using (var create = new NpgsqlCommand(CreateSql(mirror, source), connection, transaction))
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
@@ -48,6 +49,24 @@ internal static class MirrorTable
         if (await SourceCatalog.ReadAsync(connection, Of(targetSchema, source.Table), "The mirror", cancellationToken) is { } existing)
         {
             Check(existing, source);
+        }
+        else
+        {
+            CheckOrdering(source, await SourceCatalog.DefaultOrderingAsync(connection, cancellationToken), Of(targetSchema, source.Table));
+        }
+    }
+
+    /// <summary>
+    /// A snapshot reads in key order on the source and bounds each chunk by key in the mirror: both must sort the key
+    /// the same way, or a chunk's range would cover other rows than it read. A new mirror's text columns take the
+    /// cluster database's default collation.
+    /// </summary>
+    private static void CheckOrdering(TableShape source, string targetDefault, TableName mirror)
+    {
+        foreach (var key in source.Key.Where(k => k.Ordering is not null && k.Ordering != targetDefault))
+        {
+            throw new PostgresSourceException(
+                $"Primary key column {SqlIdentifier.Display(key.Name)} of source table {source.Table} sorts text by collation {key.Ordering} (provider:collate:locale), but the mirror {mirror} would sort it by the cluster database's {targetDefault}: a snapshot reads in key order and needs both to agree. Leave the table out, or mirror it into a database whose default collation matches.");
         }
     }
 
@@ -69,6 +88,12 @@ internal static class MirrorTable
         if (mirror.Columns.FirstOrDefault(c => source.Columns.All(s => s.Name != c.Name)) is { } extra)
         {
             throw new PostgresSourceException($"The mirror table {mirror.Table} has a column {SqlIdentifier.Display(extra.Name)} that source table {source.Table} lacks: {fix}.");
+        }
+
+        foreach (var key in source.Key.Where(k => mirror.Columns.Single(c => c.Name == k.Name).Ordering != k.Ordering))
+        {
+            throw new PostgresSourceException(
+                $"Primary key column {SqlIdentifier.Display(key.Name)} of the mirror table {mirror.Table} sorts text by collation {mirror.Columns.Single(c => c.Name == key.Name).Ordering}, but by {key.Ordering} in source table {source.Table} (provider:collate:locale): a snapshot needs both to agree; {fix}.");
         }
 
         if (!mirror.Key.Select(static c => c.Name).SequenceEqual(source.Key.Select(static c => c.Name)))

@@ -15,13 +15,26 @@ internal static class SourceCatalog
          WHERE n.nspname = @schema AND c.relname = @name
         """;
 
+    // The database's default collation as a column's ordering (see ColumnShape.Ordering); the locale column's name
+    // changed in PostgreSQL 17, so it is read by name from the row.
+    private const string DefaultOrdering = """
+        SELECT d.datlocprovider::text || ':' || d.datcollate || ':' || COALESCE(to_jsonb(d)->>'daticulocale', to_jsonb(d)->>'datlocale', '')
+          FROM pg_database d WHERE d.datname = current_database()
+        """;
+
     // builtin: the type (an array's element type) is PostgreSQL's own, the same in every database; a type of the
     // source's own (an enum, a domain, a composite) has no twin in the cluster's database, and its binary form names
     // type oids that differ between databases. reg* types hold oids of the source's catalog: meaningless elsewhere.
-    private const string ColumnsSql = """
+    private const string ColumnsSql = $$"""
         SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull,
                COALESCE(e.typnamespace, t.typnamespace) = 'pg_catalog'::regnamespace
-                 AND COALESCE(e.typname, t.typname) NOT LIKE 'reg%' AS builtin
+                 AND COALESCE(e.typname, t.typname) NOT LIKE 'reg%' AS builtin,
+               CASE a.attcollation
+                 WHEN 0 THEN NULL
+                 WHEN 100 THEN ({{DefaultOrdering}})
+                 ELSE (SELECT c.collprovider::text || ':' || COALESCE(c.collcollate, '') || ':' || COALESCE(to_jsonb(c)->>'colliculocale', to_jsonb(c)->>'colllocale', '')
+                         FROM pg_collation c WHERE c.oid = a.attcollation)
+               END
           FROM pg_attribute a
           JOIN pg_type t ON t.oid = a.atttypid
           LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
@@ -37,6 +50,13 @@ internal static class SourceCatalog
          WHERE i.indrelid = @oid AND i.indisprimary
          ORDER BY k.ord
         """;
+
+    /// <summary>How the database sorts text by default, as <see cref="ColumnShape.Ordering"/> gives it.</summary>
+    public static async Task<string> DefaultOrderingAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(DefaultOrdering, connection);
+        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
 
     /// <summary>The table's shape, or null when no table has that name.</summary>
     /// <exception cref="PostgresSourceException">It is not a table, or has no primary key, or a column of a type the mirror cannot hold.</exception>
@@ -67,7 +87,7 @@ internal static class SourceCatalog
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var column = new ColumnShape(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2));
+                var column = new ColumnShape(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), await reader.IsDBNullAsync(4, cancellationToken) ? null : reader.GetString(4));
                 if (!reader.GetBoolean(3))
                 {
                     throw new PostgresSourceException(

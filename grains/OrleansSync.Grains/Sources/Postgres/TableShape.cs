@@ -16,7 +16,11 @@ public sealed record class TableShape(TableName Table, IReadOnlyList<ColumnShape
 /// <param name="Name">Its name, as stored.</param>
 /// <param name="Type">Its type exactly as <c>format_type</c> gives it (<c>numeric(12,2)</c>, <c>timestamp with time zone</c>, <c>text[]</c>).</param>
 /// <param name="NotNull">Whether it refuses NULLs.</param>
-public sealed record class ColumnShape(string Name, string Type, bool NotNull)
+/// <param name="Ordering">
+/// How it sorts, for a collatable type: its collation's provider, collate and locale (<c>c:C.UTF-8:</c>), the
+/// database's default resolved; null for a type without collation.
+/// </param>
+public sealed record class ColumnShape(string Name, string Type, bool NotNull, string? Ordering = null)
 {
     public string Sql(string? alias = null) => alias is null ? SqlIdentifier.Quote(Name) : $"{alias}.{SqlIdentifier.Quote(Name)}";
 }

@@ -21,6 +21,7 @@ public sealed class PostgresSourceErrorTests(PostgresSourceFixture fixture)
         CREATE TYPE public.mood AS ENUM ('sad', 'happy');
         CREATE TABLE public.moody (id integer PRIMARY KEY, mood public.mood);
         CREATE VIEW public.good_view AS SELECT * FROM public.good;
+        CREATE TABLE public.posix_keyed (code text COLLATE "POSIX" PRIMARY KEY);
         """;
 
     public static TheoryData<string[], string[]> Refusals => new()
@@ -30,6 +31,7 @@ public sealed class PostgresSourceErrorTests(PostgresSourceFixture fixture)
         { ["--tables", "public.\"Good\""], ["public.\"Good\"", "does not exist"] },
         { ["--tables", "public.moody"], ["mood", "public.moody", "cannot hold"] },
         { ["--tables", "public.good_view"], ["public.good_view", "not a table"] },
+        { ["--tables", "public.posix_keyed"], ["code", "public.posix_keyed", "collation c:POSIX:"] },
         { ["--tables", "public.good,other.good"], ["public.good", "other.good", "--target-schema"] },
         { ["--tables", "good"], ["'good'", "--tables", "schema"] },
         { ["--tables", "public.\"unclosed"], ["--tables", "not closed"] },
