@@ -13,6 +13,7 @@ using OrleansSync.Runs;
 using OrleansSync.Secrets;
 using OrleansSync.Security;
 using OrleansSync.Sources.Acc;
+using OrleansSync.Sources.Postgres;
 using OrleansSync.Tasks;
 using OrleansSync.Telemetry;
 
@@ -30,6 +31,7 @@ public static class SyncEngineServiceCollectionExtensions
         // The source kinds, each from its own folder under Sources/. ACC's is the default: every project and task
         // stored before kinds were named is ACC's.
         services.AddAccSourceKind(isDefault: true);
+        services.AddPostgresSourceKind();
 
         services.AddMetrics();
         services.AddSingleton<SyncMetrics>();

@@ -22,7 +22,7 @@ public static class DeadLetterCommand
     private static Command CreateList()
     {
         var project = new Option<string?>("--project") { Description = "Only this project's (with or without 'b.')." };
-        var stream = new Option<string?>("--stream") { Description = $"Only this stream: {string.Join(", ", Streams)}." };
+        var stream = new Option<string?>("--stream") { Description = $"Only this stream: {string.Join(", ", Streams)}, or a postgres project's table (schema.table)." };
         var resolved = new Option<bool>("--resolved") { Description = "Also the resolved ones (their record landed later); without it, only open ones." };
         var limit = new Option<int>("--limit") { Description = $"At most this many (1 to {MaxLimit}).", DefaultValueFactory = static _ => 100 };
         var command = new Command("list", "List open dead letters, most recently seen first; --json includes each record as received.") { project, stream, resolved, limit };
@@ -71,10 +71,16 @@ public static class DeadLetterCommand
             return null;
         }
 
-        var name = text.Trim().ToLowerInvariant();
-        return Streams.Contains(name, StringComparer.Ordinal)
+        var name = text.Trim();
+        if (Streams.Contains(name.ToLowerInvariant(), StringComparer.Ordinal))
+        {
+            return name.ToLowerInvariant();
+        }
+
+        // A postgres project's streams are its tables, as 'project show' lists them (schema.table): the cluster knows them, not this client.
+        return name.Contains('.', StringComparison.Ordinal) && !name.Any(char.IsControl)
             ? name
-            : throw CliException.BadInput($"--stream '{text}' is not a stream: give one of {string.Join(", ", Streams)}.");
+            : throw CliException.BadInput($"--stream '{text}' is not a stream: give one of {string.Join(", ", Streams)}, or a postgres project's table as 'project show' lists it (schema.table).");
     }
 
     private static void WriteTable(IAnsiConsole console, List<DeadLetterListQuery.Row> rows)

@@ -24,34 +24,55 @@ public static class ProjectCommand
 
     private static Command CreateAdd()
     {
-        var source = new Option<string?>("--source") { Description = "The source kind the project reads (default: acc, the ACC-shaped REST API); the cluster refuses a kind it does not know, naming those it does." };
-        var baseUrl = new Option<string>("--base-url") { Description = "The upstream's base URL, e.g. https://developer.api.autodesk.com (https; plain http only for loopback hosts).", Required = true };
-        var clientId = new Option<string>("--client-id") { Description = "The OAuth client id.", Required = true };
-        var secretEnv = new Option<string>("--client-secret-env")
+        var source = new Option<string?>("--source") { Description = "The source kind the project reads: acc (the default, the ACC-shaped REST API) or postgres (tables of another PostgreSQL database); the cluster refuses a kind it does not know, naming those it does." };
+        var baseUrl = new Option<string?>("--base-url") { Description = "acc: the upstream's base URL, e.g. https://developer.api.autodesk.com (https; plain http only for loopback hosts)." };
+        var clientId = new Option<string?>("--client-id") { Description = "acc: the OAuth client id." };
+        var secretEnv = new Option<string?>("--client-secret-env")
         {
-            Description = "The environment variable that holds the client secret on every silo; silos resolve only declared names (ORLEANSSYNC_SECRET_*). The secret itself is never stored.",
-            Required = true,
+            Description = "acc: the environment variable that holds the client secret on every silo; silos resolve only declared names (ORLEANSSYNC_SECRET_*). The secret itself is never stored.",
         };
-        var userId = new Option<string?>("--user-id") { Description = "Sent as x-user-id on reviews calls." };
-        var streams = new Option<string?>("--streams") { Description = "Comma-separated streams (default: workflows,reviews,review_versions,review_progress)." };
+        var userId = new Option<string?>("--user-id") { Description = "acc: sent as x-user-id on reviews calls." };
+        var streams = new Option<string?>("--streams") { Description = "acc: comma-separated streams (default: workflows,reviews,review_versions,review_progress)." };
+        var connEnv = new Option<string?>("--source-conn-env")
+        {
+            Description = "postgres: the environment variable that holds the source database's connection string on every silo (a declared secret, ORLEANSSYNC_SECRET_*). The string itself is never stored or shown.",
+        };
+        var tables = new Option<string?>("--tables") { Description = "postgres: comma-separated source tables, schema.table, quoted as in SQL for mixed case (public.orders,sales.\"Order Items\")." };
+        var mode = new Option<string?>("--mode") { Description = "postgres: how the tables are read: snapshot (the default; cursor and cdc are not supported yet)." };
+        var targetSchema = new Option<string?>("--target-schema") { Description = "postgres: the schema of the cluster's database the tables land in (default: mirror_<project id>)." };
         var every = new Option<string?>("--every") { Description = "Sync on a schedule, e.g. 15m, 6h, 1d." };
-        var command = new Command("add", "Add a project, or change its settings.") { IdArgument, source, baseUrl, clientId, secretEnv, userId, streams, every };
+        var command = new Command("add", "Add a project, or change its settings.")
+        {
+            IdArgument, source, baseUrl, clientId, secretEnv, userId, streams, connEnv, tables, mode, targetSchema, every,
+        };
         command.SetAction(async (parse, ct) =>
         {
             var context = CliContext.From(parse);
             var id = parse.GetValue(IdArgument)!;
             // Refused here too, before a URL with a password in it leaves this machine.
-            _ = UpstreamBaseUrl.Parse(parse.GetValue(baseUrl)!);
+            if (parse.GetValue(baseUrl) is { } url)
+            {
+                _ = UpstreamBaseUrl.Parse(url);
+            }
+
+            if (parse.GetValue(streams) is not null && parse.GetValue(tables) is not null)
+            {
+                throw CliException.BadInput("--streams and --tables both given: an acc project takes --streams, a postgres project --tables.");
+            }
+
             var spec = new ProjectSpec(
                 ProjectIds.Normalize(id),
-                // Empty: the cluster's default kind. The kinds are the cluster's to know, not this client's.
+                // Empty: the cluster's default kind. The kinds, and which settings each needs, are the cluster's to know.
                 parse.GetValue(source) ?? "",
-                parse.GetValue(baseUrl)!,
-                parse.GetValue(clientId)!,
-                parse.GetValue(secretEnv)!,
+                parse.GetValue(baseUrl) ?? "",
+                parse.GetValue(clientId) ?? "",
+                parse.GetValue(secretEnv) ?? "",
                 parse.GetValue(userId),
-                SplitList(parse.GetValue(streams)),
-                parse.GetValue(every) is { } text ? Durations.Parse(text, "--every") : null);
+                parse.GetValue(tables) is { } tableList ? SplitTables(tableList) : SplitList(parse.GetValue(streams)),
+                parse.GetValue(every) is { } text ? Durations.Parse(text, "--every") : null,
+                parse.GetValue(connEnv),
+                parse.GetValue(mode),
+                parse.GetValue(targetSchema));
             await using var connection = await context.ConnectAsync(ct);
             var view = await connection.Client.GetGrain<IProjectGrain>(spec.ProjectId).ConfigureAsync(spec, ct);
             Write(context, view);
@@ -187,11 +208,22 @@ public static class ProjectCommand
         var grid = new Grid().AddColumns(2);
         grid.AddRow("Project", Markup.Escape(view.Spec.ProjectId));
         grid.AddRow("Source", Markup.Escape(view.Spec.Source));
-        grid.AddRow("Base URL", Markup.Escape(view.Spec.BaseUrl));
-        grid.AddRow("Client id", Markup.Escape(view.Spec.ClientId));
-        grid.AddRow("Secret variable", Markup.Escape(view.Spec.ClientSecretVariable));
-        grid.AddRow("User id", Markup.Escape(view.Spec.UserId ?? "-"));
-        grid.AddRow("Streams", Markup.Escape(string.Join(", ", view.Spec.Streams)));
+        if (view.Spec.SourceConnectionVariable is { } variable)
+        {
+            grid.AddRow("Connection variable", Markup.Escape(variable));
+            grid.AddRow("Mode", Markup.Escape(view.Spec.Mode ?? "-"));
+            grid.AddRow("Target schema", Markup.Escape(view.Spec.TargetSchema ?? "-"));
+            grid.AddRow("Tables", Markup.Escape(string.Join(", ", view.Spec.Streams)));
+        }
+        else
+        {
+            grid.AddRow("Base URL", Markup.Escape(view.Spec.BaseUrl));
+            grid.AddRow("Client id", Markup.Escape(view.Spec.ClientId));
+            grid.AddRow("Secret variable", Markup.Escape(view.Spec.ClientSecretVariable));
+            grid.AddRow("User id", Markup.Escape(view.Spec.UserId ?? "-"));
+            grid.AddRow("Streams", Markup.Escape(string.Join(", ", view.Spec.Streams)));
+        }
+
         grid.AddRow("Every", view.Spec.Every?.ToString() ?? "manual");
         if (view.Schedule is { } schedule)
         {
@@ -208,6 +240,34 @@ public static class ProjectCommand
         grid.AddRow("Breaker", Markup.Escape(BreakerText.Describe(view.Breaker)));
         grid.AddRow("Last skipped", view.LastSkip is { } skip ? Markup.Escape($"{skip.At:u} ({skip.Trigger}): {skip.Reason}") : "-");
         context.Output.Console.Write(grid);
+    }
+
+    /// <summary>
+    /// Splits <c>--tables</c> at the commas outside double quotes: a quoted table name may hold a comma. The names are
+    /// the cluster's to parse.
+    /// </summary>
+    public static IReadOnlyList<string> SplitTables(string list)
+    {
+        var tables = new List<string>();
+        var (start, quoted) = (0, false);
+        for (var i = 0; i <= list.Length; i++)
+        {
+            if (i == list.Length || (list[i] == ',' && !quoted))
+            {
+                if (list[start..i].Trim() is { Length: > 0 } table)
+                {
+                    tables.Add(table);
+                }
+
+                start = i + 1;
+            }
+            else if (list[i] == '"')
+            {
+                quoted = !quoted;
+            }
+        }
+
+        return tables;
     }
 
     public static IReadOnlyList<string> SplitList(string? list) =>

@@ -13,8 +13,15 @@ namespace OrleansSync.Projects;
 /// stored, shown or sent through the cluster: each silo reads it from its own environment when a task runs.
 /// </param>
 /// <param name="UserId">Sent as <c>x-user-id</c> on reviews calls (2-legged tokens need it).</param>
-/// <param name="Streams">The streams to sync; see <c>StreamNames</c> in the grains.</param>
+/// <param name="Streams">The streams to sync: an <c>acc</c> project's (see <c>StreamNames</c> in the grains), a <c>postgres</c> project's tables (<c>--tables</c>, <c>schema.table</c>).</param>
 /// <param name="Every">The schedule; null for manual syncs only.</param>
+/// <param name="SourceConnectionVariable">
+/// A <c>postgres</c> source: the name of the declared environment variable holding the source database's connection
+/// string on every silo (<c>--source-conn-env</c>); like the client secret, the value is never stored, shown or sent.
+/// Null for other kinds, and in every project stored before PostgreSQL sources.
+/// </param>
+/// <param name="Mode">A <c>postgres</c> source's mode (<c>--mode</c>: snapshot); null for other kinds.</param>
+/// <param name="TargetSchema">A <c>postgres</c> source's schema in the cluster's database that its tables land in (<c>--target-schema</c>); null for other kinds.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSync.Projects.ProjectSpec")]
 public sealed record class ProjectSpec(
     [property: Id(0)] string ProjectId,
@@ -24,4 +31,7 @@ public sealed record class ProjectSpec(
     [property: Id(4)] string ClientSecretVariable,
     [property: Id(5)] string? UserId,
     [property: Id(6)] IReadOnlyList<string> Streams,
-    [property: Id(7)] TimeSpan? Every);
+    [property: Id(7)] TimeSpan? Every,
+    [property: Id(8)] string? SourceConnectionVariable = null,
+    [property: Id(9)] string? Mode = null,
+    [property: Id(10)] string? TargetSchema = null);

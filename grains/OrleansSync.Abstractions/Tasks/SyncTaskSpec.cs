@@ -17,6 +17,9 @@ namespace OrleansSync.Tasks;
 /// The project's source kind (<c>ProjectSpec.Source</c>). Null in a task stored before tasks named their kind: such a
 /// task is of the default kind, the one every project had then.
 /// </param>
+/// <param name="SourceConnectionVariable">A <c>postgres</c> source's connection variable (<c>ProjectSpec.SourceConnectionVariable</c>); null otherwise.</param>
+/// <param name="Mode">A <c>postgres</c> source's mode; null otherwise.</param>
+/// <param name="TargetSchema">A <c>postgres</c> source's target schema; null otherwise.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSync.Tasks.SyncTaskSpec")]
 public sealed record class SyncTaskSpec(
     [property: Id(0)] string TaskId,
@@ -31,7 +34,10 @@ public sealed record class SyncTaskSpec(
     [property: Id(9)] string? BackfillId = null,
     [property: Id(10)] DateTimeOffset? From = null,
     [property: Id(11)] DateTimeOffset? Until = null,
-    [property: Id(12)] string? Source = null)
+    [property: Id(12)] string? Source = null,
+    [property: Id(13)] string? SourceConnectionVariable = null,
+    [property: Id(14)] string? Mode = null,
+    [property: Id(15)] string? TargetSchema = null)
 {
     /// <summary>Incremental, full or backfill: shown in <c>sync.progress.kind</c>, <c>watch</c> and <c>task list</c>.</summary>
     public SyncKind Kind => BackfillId is not null ? SyncKind.Backfill : Full ? SyncKind.Full : SyncKind.Incremental;

@@ -86,7 +86,7 @@ public sealed partial class BackfillGrain(
         }
 
         var kind = kinds.Of(project.Spec.Source);
-        if (kind.Streams.Backfill is null)
+        if (kind.Streams(project.Spec).Backfill is null)
         {
             throw new InvalidRequestException($"Project {projectId} reads a '{kind.Name}' source, which has no backfill: sync it instead ('orleanssync sync {projectId} --full').");
         }
@@ -290,9 +290,13 @@ public sealed partial class BackfillGrain(
     {
         var from = new DateTimeOffset(day.Day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         return new SyncTaskSpec(
-            day.TaskId!, s.Request!.ProjectId, kinds.Of(s.Source).Streams.Backfill!, BackfillId, Full: false, s.BaseUrl, s.ClientId, s.ClientSecretVariable, s.UserId,
+            day.TaskId!, s.Request!.ProjectId, BackfillStream(s), BackfillId, Full: false, s.BaseUrl, s.ClientId, s.ClientSecretVariable, s.UserId,
             BackfillId: BackfillId, From: from, Until: from.AddDays(1), Source: s.Source);
     }
+
+    /// <summary>The stream a day runs: its kind's backfill stream, for the project as the backfill took it.</summary>
+    private string BackfillStream(BackfillState s) =>
+        kinds.Of(s.Source).Streams(new ProjectSpec(s.Request!.ProjectId, s.Source ?? "", s.BaseUrl, s.ClientId, s.ClientSecretVariable, s.UserId, [], null)).Backfill!;
 
     private BackfillView View()
     {

@@ -56,7 +56,8 @@ public sealed partial class ProjectGrain
 
         var kind = kinds.Of(spec.Source);
         var streams = request.Streams is { Count: > 0 } asked ? asked : spec.Streams;
-        ProjectSpecValidator.ValidateStreams(kind, streams, "--stream");
+        var known = kind.Streams(spec).Project;
+        ProjectSpecValidator.ValidateStreams(known, streams, "--stream");
         var notConfigured = streams.Except(spec.Streams).ToList();
         if (notConfigured.Count > 0)
         {
@@ -88,7 +89,7 @@ public sealed partial class ProjectGrain
             StartedAt = now,
             Reason = reason,
             DueAt = dueAt,
-            Tasks = [.. kind.Streams.Project.Where(streams.Contains).Select(s => new RunTaskState { TaskId = $"{ProjectId}:{s}:{runId}", Stream = s })],
+            Tasks = [.. known.Where(streams.Contains).Select(s => new RunTaskState { TaskId = $"{ProjectId}:{s}:{runId}", Stream = s })],
         };
         state.State.CurrentRun = run;
         try
@@ -117,7 +118,8 @@ public sealed partial class ProjectGrain
         }
 
         // Looked up before anything changes: memory must not run ahead of a refusal.
-        var streams = kinds.Of(RequireSpec().Source).Streams;
+        var spec = RequireSpec();
+        var streams = kinds.Of(spec.Source).Streams(spec);
 
         // Until this write lands the task hears an error and tells us again; meanwhile memory must not run ahead.
         var before = run.Tasks.Select(static t => (t.Status, t.Final)).ToList();
@@ -186,7 +188,7 @@ public sealed partial class ProjectGrain
             await Writes.WriteAsync();
         }
 
-        var streams = kinds.Of(spec.Source).Streams;
+        var streams = kinds.Of(spec.Source).Streams(spec);
         await TaskStarts.StartAsync(
             GrainFactory,
             run.Tasks.Where(t => !t.Started && !t.IsTerminal && LeaderSucceeded(run, streams, t)),
@@ -261,7 +263,8 @@ public sealed partial class ProjectGrain
         || leading.Status == SyncTaskStatus.Succeeded;
 
     private SyncTaskSpec TaskSpec(ProjectSpec spec, RunState run, RunTaskState task) =>
-        new(task.TaskId, ProjectId, task.Stream, run.RunId, run.Full, spec.BaseUrl, spec.ClientId, spec.ClientSecretVariable, spec.UserId, Source: spec.Source);
+        new(task.TaskId, ProjectId, task.Stream, run.RunId, run.Full, spec.BaseUrl, spec.ClientId, spec.ClientSecretVariable, spec.UserId, Source: spec.Source,
+            SourceConnectionVariable: spec.SourceConnectionVariable, Mode: spec.Mode, TargetSchema: spec.TargetSchema);
 
     /// <summary>Sortable by start time, and unique across projects starting in the same millisecond.</summary>
     private static string NewRunId(DateTimeOffset now) =>

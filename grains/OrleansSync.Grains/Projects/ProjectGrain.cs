@@ -37,7 +37,9 @@ public sealed partial class ProjectGrain(
     {
         var normalised = ProjectSpecValidator.Normalise(ProjectId, spec, options.Value.MinimumEvery, kinds);
         // Checked on this silo only; every silo needs them, and a task on a silo without them fails naming both.
-        kinds.Of(normalised.Source).CheckSecrets(normalised, silo.Name);
+        var kind = kinds.Of(normalised.Source);
+        kind.CheckSecrets(normalised, silo.Name);
+        await kind.CheckSourceAsync(normalised, silo.Name, cancellationToken);
         var fresh = await SaveSpecAsync(normalised, cancellationToken);
         await GrainFactory.GetGrain<IProjectCatalogGrain>(IProjectCatalogGrain.Key).AddAsync(ProjectId, cancellationToken);
         if (fresh is not null)

@@ -29,11 +29,12 @@ public static class ProjectSpecValidator
 
         var kind = kinds.Of(spec.Source);
         var normalised = kind.Normalise(spec);
-        var streams = spec.Streams.Count == 0 ? kind.Streams.Project : spec.Streams;
-        ValidateStreams(kind, streams, "--streams");
+        var known = kind.Streams(normalised).Project;
+        var streams = normalised.Streams.Count == 0 ? known : normalised.Streams;
+        ValidateStreams(known, streams, "--streams");
         ValidateEvery(spec.Every, minimumEvery);
 
-        var ordered = kind.Streams.Project.Where(streams.Contains).ToList();
+        var ordered = known.Where(streams.Contains).ToList();
         return normalised with { ProjectId = projectId, Source = kind.Name, Streams = ordered };
     }
 
@@ -53,14 +54,17 @@ public static class ProjectSpecValidator
         }
     }
 
-    public static void ValidateStreams(ISourceKind kind, IEnumerable<string> streams, string where)
+    /// <param name="known">The project's streams (<see cref="ISourceKind.Streams"/>).</param>
+    /// <param name="streams">The streams asked for.</param>
+    /// <param name="where">The flag they came from.</param>
+    public static void ValidateStreams(IReadOnlyList<string> known, IEnumerable<string> streams, string where)
     {
         foreach (var stream in streams)
         {
             GrainInput.Text(stream, $"A stream in {where}");
-            if (!kind.Streams.Project.Contains(stream))
+            if (!known.Contains(stream))
             {
-                throw new InvalidRequestException($"Unknown stream '{stream}' in {where}: choose from {string.Join(", ", kind.Streams.Project)}.");
+                throw new InvalidRequestException($"Unknown stream '{stream}' in {where}: choose from {string.Join(", ", known)}.");
             }
         }
     }

@@ -15,7 +15,11 @@ public interface ISourceKind
     /// <summary>The kind's name: <see cref="ProjectSpec.Source"/>, <c>project add --source</c>.</summary>
     string Name { get; }
 
-    SourceStreams Streams { get; }
+    /// <summary>
+    /// The streams of <paramref name="spec"/>, a project of this kind: a kind may fix them (ACC's record types) or take
+    /// them from the project's settings (a PostgreSQL source's tables).
+    /// </summary>
+    SourceStreams Streams(ProjectSpec spec);
 
     /// <summary>
     /// Checks and normalises the kind's own settings of a project (where it reads, as whom, which declared secret), at
@@ -27,11 +31,18 @@ public interface ISourceKind
     void CheckSecrets(ProjectSpec spec, string silo);
 
     /// <summary>
+    /// Checks at <c>project add</c>, from the silo taking it, what only the source itself can tell (its tables exist,
+    /// it lets us in): a refusal is an <see cref="InvalidRequestException"/> naming the table or setting. A kind whose
+    /// settings say it all checks nothing here.
+    /// </summary>
+    ValueTask CheckSourceAsync(ProjectSpec spec, string silo, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>
     /// Connects for one run of a task: checks its destination again (a project stored before a rule, or by another
     /// client, must not make this silo send a secret where it may not go) and resolves its declared secrets here.
     /// </summary>
     ValueTask<ISourceConnection> ConnectAsync(SyncTaskSpec spec, string silo, CancellationToken cancellationToken);
 
-    /// <summary>The runner of <paramref name="stream"/> (one of <see cref="SourceStreams.All"/>), or null when the kind has none.</summary>
+    /// <summary>The runner of <paramref name="stream"/> (one of its project's <see cref="SourceStreams.All"/>), or null when the kind has none.</summary>
     IStreamRunner? Runner(string stream);
 }

@@ -38,7 +38,7 @@ public sealed partial class SyncTaskGrain
             BreakerMoved(probe);
             var kind = kinds.Of(spec.Source);
             var runner = kind.Runner(spec.Stream)
-                ?? throw new InvalidRequestException($"Source '{kind.Name}' has no stream '{spec.Stream}': its streams are {string.Join(", ", kind.Streams.All)}.");
+                ?? throw new InvalidRequestException($"Source '{kind.Name}' has no stream '{spec.Stream}': 'orleanssync project show {spec.ProjectId}' lists the project's streams.");
             // Connected on every run, not only checked when the project was added: a project stored before the rules, or
             // by another client, must not make this silo send a secret in clear text or resolve an undeclared variable.
             await using var connection = await kind.ConnectAsync(spec, silo.Name, cancellationToken);

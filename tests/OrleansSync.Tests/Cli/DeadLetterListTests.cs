@@ -86,7 +86,7 @@ public sealed class DeadLetterListTests(DeadLetterListFixture fixture) : IClassF
 
     [Theory]
     [InlineData("--stream", "bogus", "--stream")]
-    [InlineData("--stream", "acc.reviews", "--stream")]
+    [InlineData("--stream", "reviews,workflows", "--stream")]
     [InlineData("--limit", "0", "--limit")]
     [InlineData("--limit", "10001", "--limit")]
     [InlineData("--limit", "many", "--limit")]

@@ -210,7 +210,7 @@ public sealed class SecretLeakTests
     }
 
     /// <summary>Every table of every schema (ours and Orleans'), each row as text (bytea as hex), searched for every form.</summary>
-    private static async Task<(List<string> Tables, List<string> Findings)> ScanDatabaseAsync(TestDatabase database, Needles needles, CancellationToken ct)
+    internal static async Task<(List<string> Tables, List<string> Findings)> ScanDatabaseAsync(TestDatabase database, Needles needles, CancellationToken ct)
     {
         var tables = new List<string>();
         await using (var list = database.DataSource.CreateCommand(

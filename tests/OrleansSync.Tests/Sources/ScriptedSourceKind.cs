@@ -23,7 +23,9 @@ public sealed class ScriptedSourceKind(NpgsqlDataSource dataSource) : ISourceKin
 
     public string Name => KindName;
 
-    public SourceStreams Streams { get; } = new(["first", "second"], new Dictionary<string, string> { ["second"] = "first" }, Backfill: null);
+    private static readonly SourceStreams ScriptedStreams = new(["first", "second"], new Dictionary<string, string> { ["second"] = "first" }, Backfill: null);
+
+    public SourceStreams Streams(ProjectSpec spec) => ScriptedStreams;
 
     public ProjectSpec Normalise(ProjectSpec spec) => spec;
 
@@ -34,7 +36,7 @@ public sealed class ScriptedSourceKind(NpgsqlDataSource dataSource) : ISourceKin
     public ValueTask<ISourceConnection> ConnectAsync(SyncTaskSpec spec, string silo, CancellationToken cancellationToken) =>
         ValueTask.FromResult<ISourceConnection>(new Connection());
 
-    public IStreamRunner? Runner(string stream) => Streams.Project.Contains(stream) ? new ScriptedRunner(stream, dataSource) : null;
+    public IStreamRunner? Runner(string stream) => ScriptedStreams.Project.Contains(stream) ? new ScriptedRunner(stream, dataSource) : null;
 
     /// <summary>Adds the kind to every silo of a test cluster.</summary>
     public sealed class Configurator : ISiloConfigurator

@@ -36,10 +36,12 @@ public sealed class AccSourceKind : ISourceKind
 
     public string Name => KindName;
 
-    public SourceStreams Streams { get; } = new(
+    private static readonly SourceStreams AccStreams = new(
         StreamNames.ProjectStreams,
         new Dictionary<string, string> { [StreamNames.ReviewVersions] = StreamNames.Reviews, [StreamNames.ReviewProgress] = StreamNames.Reviews },
         StreamNames.Backfill);
+
+    public SourceStreams Streams(ProjectSpec spec) => AccStreams;
 
     public ProjectSpec Normalise(ProjectSpec spec)
     {

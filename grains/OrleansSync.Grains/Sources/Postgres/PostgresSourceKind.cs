@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using OrleansSync.Projects;
+using OrleansSync.Secrets;
+using OrleansSync.Tasks;
+
+namespace OrleansSync.Sources.Postgres;
+
+/// <summary>
+/// Tables of another PostgreSQL database as a source kind: a project's streams are its tables (<c>--tables</c>), each
+/// mirrored under its own name in the project's target schema of the cluster's database. The connection string is a
+/// declared secret (<c>--source-conn-env</c>), resolved on the silo that reads. Snapshot mode for now; cursor and
+/// change capture are further runners behind the same streams.
+/// </summary>
+public sealed class PostgresSourceKind(DeclaredSecrets secrets, NpgsqlDataSource target, SnapshotRunner snapshot, IOptions<PostgresSourceOptions> options) : ISourceKind
+{
+    public const string KindName = "postgres";
+
+    private const string ConnectionFlag = "--source-conn-env";
+
+    public string Name => KindName;
+
+    public SourceStreams Streams(ProjectSpec spec) => new(spec.Streams, new Dictionary<string, string>(), Backfill: null);
+
+    public ProjectSpec Normalise(ProjectSpec spec)
+    {
+        foreach (var (value, flag) in new[] { (spec.BaseUrl, "--base-url"), (spec.ClientId, "--client-id"), (spec.ClientSecretVariable, "--client-secret-env"), (spec.UserId, "--user-id") })
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                throw new InvalidRequestException($"{flag} is a setting of acc sources: a postgres source reads the database named by {ConnectionFlag} and takes --tables.");
+            }
+        }
+
+        secrets.ValidateName(spec.SourceConnectionVariable ?? "", ConnectionFlag);
+        var mode = PostgresModes.Normalise(spec.Mode);
+        if (spec.Streams.Count == 0)
+        {
+            throw new InvalidRequestException("--tables is empty: give the source tables to mirror, e.g. --tables public.orders,sales.\"Order Items\".");
+        }
+
+        var tables = spec.Streams.Select(t => TableName.Parse(t, "--tables")).Distinct().ToList();
+        foreach (var clash in tables.GroupBy(static t => t.Name).Where(static g => g.Count() > 1))
+        {
+            throw new InvalidRequestException(
+                $"--tables lists {string.Join(" and ", clash)}: both would land in the target schema as {SqlIdentifier.Display(clash.Key)}. Mirror them in two projects with different --target-schema.");
+        }
+
+        return spec with
+        {
+            BaseUrl = "",
+            ClientId = "",
+            ClientSecretVariable = "",
+            UserId = null,
+            Streams = [.. tables.Select(static t => t.ToString())],
+            Mode = mode,
+            TargetSchema = TargetSchema.Normalise(spec.TargetSchema, ProjectIds.Normalize(spec.ProjectId)),
+        };
+    }
+
+    public void CheckSecrets(ProjectSpec spec, string silo) =>
+        _ = secrets.Resolve(spec.SourceConnectionVariable ?? "", silo, ConnectionFlag);
+
+    /// <summary>Every table exists, has a primary key and types the mirror can hold, and matches its mirror where there is one.</summary>
+    public async ValueTask CheckSourceAsync(ProjectSpec spec, string silo, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = Connect(spec.SourceConnectionVariable, silo, ConnectionFlag);
+            await using var source = await connection.OpenAsync(cancellationToken);
+            foreach (var stream in spec.Streams)
+            {
+                var shape = await SnapshotRunner.ReadShapeAsync(source, TableName.Parse(stream, "--tables"), connection.Variable, cancellationToken);
+                await MirrorTable.CheckAsync(target, spec.TargetSchema!, shape, cancellationToken);
+            }
+        }
+        catch (PostgresSourceException e)
+        {
+            // Known now, so refused now: the user fixes the source or the flags rather than watching a task wait.
+            throw new InvalidRequestException(e.Message);
+        }
+    }
+
+    public ValueTask<ISourceConnection> ConnectAsync(SyncTaskSpec spec, string silo, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<ISourceConnection>(Connect(spec.SourceConnectionVariable, silo, $"the source connection variable of project {spec.ProjectId}"));
+
+    public IStreamRunner? Runner(string stream) => snapshot;
+
+    private PostgresSourceConnection Connect(string? variable, string silo, string where)
+    {
+        var connectionString = secrets.Resolve(variable ?? "", silo, where);
+        return PostgresSourceConnection.Create(connectionString, variable!, options.Value.ConnectTimeout);
+    }
+}

@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace OrleansSync.Sources.Postgres;
+
+/// <summary>How PostgreSQL sources are read. Bound from <see cref="Section"/>.</summary>
+public sealed class PostgresSourceOptions
+{
+    public const string Section = "OrleansSync:Postgres";
+
+    /// <summary>Rows per snapshot chunk: each lands in one transaction with its checkpoint, so a kill re-reads at most this many.</summary>
+    [Range(1, 10_000_000)]
+    public int ChunkRows { get; set; } = 10_000;
+
+    /// <summary>Time to open a connection to a source database (and, at <c>project add</c>, to check it).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+[OptionsValidator]
+public sealed partial class PostgresSourceOptionsValidator : IValidateOptions<PostgresSourceOptions>;
