@@ -13,6 +13,10 @@ namespace OrleansSync.Tasks;
 /// <param name="BackfillId">The backfill this task is a day of; null for a project's runs.</param>
 /// <param name="From">A backfill day's first instant (inclusive, UTC): reviews whose updatedAt is in [From, Until).</param>
 /// <param name="Until">A backfill day's end (exclusive, UTC).</param>
+/// <param name="FollowsReviews">
+/// A children task of a run that also reads reviews: it walks the reviews as that run's reviews task lands them, and
+/// ends once that task has read all its lists.
+/// </param>
 [GenerateSerializer, Immutable, Alias("OrleansSync.Tasks.SyncTaskSpec")]
 public sealed record class SyncTaskSpec(
     [property: Id(0)] string TaskId,
@@ -26,7 +30,8 @@ public sealed record class SyncTaskSpec(
     [property: Id(8)] string? UserId,
     [property: Id(9)] string? BackfillId = null,
     [property: Id(10)] DateTimeOffset? From = null,
-    [property: Id(11)] DateTimeOffset? Until = null)
+    [property: Id(11)] DateTimeOffset? Until = null,
+    [property: Id(12)] bool FollowsReviews = false)
 {
     /// <summary>Incremental, full or backfill: shown in <c>sync.progress.kind</c>, <c>watch</c> and <c>task list</c>.</summary>
     public SyncKind Kind => BackfillId is not null ? SyncKind.Backfill : Full ? SyncKind.Full : SyncKind.Incremental;

@@ -120,8 +120,9 @@ public sealed partial class ProjectGrain
         task.Final = final;
         if (task.Stream == StreamNames.Reviews && final.Status != SyncTaskStatus.Succeeded)
         {
-            // Children are fetched for the reviews the run changed; without them there is nothing sound to do.
-            foreach (var child in run.Tasks.Where(static t => !t.Started && !t.IsTerminal))
+            // Children follow the reviews the run lands; without all of them there is nothing sound to finish. Those
+            // not started end here; those started are cancelled by the next pass (AdvanceOnceAsync).
+            foreach (var child in run.Tasks.Where(static t => !t.Started && !t.IsTerminal && ChildStreams.Contains(t.Stream)))
             {
                 child.Status = SyncTaskStatus.Cancelled;
             }
@@ -177,8 +178,18 @@ public sealed partial class ProjectGrain
             await Writes.WriteAsync();
         }
 
-        var reviews = run.Tasks.Find(static t => t.Stream == StreamNames.Reviews);
-        foreach (var task in run.Tasks.Where(t => !t.Started && !t.IsTerminal && (reviews is null || !ChildStreams.Contains(t.Stream) || reviews.Status == SyncTaskStatus.Succeeded)).ToList())
+        // Children start with the reviews task and follow its pages as they land; once it ended without reading
+        // every list, they are cancelled (told again at every pass until they say they stopped: the call is not awaited,
+        // since a task that stops reports its end to this grain).
+        if (run.Tasks.Find(static t => t.Stream == StreamNames.Reviews) is { IsTerminal: true, Status: not SyncTaskStatus.Succeeded })
+        {
+            foreach (var child in run.Tasks.Where(static t => t.Started && !t.IsTerminal && ChildStreams.Contains(t.Stream)))
+            {
+                GrainFactory.GetGrain<ISyncTaskGrain>(child.TaskId).CancelAsync(CancellationToken.None).Ignore();
+            }
+        }
+
+        foreach (var task in run.Tasks.Where(static t => !t.Started && !t.IsTerminal).ToList())
         {
             if (!ReferenceEquals(state.State.CurrentRun, run))
             {
@@ -238,7 +249,8 @@ public sealed partial class ProjectGrain
     }
 
     private SyncTaskSpec TaskSpec(ProjectSpec spec, RunState run, RunTaskState task) =>
-        new(task.TaskId, ProjectId, task.Stream, run.RunId, run.Full, spec.BaseUrl, spec.ClientId, spec.ClientSecretVariable, spec.UserId);
+        new(task.TaskId, ProjectId, task.Stream, run.RunId, run.Full, spec.BaseUrl, spec.ClientId, spec.ClientSecretVariable, spec.UserId,
+            FollowsReviews: ChildStreams.Contains(task.Stream) && run.Tasks.Exists(static t => t.Stream == StreamNames.Reviews));
 
     /// <summary>Sortable by start time, and unique across projects starting in the same millisecond.</summary>
     private static string NewRunId(DateTimeOffset now) =>

@@ -9,8 +9,8 @@ using OrleansSync.Telemetry;
 namespace OrleansSync.Projects;
 
 /// <summary>
-/// A project: its settings, its runs and its circuit breaker. A run starts one task per stream; review children wait
-/// for the run's reviews task, because they are fetched only for the reviews it changed. A schedule (<c>--every</c>)
+/// A project: its settings, its runs and its circuit breaker. A run starts one task per stream; review children
+/// follow the run's reviews task as it lands reviews, because they are fetched only for the reviews it changed. A schedule (<c>--every</c>)
 /// is a reminder, so it survives the loss of any silo and a full cluster restart. Runs' bookkeeping lives in
 /// <c>ProjectGrain.Runs.cs</c>, schedules (jitter, catch-up) in <c>ProjectGrain.Schedule.cs</c>.
 /// </summary>

@@ -4,12 +4,14 @@ using OrleansSync.Tasks;
 
 namespace OrleansSync.Streams;
 
-/// <summary>What a runner works for: the task's spec and the upstream connection.</summary>
-public sealed class StreamRun(SyncTaskSpec spec, AccConnection connection)
+/// <summary>What a runner works for: the task's spec, the upstream connection, and how it idles while it waits for another task.</summary>
+public sealed class StreamRun(SyncTaskSpec spec, AccConnection connection, IRunIdle? idle = null)
 {
     public SyncTaskSpec Spec { get; } = spec;
 
     public AccConnection Connection { get; } = connection;
+
+    public IRunIdle Idle { get; } = idle ?? NoRunIdle.Instance;
 
     /// <summary>Checkpoints of this run carry its id, so a cursor left by an earlier run is never resumed.</summary>
     public string RunId => Spec.RunId;
@@ -20,7 +22,7 @@ public sealed class StreamRun(SyncTaskSpec spec, AccConnection connection)
     public Checkpoint Checkpoint(long position, string cursorJson) => new(Spec.ProjectId, Spec.Stream, Spec.TaskId, Spec.RunId, position, cursorJson, Scope);
 
     /// <summary>The same run reading (and checkpointing) another stream: a backfill day reads reviews, then their children.</summary>
-    public StreamRun For(string stream) => new(Spec with { Stream = stream }, Connection);
+    public StreamRun For(string stream) => new(Spec with { Stream = stream }, Connection, Idle);
 }
 
 /// <summary>One page committed: what it held and cost (<see cref="PageTally"/>, committed with it) and what it did to the mirror.</summary>
