@@ -67,7 +67,7 @@ public sealed class RateLimitedScenario : IScenario
             [
                 "bound: minimal Reviews API calls ÷ the quota's rate; minimal calls = every list page (reviews active and archived, workflows ACTIVE and INACTIVE, 50 a page) + 2 × reviews (versions, progress), from the emulator's dump; minimal total adds 1 token call (one credential, one token per expiry).",
                 "elapsed: the first run's start to the last run's end, from the runs' own StartedAt/FinishedAt (all projects started at once).",
-                "childrenStartSeconds: when the last project's first children task started, from the first run's start; listedSeconds: when the last project's reviews task finished (every list read); children follow the list as it lands, so both phases overlap.",
+                "childrenStartSeconds: when the last project's first children task started, from the first run's start; listedSeconds: when the last project's reviews task finished (every list read); children follow the list as it lands, so both phases overlap; firstRunEndSeconds: when the first run ended.",
                 "calls and 429s: the emulator's stats (every answered call, 429s and token calls included); throttledShare = 429 ÷ calls.",
                 "each rate on a fresh emulator, database and cluster; the silos get OrleansSync__RateBudget__{Window,Reviews,Admin,Token} matching the emulator's limits (read by the cluster-wide budget; ignored by a build without it).",
                 .. quick ? ["quick: 1 project, 1 silo, generous rate only; no measurement."] : Array.Empty<string>(),
@@ -108,6 +108,8 @@ public sealed class RateLimitedScenario : IScenario
 
         var firstStart = runs.Min(static r => r.Run.StartedAt);
         var elapsed = (runs.Max(static r => r.Run.FinishedAt!.Value) - firstStart).TotalSeconds;
+        // The first run's end: how long the last runs went on after it (the tail, where fewer projects share the budget).
+        var firstEnd = (runs.Min(static r => r.Run.FinishedAt!.Value) - firstStart).TotalSeconds;
         // Children tasks start with their run's reviews task and follow its pages as they land.
         var childrenStart = runs
             .Select(r => r.Tasks.Where(static t => t.Spec.Stream is "review_versions" or "review_progress").Min(static t => t.StartedAt) ?? firstStart)
@@ -136,6 +138,7 @@ public sealed class RateLimitedScenario : IScenario
             ["callsPerSecond"] = calls / elapsed,
             ["childrenStartSeconds"] = childrenStart,
             ["listedSeconds"] = listed,
+            ["firstRunEndSeconds"] = firstEnd,
             ["records"] = mirrored.Records,
             ["mirrorExact"] = mirrored with { ListPages = dataset.ListPages } == dataset ? 1 : 0,
         };
@@ -143,7 +146,7 @@ public sealed class RateLimitedScenario : IScenario
             CultureInfo.InvariantCulture,
             $"{rate.Name} {rate.Limits.ReviewsPerWindow:0}/{(rate.Limits.Window == TimeSpan.FromMinutes(1) ? "min" : "s")}: {elapsed:0.0} s for a bound of {bound:0.0} s ({elapsed / bound:0.00}×), " +
             $"{calls:N0} calls for {minimal:N0} minimal ({calls / minimal:0.000}×), {throttled:N0} 429s ({throttled / Math.Max(1, calls):P1}), {tokens:0} token calls; " +
-            $"{calls / elapsed:0.0} calls/s; children started {childrenStart:0.0} s in, the reviews lists were all read {listed:0.0} s in");
+            $"{calls / elapsed:0.0} calls/s; children started {childrenStart:0.0} s in, the reviews lists were all read {listed:0.0} s in, the first run ended {firstEnd:0.0} s in");
         return (figures, text);
     }
 }
