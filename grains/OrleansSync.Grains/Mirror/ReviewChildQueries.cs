@@ -43,28 +43,9 @@ internal static class ReviewChildQueries
     public static async Task<IReadOnlyList<ReviewStamp>> NeedingChildrenAsync(
         NpgsqlDataSource dataSource, string projectId, string stream, bool all, string? afterReviewId, int limit, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var sql = stream switch
-        {
-            StreamNames.ReviewVersions => VersionsSql,
-            StreamNames.ReviewProgress => ProgressSql,
-            _ => throw new ArgumentOutOfRangeException(nameof(stream), stream, "Children are review_versions or review_progress."),
-        };
-
-        await using var command = dataSource.CreateCommand(sql);
-        command.Parameters.Add(SqlParameters.Text("project_id", projectId));
+        await using var command = dataSource.CreateCommand(ByStream(stream, VersionsSql, ProgressSql));
         command.Parameters.Add(SqlParameters.Text("after_review_id", afterReviewId));
-        command.Parameters.Add(SqlParameters.Boolean("all", all));
-        command.Parameters.Add(SqlParameters.Integer("limit", limit));
-        var reviews = new List<ReviewStamp>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var updatedAt = await reader.IsDBNullAsync(1, cancellationToken) ? ReviewStamp.NoUpdatedAt : reader.GetFieldValue<DateTimeOffset>(1);
-            reviews.Add(new ReviewStamp(reader.GetString(0), updatedAt));
-        }
-
-        return reviews;
+        return await ReadStampsAsync(command, projectId, all, limit, cancellationToken);
     }
 
     /// <summary>
@@ -75,17 +56,23 @@ internal static class ReviewChildQueries
     public static async Task<IReadOnlyList<ReviewStamp>> LandedNeedingChildrenAsync(
         NpgsqlDataSource dataSource, string projectId, string stream, bool all, long afterLanded, int limit, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var sql = stream switch
-        {
-            StreamNames.ReviewVersions => LandedVersionsSql,
-            StreamNames.ReviewProgress => LandedProgressSql,
-            _ => throw new ArgumentOutOfRangeException(nameof(stream), stream, "Children are review_versions or review_progress."),
-        };
-
-        await using var command = dataSource.CreateCommand(sql);
-        command.Parameters.Add(SqlParameters.Text("project_id", projectId));
+        await using var command = dataSource.CreateCommand(ByStream(stream, LandedVersionsSql, LandedProgressSql));
         command.Parameters.Add(SqlParameters.Bigint("after_landed", afterLanded));
+        return await ReadStampsAsync(command, projectId, all, limit, cancellationToken);
+    }
+
+    private static string ByStream(string stream, string versions, string progress) => stream switch
+    {
+        StreamNames.ReviewVersions => versions,
+        StreamNames.ReviewProgress => progress,
+        _ => throw new ArgumentOutOfRangeException(nameof(stream), stream, "Children are review_versions or review_progress."),
+    };
+
+    /// <summary>Runs a query of reviews (review_id, updated_at, and landed_seq when it selects one) with its common parameters.</summary>
+    private static async Task<IReadOnlyList<ReviewStamp>> ReadStampsAsync(NpgsqlCommand command, string projectId, bool all, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        command.Parameters.Add(SqlParameters.Text("project_id", projectId));
         command.Parameters.Add(SqlParameters.Boolean("all", all));
         command.Parameters.Add(SqlParameters.Integer("limit", limit));
         var reviews = new List<ReviewStamp>();
@@ -93,7 +80,7 @@ internal static class ReviewChildQueries
         while (await reader.ReadAsync(cancellationToken))
         {
             var updatedAt = await reader.IsDBNullAsync(1, cancellationToken) ? ReviewStamp.NoUpdatedAt : reader.GetFieldValue<DateTimeOffset>(1);
-            reviews.Add(new ReviewStamp(reader.GetString(0), updatedAt, reader.GetInt64(2)));
+            reviews.Add(new ReviewStamp(reader.GetString(0), updatedAt, reader.FieldCount > 2 ? reader.GetInt64(2) : null));
         }
 
         return reviews;

@@ -49,9 +49,7 @@ public sealed class ChildrenFollowReviewsTests(SmallPagesClusterFixture fixture,
         var projectId = emulator.ProjectIds[0];
         await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
 
-        var started = await cluster.Client.GetGrain<Projects.IProjectGrain>(projectId).SyncAsync(new Projects.SyncRequest(null, Full: false, "test"), ct);
-        var followed = await SawChildrenBeforeListEndAsync(cluster.Database, projectId, ct);
-        var (run, tasks) = await SyncDriver.WaitForRunAsync(cluster.Client, projectId, started.Run.RunId, ct);
+        var (followed, run, tasks) = await SyncWatchingAsync(cluster, projectId, ct);
 
         Assert.True(followed, "a children task landed a review's versions while the reviews list was still being read");
         Assert.True(run.Status == SyncTaskStatus.Succeeded, SyncDriver.Describe(tasks));
@@ -77,9 +75,7 @@ public sealed class ChildrenFollowReviewsTests(SmallPagesClusterFixture fixture,
         Assert.True(lateLowerIds.Count > listed.Count / 4, $"{lateLowerIds.Count} of {listed.Count} reviews come after one with a greater id");
         await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
 
-        var started = await cluster.Client.GetGrain<Projects.IProjectGrain>(projectId).SyncAsync(new Projects.SyncRequest(null, Full: false, "test"), ct);
-        var followed = await SawChildrenBeforeListEndAsync(cluster.Database, projectId, ct);
-        var (run, tasks) = await SyncDriver.WaitForRunAsync(cluster.Client, projectId, started.Run.RunId, ct);
+        var (followed, run, tasks) = await SyncWatchingAsync(cluster, projectId, ct);
 
         Assert.True(followed, "the children walk followed the list");
         Assert.True(run.Status == SyncTaskStatus.Succeeded, SyncDriver.Describe(tasks));
@@ -99,6 +95,15 @@ public sealed class ChildrenFollowReviewsTests(SmallPagesClusterFixture fixture,
         Assert.True(differences.None, MirrorComparison.Describe(differences));
         var children = tasks.Where(static t => t.Spec.Stream is "review_versions" or "review_progress").ToList();
         Assert.All(children, c => Assert.Equal(listed.Count, c.Progress.Pages));
+    }
+
+    /// <summary>Runs an incremental sync to its end, watching whether versions were stored before the reviews list was read to its end.</summary>
+    private static async Task<(bool Followed, Projects.RunView Run, List<TaskView> Tasks)> SyncWatchingAsync(InProcessCluster cluster, string projectId, CancellationToken ct)
+    {
+        var started = await cluster.Client.GetGrain<Projects.IProjectGrain>(projectId).SyncAsync(new Projects.SyncRequest(null, Full: false, "test"), ct);
+        var followed = await SawChildrenBeforeListEndAsync(cluster.Database, projectId, ct);
+        var (run, tasks) = await SyncDriver.WaitForRunAsync(cluster.Client, projectId, started.Run.RunId, ct);
+        return (followed, run, tasks);
     }
 
     /// <summary>Polls until the reviews list has been read to its end; true when versions were seen stored before that.</summary>
