@@ -17,6 +17,11 @@ namespace OrleansSync.Tasks;
 /// The project's source kind (<c>ProjectSpec.Source</c>). Null in a task stored before tasks named their kind: such a
 /// task is of the default kind, the one every project had then.
 /// </param>
+/// <param name="FollowsStream">
+/// The stream of the same run whose task this one follows as it lands (review children follow the run's reviews):
+/// this task starts with the run, reads what that task has landed so far, waits for more, and ends once that task has
+/// read everything. Null when it follows no task of its run (the kind says which streams follow which).
+/// </param>
 [GenerateSerializer, Immutable, Alias("OrleansSync.Tasks.SyncTaskSpec")]
 public sealed record class SyncTaskSpec(
     [property: Id(0)] string TaskId,
@@ -31,7 +36,8 @@ public sealed record class SyncTaskSpec(
     [property: Id(9)] string? BackfillId = null,
     [property: Id(10)] DateTimeOffset? From = null,
     [property: Id(11)] DateTimeOffset? Until = null,
-    [property: Id(12)] string? Source = null)
+    [property: Id(12)] string? Source = null,
+    [property: Id(13)] string? FollowsStream = null)
 {
     /// <summary>Incremental, full or backfill: shown in <c>sync.progress.kind</c>, <c>watch</c> and <c>task list</c>.</summary>
     public SyncKind Kind => BackfillId is not null ? SyncKind.Backfill : Full ? SyncKind.Full : SyncKind.Incremental;

@@ -20,6 +20,13 @@ public sealed class StreamOptions
     public int ChildrenBatch { get; set; } = 50;
 
     /// <summary>
+    /// How long a children task that has visited every review landed so far waits before it looks again, while its
+    /// run's reviews task is still reading its lists.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan ReviewsPoll { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
     /// The cap of a children task's adaptive window: at most this many reviews' children fetched at once (they still
     /// land one review at a time, in order). 1 fetches one review at a time. See <see cref="AdaptiveWindow"/>.
     /// </summary>
