@@ -71,8 +71,24 @@ public sealed class ReviewChildrenRunner(
         using var fetching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reviews = new ReviewKeyset(nextBatch, keyOf, resumed?.NextUrl);
         var inFlight = new Queue<(ReviewStamp Review, Task<FetchedChildren> Fetch)>();
+        // Reviews whose fetch failed, in walk order, not landed yet: whether each is broken or upstream is down is
+        // known only once upstream answers a later review (see ChildFetchFailures).
+        var held = new List<ReviewStamp>();
         var after = resumed?.NextUrl;
         var position = resumed?.Position ?? 0;
+
+        // Lands one review's children (or its dead letter) with the checkpoint that points past it.
+        async Task<PageLanded> LandNextAsync(ReviewStamp review, FetchedChildren fetched)
+        {
+            position++;
+            var key = keyOf(review);
+            var checkpoint = run.Checkpoint(position, new ListCursor(run.RunId, 0, key, false, null, null, 0, position).ToJson());
+            var total = remaining() is { } left ? position + held.Count + inFlight.Count + reviews.Buffered + left : (long?)null;
+            var landed = await LandAsync(run, review, fetched, checkpoint, total, cancellationToken);
+            after = key;
+            return landed;
+        }
+
         try
         {
             while (true)
@@ -88,17 +104,35 @@ public sealed class ReviewChildrenRunner(
                 }
 
                 var fetched = await head.Fetch;
-                if (failures.Record(fetched.Failure is not null) && fetched.Failure is { } last)
+                var overwhelmed = failures.Record(fetched.Failure is not null);
+                if (fetched.Failure is { } last)
                 {
-                    throw failures.Overwhelmed(Stream, last);
+                    held.Add(head.Review);
+                    if (overwhelmed || failures.InARow(held.Count))
+                    {
+                        // Upstream, not these reviews: the task fails (its breaker counts), the checkpoint stays before
+                        // them, and its next attempt reads them again.
+                        throw failures.Overwhelmed(Stream, last, held.Count);
+                    }
+
+                    continue;
                 }
 
-                position++;
-                var key = keyOf(head.Review);
-                var checkpoint = run.Checkpoint(position, new ListCursor(run.RunId, 0, key, false, null, null, 0, position).ToJson());
-                var total = remaining() is { } left ? position + inFlight.Count + reviews.Buffered + left : (long?)null;
-                yield return await LandAsync(run, head.Review, fetched, checkpoint, total, cancellationToken);
-                after = key;
+                // Upstream answered: each review held before this one is read once more, and dead-lettered if it still fails.
+                foreach (var review in held)
+                {
+                    yield return await LandNextAsync(review, await FetchAsync(run, review, window, fetching.Token));
+                }
+
+                held.Clear();
+                yield return await LandNextAsync(head.Review, fetched);
+            }
+
+            // The walk is over with reviews still held (the last ones failed): each is read once more, and
+            // dead-lettered if it still fails, so a broken review at the end does not fail the task.
+            foreach (var review in held)
+            {
+                yield return await LandNextAsync(review, await FetchAsync(run, review, window, fetching.Token));
             }
         }
         finally

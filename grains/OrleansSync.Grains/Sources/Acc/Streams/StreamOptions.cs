@@ -44,7 +44,10 @@ public sealed class StreamOptions
     [Range(0.0, 1.0)]
     public double ChildFailureShare { get; set; } = 0.5;
 
-    /// <summary>The fewest failing reviews in the window that can fail the task: one or two broken reviews never do.</summary>
+    /// <summary>
+    /// The fewest failing reviews in the window that can fail the task, and the reviews failing in a row (no answer
+    /// between them) that fail it: one or two broken reviews never do.
+    /// </summary>
     [Range(1, 10_000)]
     public int ChildFailureMinimum { get; set; } = 3;
 
