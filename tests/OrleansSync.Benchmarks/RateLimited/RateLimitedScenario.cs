@@ -69,6 +69,7 @@ public sealed class RateLimitedScenario : IScenario
                 "elapsed: the first run's start to the last run's end, from the runs' own StartedAt/FinishedAt (all projects started at once).",
                 "childrenStartSeconds: when the last project's first children task started, from the first run's start; listedSeconds: when the last project's reviews task finished (every list read); children follow the list as it lands, so both phases overlap; firstRunEndSeconds: when the first run ended.",
                 "calls and 429s: the emulator's stats (every answered call, 429s and token calls included); throttledShare = 429 ÷ calls.",
+                "per second: the emulator's call count and the budget grain's Reviews API stats (slots granted, callers waiting at its last lease) sampled every second from the first call to the last; pace = rate × the budget's headroom.",
                 "each rate on a fresh emulator, database and cluster; the silos get OrleansSync__RateBudget__{Window,Reviews,Admin,Token} matching the emulator's limits (read by the cluster-wide budget; ignored by a build without it).",
                 .. quick ? ["quick: 1 project, 1 silo, generous rate only; no measurement."] : Array.Empty<string>(),
             ]);
@@ -97,8 +98,10 @@ public sealed class RateLimitedScenario : IScenario
         var dataset = await Dataset.ReadAsync(emulator, projectIds, cancellationToken);
         emulator.ResetStats();
 
+        await using var sampler = CallSampler.Start(cluster.Client, emulator);
         var started = await Syncs.StartAsync(cluster.Client, projectIds, cancellationToken);
         var runs = await Syncs.WaitAsync(cluster.Client, started, TimeSpan.FromMinutes(20), cancellationToken);
+        var profile = await sampler.StopAsync(rate.ReviewsPerSecond * new RateBudget.RateBudgetOptions().Headroom);
         var failed = runs.Where(static r => r.Run.Status != SyncTaskStatus.Succeeded).ToList();
         if (failed.Count > 0)
         {
@@ -146,7 +149,7 @@ public sealed class RateLimitedScenario : IScenario
             CultureInfo.InvariantCulture,
             $"{rate.Name} {rate.Limits.ReviewsPerWindow:0}/{(rate.Limits.Window == TimeSpan.FromMinutes(1) ? "min" : "s")}: {elapsed:0.0} s for a bound of {bound:0.0} s ({elapsed / bound:0.00}×), " +
             $"{calls:N0} calls for {minimal:N0} minimal ({calls / minimal:0.000}×), {throttled:N0} 429s ({throttled / Math.Max(1, calls):P1}), {tokens:0} token calls; " +
-            $"{calls / elapsed:0.0} calls/s; children started {childrenStart:0.0} s in, the reviews lists were all read {listed:0.0} s in, the first run ended {firstEnd:0.0} s in");
+            $"{calls / elapsed:0.0} calls/s; children started {childrenStart:0.0} s in, the reviews lists were all read {listed:0.0} s in, the first run ended {firstEnd:0.0} s in; {profile}");
         return (figures, text);
     }
 }
