@@ -42,7 +42,8 @@ public sealed partial class SyncTaskGrain
             // Connected on every run, not only checked when the project was added: a project stored before the rules, or
             // by another client, must not make this silo send a secret in clear text or resolve an undeclared variable.
             await using var connection = await kind.ConnectAsync(spec, silo.Name, cancellationToken);
-            await using var slot = await AcquireSlotAsync(cancellationToken);
+            await using var slot = new RunSlotLease(await AcquireSlotAsync(cancellationToken), ReacquireSlotAsync);
+            _slot = slot;
             // Every run says where it runs, and that it runs (a started task's first row, a probe, a retry).
             state.State.Status = SyncTaskStatus.Running;
             state.State.NextAttemptAt = null;
@@ -53,7 +54,7 @@ public sealed partial class SyncTaskGrain
             await PersistAndReportAsync(cancellationToken);
 
             BudgetWaits.Current = _budgetWaits;
-            await foreach (var page in runner.RunAsync(new StreamRun(spec, connection), cancellationToken))
+            await foreach (var page in runner.RunAsync(new StreamRun(spec, connection, slot), cancellationToken))
             {
                 await OnPageLandedAsync(page);
                 if (_pausing)
@@ -83,7 +84,21 @@ public sealed partial class SyncTaskGrain
         finally
         {
             _inLoop = false;
+            _slot = null;
         }
+    }
+
+    /// <summary>A slot again after the run idled (<see cref="RunSlotLease"/>); a task that was queued meanwhile says it runs again.</summary>
+    private async Task<IAsyncDisposable> ReacquireSlotAsync(CancellationToken cancellationToken)
+    {
+        var slot = await AcquireSlotAsync(cancellationToken);
+        if (state.State.Status == SyncTaskStatus.Queued)
+        {
+            state.State.Status = SyncTaskStatus.Running;
+            await PersistAndReportAsync(cancellationToken);
+        }
+
+        return slot;
     }
 
     /// <summary>

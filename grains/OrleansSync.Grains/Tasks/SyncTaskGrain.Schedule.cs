@@ -96,9 +96,10 @@ public sealed partial class SyncTaskGrain
         }
 
         await CatchUpAsync();
-        if (_budgetWaits.Waiting > 0)
+        if (_budgetWaits.Waiting > 0 || _slot?.Idling == true)
         {
-            // Waiting for its turn at the budget is progress at the budget's pace.
+            // Waiting for its turn at the budget is progress at the budget's pace; waiting for the next page of
+            // the task it follows, at that task's.
             _lastProgressAt = time.GetUtcNow();
         }
 

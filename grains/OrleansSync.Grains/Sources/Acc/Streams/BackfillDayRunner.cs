@@ -79,8 +79,9 @@ public sealed class BackfillDayRunner(
             await foreach (var landed in children.WalkAsync(
                 childRun,
                 resumed,
-                (after, ct) => ReviewWindowQueries.PageAsync(dataSource, spec.ProjectId, from, until, after, options.Value.ChildrenBatch, ct),
-                null,
+                (after, _, ct) => ReviewWindowQueries.PageAsync(dataSource, spec.ProjectId, from, until, after, options.Value.ChildrenBatch, ct),
+                static review => review.ReviewId,
+                static () => null,
                 cancellationToken))
             {
                 yield return landed with { Tally = landed.Tally with { TotalRecords = estimate.Landed(landed.Tally.RecordsRead) } };
