@@ -17,7 +17,7 @@ public sealed partial class SyncTaskGrain
         {
             if (state.State.CancelRequested)
             {
-                await FinishAsync(SyncTaskStatus.Cancelled, "Cancelled by request.");
+                await FinishStoppedAsync();
                 return;
             }
 
@@ -131,7 +131,7 @@ public sealed partial class SyncTaskGrain
 
         if (state.State.CancelRequested)
         {
-            await FinishAsync(SyncTaskStatus.Cancelled, "Cancelled by request.");
+            await FinishStoppedAsync();
         }
         else if (_pausing)
         {
