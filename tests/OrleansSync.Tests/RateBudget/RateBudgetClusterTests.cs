@@ -11,8 +11,10 @@ namespace OrleansSync.Tests.RateBudget;
 /// <summary>
 /// Three silo processes sync two projects of one credential against an upstream that enforces ACC's quota (scaled to a
 /// one-second window): the budget keeps the cluster's combined rate under it, so upstream answers almost no 429s,
-/// and <c>cluster --json</c> and <c>/metrics</c> show the budget at work.
+/// and <c>cluster --json</c> and <c>/metrics</c> show the budget at work. Runs alone: beside another class, 3 of 254
+/// calls met the quota in one CI run (bound 1 %), the slots' timing stretched by the shared cores.
 /// </summary>
+[Collection(RunsAloneCollection.Name)]
 public sealed class RateBudgetClusterTests(ITestOutputHelper output)
 {
     private const int ReviewsPerSecond = 25;
