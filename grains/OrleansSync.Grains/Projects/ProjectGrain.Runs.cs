@@ -272,25 +272,19 @@ public sealed partial class ProjectGrain
         streams.LeaderOf(task.Stream) is { } leader ? run.Tasks.Find(t => t.Stream == leader) : null;
 
     /// <summary>
-    /// Followers started with the run whose leader ended without reading everything are told to stop, at every pass
-    /// until they report their end (not awaited: a task that stops reports its end to this grain): failed with the
-    /// leader's last error when it failed, cancelled when it was cancelled.
+    /// Followers started with the run whose leader ended without reading everything are told to stop, failed with the
+    /// leader's outcome and last error, at every pass until they report their end (not awaited: a task that stops
+    /// reports its end to this grain).
     /// </summary>
     private void CancelFollowersOfFailedLeaders(RunState run, SourceStreams streams)
     {
         foreach (var follower in run.Tasks.Where(t => t.Started && !t.IsTerminal))
         {
-            var task = GrainFactory.GetGrain<ISyncTaskGrain>(follower.TaskId);
-            switch (LeaderIn(run, streams, follower))
+            if (LeaderIn(run, streams, follower) is { IsTerminal: true, Status: not SyncTaskStatus.Succeeded } leader)
             {
-                case { Status: SyncTaskStatus.Failed } leader:
-                    var error = leader.Final?.Errors.LastOrDefault()?.Message;
-                    task.LeaderFailedAsync($"The {leader.Stream} task it follows ended failed{(error is null ? "" : $": {error}")}", CancellationToken.None).Ignore();
-                    break;
-                case { IsTerminal: true, Status: not SyncTaskStatus.Succeeded }:
-                    // Cancelled: so are its followers, and the run stays a cancelled one.
-                    task.CancelAsync(CancellationToken.None).Ignore();
-                    break;
+                var error = leader.Final?.Errors.LastOrDefault()?.Message;
+                var reason = $"The {leader.Stream} task it follows ended {leader.Status.ToText()}{(error is null ? "" : $": {error}")}";
+                GrainFactory.GetGrain<ISyncTaskGrain>(follower.TaskId).LeaderFailedAsync(reason, CancellationToken.None).Ignore();
             }
         }
     }
