@@ -24,13 +24,6 @@ public interface ISyncTaskGrain : IGrainWithStringKey
     Task<TaskView?> CancelAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Stops a task that follows another of its run (<see cref="SyncTaskSpec.FollowsStream"/>) once that one ended
-    /// without reading everything: it ends Failed with <paramref name="reason"/>, its checkpoint kept.
-    /// </summary>
-    [Alias("LeaderFailed"), SiloOnly]
-    Task<TaskView?> LeaderFailedAsync(string reason, CancellationToken cancellationToken = default);
-
-    /// <summary>
     /// Stops the task at the next page boundary, keeping its checkpoint; it stays <see cref="SyncTaskStatus.Paused"/>
     /// until resumed. Throws <see cref="InvalidRequestException"/> for a task that is not queued, running or waiting.
     /// </summary>

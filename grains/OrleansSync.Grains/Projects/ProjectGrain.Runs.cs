@@ -272,20 +272,15 @@ public sealed partial class ProjectGrain
         streams.LeaderOf(task.Stream) is { } leader ? run.Tasks.Find(t => t.Stream == leader) : null;
 
     /// <summary>
-    /// Followers started with the run whose leader ended without reading everything are told to stop, failed with the
-    /// leader's outcome and last error, at every pass until they report their end (not awaited: a task that stops
-    /// reports its end to this grain).
+    /// Followers started with the run whose leader ended without reading everything are told to cancel, at every pass
+    /// until they report their end (not awaited: a task that stops reports its end to this grain).
     /// </summary>
     private void CancelFollowersOfFailedLeaders(RunState run, SourceStreams streams)
     {
-        foreach (var follower in run.Tasks.Where(t => t.Started && !t.IsTerminal))
+        foreach (var follower in run.Tasks.Where(t => t.Started && !t.IsTerminal
+            && LeaderIn(run, streams, t) is { IsTerminal: true, Status: not SyncTaskStatus.Succeeded }))
         {
-            if (LeaderIn(run, streams, follower) is { IsTerminal: true, Status: not SyncTaskStatus.Succeeded } leader)
-            {
-                var error = leader.Final?.Errors.LastOrDefault()?.Message;
-                var reason = $"The {leader.Stream} task it follows ended {leader.Status.ToText()}{(error is null ? "" : $": {error}")}";
-                GrainFactory.GetGrain<ISyncTaskGrain>(follower.TaskId).LeaderFailedAsync(reason, CancellationToken.None).Ignore();
-            }
+            GrainFactory.GetGrain<ISyncTaskGrain>(follower.TaskId).CancelAsync(CancellationToken.None).Ignore();
         }
     }
 

@@ -17,7 +17,7 @@ public sealed partial class SyncTaskGrain
         {
             if (state.State.CancelRequested)
             {
-                await FinishStoppedAsync();
+                await FinishAsync(SyncTaskStatus.Cancelled, "Cancelled by request.");
                 return;
             }
 
@@ -131,7 +131,7 @@ public sealed partial class SyncTaskGrain
 
         if (state.State.CancelRequested)
         {
-            await FinishStoppedAsync();
+            await FinishAsync(SyncTaskStatus.Cancelled, "Cancelled by request.");
         }
         else if (_pausing)
         {

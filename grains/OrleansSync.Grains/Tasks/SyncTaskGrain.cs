@@ -150,16 +150,7 @@ public sealed partial class SyncTaskGrain(
     public Task<TaskView?> GetAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(state.State.Spec is null ? null : View());
 
-    public Task<TaskView?> CancelAsync(CancellationToken cancellationToken = default) => StopAsync(reason: null, cancellationToken);
-
-    public Task<TaskView?> LeaderFailedAsync(string reason, CancellationToken cancellationToken = default) =>
-        StopAsync(GrainInput.Text(reason, "The reason"), cancellationToken);
-
-    /// <summary>
-    /// Stops the task: Cancelled at a user's request (<paramref name="reason"/> null), else Failed with
-    /// <paramref name="reason"/>. A task that ended already is reported as stored.
-    /// </summary>
-    private async Task<TaskView?> StopAsync(string? reason, CancellationToken cancellationToken)
+    public async Task<TaskView?> CancelAsync(CancellationToken cancellationToken = default)
     {
         if (state.State.Spec is null)
         {
@@ -175,7 +166,6 @@ public sealed partial class SyncTaskGrain(
 
         // Set before anything awaits: a failed attempt being recorded right now sees it and arms no retry.
         state.State.CancelRequested = true;
-        state.State.StopReason ??= reason;
         while (LoopRunning && _loop is { } loop)
         {
             _running?.Cancel();
@@ -184,21 +174,16 @@ public sealed partial class SyncTaskGrain(
 
         if (!state.State.Status.IsTerminal())
         {
-            // Waiting for a retry or a probe, or the run stopped short: the stop wins over whatever was due.
+            // Waiting for a retry or a probe, or the run stopped short: cancel wins over whatever was due.
             _nextRun?.Dispose();
             _nextRun = null;
-            await FinishStoppedAsync();
+            await FinishAsync(SyncTaskStatus.Cancelled, "Cancelled by request.");
         }
 
-        // Said only once stored: a silo dying now must not bring the task back.
+        // Cancelled is said only once stored: a silo dying now must not bring the task back.
         await SaveBeforeReportingAsync("cancel", cancellationToken);
         return View();
     }
-
-    /// <summary>The end of a stopped task: Cancelled, or Failed with its <see cref="SyncTaskState.StopReason"/>.</summary>
-    private Task FinishStoppedAsync() => state.State.StopReason is { } reason
-        ? FinishAsync(SyncTaskStatus.Failed, reason)
-        : FinishAsync(SyncTaskStatus.Cancelled, "Cancelled by request.");
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {

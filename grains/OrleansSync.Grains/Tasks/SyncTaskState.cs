@@ -56,11 +56,4 @@ public sealed class SyncTaskState
     /// <summary>Times the watchdog found the task without progress and restarted it from its checkpoint.</summary>
     [Id(15)]
     public int HungRestarts { get; set; }
-
-    /// <summary>
-    /// With <see cref="CancelRequested"/>: why the task stops other than at a user's request (the task it followed ended
-    /// without reading everything), so it ends Failed with this error. Null for a cancel.
-    /// </summary>
-    [Id(16)]
-    public string? StopReason { get; set; }
 }
