@@ -20,11 +20,6 @@ namespace OrleansSync.Tasks;
 /// <param name="SourceConnectionVariable">A <c>postgres</c> source's connection variable (<c>ProjectSpec.SourceConnectionVariable</c>); null otherwise.</param>
 /// <param name="Mode">A <c>postgres</c> source's mode; null otherwise.</param>
 /// <param name="TargetSchema">A <c>postgres</c> source's target schema; null otherwise.</param>
-/// <param name="FollowsStream">
-/// The stream of the same run whose task this one follows as it lands (review children follow the run's reviews):
-/// this task starts with the run, reads what that task has landed so far, waits for more, and ends once that task has
-/// read everything. Null when it follows no task of its run (the kind says which streams follow which).
-/// </param>
 [GenerateSerializer, Immutable, Alias("OrleansSync.Tasks.SyncTaskSpec")]
 public sealed record class SyncTaskSpec(
     [property: Id(0)] string TaskId,
@@ -42,8 +37,7 @@ public sealed record class SyncTaskSpec(
     [property: Id(12)] string? Source = null,
     [property: Id(13)] string? SourceConnectionVariable = null,
     [property: Id(14)] string? Mode = null,
-    [property: Id(15)] string? TargetSchema = null,
-    [property: Id(16)] string? FollowsStream = null)
+    [property: Id(15)] string? TargetSchema = null)
 {
     /// <summary>Incremental, full or backfill: shown in <c>sync.progress.kind</c>, <c>watch</c> and <c>task list</c>.</summary>
     public SyncKind Kind => BackfillId is not null ? SyncKind.Backfill : Full ? SyncKind.Full : SyncKind.Incremental;

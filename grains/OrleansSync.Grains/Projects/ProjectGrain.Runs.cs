@@ -127,9 +127,8 @@ public sealed partial class ProjectGrain
         task.Final = final;
         if (final.Status != SyncTaskStatus.Succeeded)
         {
-            // A follower reads what its leader landed (review children: the reviews the run changed); without all of it
-            // there is nothing sound to finish. Those not started end here; those following as it landed (started with
-            // the run) are cancelled by the next pass (AdvanceOnceAsync).
+            // A follower reads what its leader landed (review children: the reviews the run changed); without it there
+            // is nothing sound to do.
             foreach (var follower in run.Tasks.Where(t => streams.LeaderOf(t.Stream) == task.Stream && !t.Started && !t.IsTerminal))
             {
                 follower.Status = SyncTaskStatus.Cancelled;
@@ -190,10 +189,9 @@ public sealed partial class ProjectGrain
         }
 
         var streams = kinds.Of(spec.Source).Streams(spec);
-        CancelFollowersOfFailedLeaders(run, streams);
         await TaskStarts.StartAsync(
             GrainFactory,
-            run.Tasks.Where(t => !t.Started && !t.IsTerminal && MayStart(run, streams, t)),
+            run.Tasks.Where(t => !t.Started && !t.IsTerminal && LeaderSucceeded(run, streams, t)),
             task => TaskSpec(spec, run, task),
             // False once cancelled while this (interleaving) pass awaited: that run is over.
             () => ReferenceEquals(state.State.CurrentRun, run),
@@ -258,41 +256,15 @@ public sealed partial class ProjectGrain
         }
     }
 
-    /// <summary>
-    /// Whether <paramref name="task"/> may start: it follows no stream of the run, follows it as it lands, or that
-    /// stream's task succeeded.
-    /// </summary>
-    private static bool MayStart(RunState run, SourceStreams streams, RunTaskState task) =>
-        LeaderIn(run, streams, task) is not { } leading
-        || streams.FollowsAsLanded(task.Stream)
+    /// <summary>Whether <paramref name="task"/> may start: it follows no stream of the run, or that stream's task succeeded.</summary>
+    private static bool LeaderSucceeded(RunState run, SourceStreams streams, RunTaskState task) =>
+        streams.LeaderOf(task.Stream) is not { } leader
+        || run.Tasks.Find(t => t.Stream == leader) is not { } leading
         || leading.Status == SyncTaskStatus.Succeeded;
 
-    /// <summary>The task of the run that <paramref name="task"/> follows, or null when it follows none of them.</summary>
-    private static RunTaskState? LeaderIn(RunState run, SourceStreams streams, RunTaskState task) =>
-        streams.LeaderOf(task.Stream) is { } leader ? run.Tasks.Find(t => t.Stream == leader) : null;
-
-    /// <summary>
-    /// Followers started with the run whose leader ended without reading everything are told to cancel, at every pass
-    /// until they report their end (not awaited: a task that stops reports its end to this grain).
-    /// </summary>
-    private void CancelFollowersOfFailedLeaders(RunState run, SourceStreams streams)
-    {
-        foreach (var follower in run.Tasks.Where(t => t.Started && !t.IsTerminal
-            && LeaderIn(run, streams, t) is { IsTerminal: true, Status: not SyncTaskStatus.Succeeded }))
-        {
-            GrainFactory.GetGrain<ISyncTaskGrain>(follower.TaskId).CancelAsync(CancellationToken.None).Ignore();
-        }
-    }
-
-    private SyncTaskSpec TaskSpec(ProjectSpec spec, RunState run, RunTaskState task)
-    {
-        var streams = kinds.Of(spec.Source).Streams(spec);
-        // A follower of a stream this run does not read (a sync of chosen streams) reads what is there, and ends.
-        var follows = streams.FollowsAsLanded(task.Stream) && LeaderIn(run, streams, task) is not null ? streams.LeaderOf(task.Stream) : null;
-        return new(task.TaskId, ProjectId, task.Stream, run.RunId, run.Full, spec.BaseUrl, spec.ClientId, spec.ClientSecretVariable, spec.UserId,
-            Source: spec.Source, SourceConnectionVariable: spec.SourceConnectionVariable, Mode: spec.Mode, TargetSchema: spec.TargetSchema,
-            FollowsStream: follows);
-    }
+    private SyncTaskSpec TaskSpec(ProjectSpec spec, RunState run, RunTaskState task) =>
+        new(task.TaskId, ProjectId, task.Stream, run.RunId, run.Full, spec.BaseUrl, spec.ClientId, spec.ClientSecretVariable, spec.UserId, Source: spec.Source,
+            SourceConnectionVariable: spec.SourceConnectionVariable, Mode: spec.Mode, TargetSchema: spec.TargetSchema);
 
     /// <summary>Sortable by start time, and unique across projects starting in the same millisecond.</summary>
     private static string NewRunId(DateTimeOffset now) =>

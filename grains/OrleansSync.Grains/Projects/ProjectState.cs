@@ -112,7 +112,7 @@ public sealed class RunTaskState : IStartedTask
     [Id(2)]
     public SyncTaskStatus Status { get; set; }
 
-    /// <summary>The task grain confirmed its start. A follower may wait for its leader's task and start later.</summary>
+    /// <summary>The task grain confirmed its start. Children wait for their run's reviews task and start later.</summary>
     [Id(3)]
     public bool Started { get; set; }
 

@@ -7,19 +7,10 @@ namespace OrleansSync.Sources;
 /// what its leader landed. When the leader ends otherwise, its followers that have not started are cancelled.
 /// </param>
 /// <param name="Backfill">The stream one day of a backfill runs (it may read several streams in turn), or null when the kind has no backfill.</param>
-/// <param name="AsLanded">
-/// Followers (keys of <paramref name="Follows"/>) that do not wait for their leader to succeed: they start with the
-/// run, read what the leader's task lands as it lands (their spec's <see cref="Tasks.SyncTaskSpec.FollowsStream"/>
-/// names it), and end once it has read everything. When the leader ends otherwise, they are cancelled too.
-/// </param>
-public sealed record class SourceStreams(
-    IReadOnlyList<string> Project, IReadOnlyDictionary<string, string> Follows, string? Backfill, IReadOnlySet<string>? AsLanded = null)
+public sealed record class SourceStreams(IReadOnlyList<string> Project, IReadOnlyDictionary<string, string> Follows, string? Backfill)
 {
-    /// <summary>The stream <paramref name="stream"/> follows, or null when it follows none.</summary>
+    /// <summary>The stream <paramref name="stream"/> waits for, or null when it starts with the run.</summary>
     public string? LeaderOf(string stream) => Follows.GetValueOrDefault(stream);
-
-    /// <summary>Whether <paramref name="stream"/> follows its leader as it lands (<see cref="AsLanded"/>) rather than after it.</summary>
-    public bool FollowsAsLanded(string stream) => LeaderOf(stream) is not null && AsLanded?.Contains(stream) == true;
 
     /// <summary>Every stream a task may run: the project's and the backfill's.</summary>
     public IEnumerable<string> All => Backfill is { } backfill ? [.. Project, backfill] : Project;

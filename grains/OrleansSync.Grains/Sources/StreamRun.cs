@@ -3,18 +3,13 @@ using OrleansSync.Tasks;
 
 namespace OrleansSync.Sources;
 
-/// <summary>
-/// What a runner works for: the task's spec, the connection its source kind made for this run, and how it idles while
-/// it waits for the task it follows (<see cref="SyncTaskSpec.FollowsStream"/>).
-/// </summary>
-public sealed class StreamRun(SyncTaskSpec spec, ISourceConnection connection, IRunIdle? idle = null)
+/// <summary>What a runner works for: the task's spec and the connection its source kind made for this run.</summary>
+public sealed class StreamRun(SyncTaskSpec spec, ISourceConnection connection)
 {
     public SyncTaskSpec Spec { get; } = spec;
 
     /// <summary>The kind's own connection (<see cref="ISourceKind.ConnectAsync"/>); only that kind's runners read it.</summary>
     public ISourceConnection Connection { get; } = connection;
-
-    public IRunIdle Idle { get; } = idle ?? NoRunIdle.Instance;
 
     /// <summary>Checkpoints of this run carry its id, so a cursor left by an earlier run is never resumed.</summary>
     public string RunId => Spec.RunId;
@@ -25,7 +20,7 @@ public sealed class StreamRun(SyncTaskSpec spec, ISourceConnection connection, I
     public Checkpoint Checkpoint(long position, string cursorJson) => new(Spec.ProjectId, Spec.Stream, Spec.TaskId, Spec.RunId, position, cursorJson, Scope);
 
     /// <summary>The same run reading (and checkpointing) another stream: a backfill day may read several of its kind's streams.</summary>
-    public StreamRun For(string stream) => new(Spec with { Stream = stream }, Connection, Idle);
+    public StreamRun For(string stream) => new(Spec with { Stream = stream }, Connection);
 }
 
 /// <summary>One page committed: what it held and cost (<see cref="PageTally"/>, committed with it) and what it did to the mirror.</summary>

@@ -29,9 +29,9 @@ public sealed partial class SyncTaskGrain
         {
             if (LoopRunning && _loop is { } loop)
             {
-                if (status == SyncTaskStatus.Queued || _slot?.Idling == true)
+                if (status == SyncTaskStatus.Queued)
                 {
-                    // Nothing in flight to let land (a run idles only with no fetch in flight).
+                    // Nothing in flight to let land.
                     _running?.Cancel();
                 }
                 else if (await Task.WhenAny(loop, Task.Delay(Options.PauseGrace, time, cancellationToken)) != loop)

@@ -42,8 +42,7 @@ public sealed partial class SyncTaskGrain
             // Connected on every run, not only checked when the project was added: a project stored before the rules, or
             // by another client, must not make this silo send a secret in clear text or resolve an undeclared variable.
             await using var connection = await kind.ConnectAsync(spec, silo.Name, cancellationToken);
-            await using var slot = new RunSlotLease(await AcquireSlotAsync(cancellationToken), ReacquireSlotAsync);
-            _slot = slot;
+            await using var slot = await AcquireSlotAsync(cancellationToken);
             // Every run says where it runs, and that it runs (a started task's first row, a probe, a retry).
             state.State.Status = SyncTaskStatus.Running;
             state.State.NextAttemptAt = null;
@@ -54,7 +53,7 @@ public sealed partial class SyncTaskGrain
             await PersistAndReportAsync(cancellationToken);
 
             BudgetWaits.Current = _budgetWaits;
-            await foreach (var page in runner.RunAsync(new StreamRun(spec, connection, slot), cancellationToken))
+            await foreach (var page in runner.RunAsync(new StreamRun(spec, connection), cancellationToken))
             {
                 await OnPageLandedAsync(page);
                 if (_pausing)
@@ -84,21 +83,7 @@ public sealed partial class SyncTaskGrain
         finally
         {
             _inLoop = false;
-            _slot = null;
         }
-    }
-
-    /// <summary>A slot again after the run idled (<see cref="RunSlotLease"/>); a task that was queued meanwhile says it runs again.</summary>
-    private async Task<IAsyncDisposable> ReacquireSlotAsync(CancellationToken cancellationToken)
-    {
-        var slot = await AcquireSlotAsync(cancellationToken);
-        if (state.State.Status == SyncTaskStatus.Queued)
-        {
-            state.State.Status = SyncTaskStatus.Running;
-            await PersistAndReportAsync(cancellationToken);
-        }
-
-        return slot;
     }
 
     /// <summary>

@@ -96,10 +96,9 @@ public sealed partial class SyncTaskGrain
         }
 
         await CatchUpAsync();
-        if (_budgetWaits.Waiting > 0 || _slot?.Idling == true)
+        if (_budgetWaits.Waiting > 0)
         {
-            // Waiting for its turn at the budget is progress at the budget's pace; waiting for the next page of
-            // the task it follows, at that task's.
+            // Waiting for its turn at the budget is progress at the budget's pace.
             _lastProgressAt = time.GetUtcNow();
         }
 

@@ -40,9 +40,6 @@ public sealed partial class SyncTaskGrain(
     // The run's calls waiting for their turn at the rate budget: slowed, not hung, and shown.
     private readonly BudgetWaits _budgetWaits = new();
 
-    // The run slot the run in progress holds, or gives back while it idles waiting for another task (then it is alive).
-    private RunSlotLease? _slot;
-
     // The run in progress (its token, its task) and the timers arming the next run and the heartbeat.
     private CancellationTokenSource? _running;
     private Task? _loop;

@@ -4,10 +4,10 @@ using OrleansSync.Emulator;
 namespace OrleansSync.Benchmarks.RateLimited;
 
 /// <summary>
-/// One emulator quota (ACC's per-client limits, scaled) and the same limits handed to the silos' cluster-wide rate
-/// budget (<c>OrleansSync:RateBudget:*</c>), told per window as ACC tells them.
+/// One emulator quota (ACC's per-client limits scaled to a one-second window) and the same limits handed to the silos'
+/// cluster-wide rate budget (<c>OrleansSync:RateBudget:*</c>).
 /// </summary>
-/// <param name="Name">"generous", "tight" or "minute": the prefix of the case's figures.</param>
+/// <param name="Name">"generous" or "tight": the prefix of the case's figures.</param>
 /// <param name="Limits">The emulator's quota.</param>
 public sealed record class RateCase(string Name, RateLimitOptions Limits)
 {
@@ -16,12 +16,6 @@ public sealed record class RateCase(string Name, RateLimitOptions Limits)
 
     /// <summary>20 Reviews API calls/s: ACC's quotas (200 reviews, 600 admin, 500 token calls a minute) with the window shrunk to a second and each limit divided by 10: six times ACC's rate.</summary>
     public static RateCase Tight { get; } = new("tight", new RateLimitOptions { Window = TimeSpan.FromSeconds(1), ReviewsPerWindow = 20, AdminPerWindow = 60, TokenPerWindow = 50 });
-
-    /// <summary>
-    /// 6,000 Reviews API calls a minute (100/s, as <see cref="Generous"/>) in ACC's own one-minute window: ACC's 200, 600
-    /// and 500 calls a minute, each times 30.
-    /// </summary>
-    public static RateCase Minute { get; } = new("minute", new RateLimitOptions { Window = TimeSpan.FromMinutes(1), ReviewsPerWindow = 6000, AdminPerWindow = 18000, TokenPerWindow = 15000 });
 
     public double ReviewsPerSecond => Limits.ReviewsPerWindow / Limits.Window.TotalSeconds;
 

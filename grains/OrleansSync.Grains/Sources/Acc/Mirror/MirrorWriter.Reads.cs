@@ -15,18 +15,6 @@ public sealed partial class MirrorWriter
         string projectId, string stream, bool all, string? afterReviewId, int limit, CancellationToken cancellationToken) =>
         ReviewChildQueries.NeedingChildrenAsync(dataSource, ProjectIds.Normalize(projectId), stream, all, afterReviewId, limit, cancellationToken);
 
-    /// <summary>
-    /// Reviews of a project needing their children in <paramref name="stream"/> (all of them when <paramref name="all"/>)
-    /// that landed after landing number <paramref name="afterLanded"/>, in the order they landed, at most <paramref name="limit"/>.
-    /// </summary>
-    public Task<IReadOnlyList<ReviewStamp>> ReviewsLandedNeedingChildrenAsync(
-        string projectId, string stream, bool all, long afterLanded, int limit, CancellationToken cancellationToken) =>
-        ReviewChildQueries.LandedNeedingChildrenAsync(dataSource, ProjectIds.Normalize(projectId), stream, all, afterLanded, limit, cancellationToken);
-
-    /// <summary>How many reviews <see cref="ReviewsLandedNeedingChildrenAsync"/> would return after <paramref name="afterLanded"/> in all.</summary>
-    public Task<long> CountReviewsLandedNeedingChildrenAsync(string projectId, string stream, bool all, long afterLanded, CancellationToken cancellationToken) =>
-        ReviewChildQueries.CountLandedNeedingChildrenAsync(dataSource, ProjectIds.Normalize(projectId), stream, all, afterLanded, cancellationToken);
-
     /// <summary>How many reviews after <paramref name="afterReviewId"/> <see cref="ReviewsNeedingChildrenAsync"/> would return in all.</summary>
     public Task<long> CountReviewsNeedingChildrenAsync(string projectId, string stream, bool all, string? afterReviewId, CancellationToken cancellationToken) =>
         ReviewChildQueries.CountNeedingChildrenAsync(dataSource, ProjectIds.Normalize(projectId), stream, all, afterReviewId, cancellationToken);

@@ -4,21 +4,15 @@ using OrleansSync.Mirror;
 
 namespace OrleansSync.Sources.Acc.Mirror;
 
-/// <summary>
-/// <c>acc.reviews</c>: one set-based upsert per page. The children markers are not touched here. Each review inserted
-/// or changed takes the next landing number (<c>landed_seq</c>), after the project's landing lock: a project's pages
-/// take their numbers one transaction at a time, so numbers become visible in order, and a children walk that follows
-/// them (<see cref="ReviewChildQueries"/>) never passes one still to commit.
-/// </summary>
+/// <summary><c>acc.reviews</c>: one set-based upsert per page. The children markers are not touched here.</summary>
 internal static class ReviewTable
 {
     private const string UpsertSql = $"""
-        WITH landing AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtextextended('acc.reviews landing ' || @project_id, 0)))
         INSERT INTO acc.reviews AS t (project_id, review_id, sequence_id, name, status, workflow_id, current_step_id,
-            current_step_due_date, archived, created_at, updated_at, finished_at, raw, synced_at, landed_seq)
+            current_step_due_date, archived, created_at, updated_at, finished_at, raw, synced_at)
         SELECT @project_id, u.review_id, u.sequence_id, u.name, u.status, u.workflow_id, u.current_step_id,
-            u.current_step_due_date, u.archived, u.created_at, u.updated_at, u.finished_at, u.raw, @now, nextval('acc.review_landings')
-        FROM landing CROSS JOIN unnest(@review_id, @sequence_id, @name, @status, @workflow_id, @current_step_id,
+            u.current_step_due_date, u.archived, u.created_at, u.updated_at, u.finished_at, u.raw, @now
+        FROM unnest(@review_id, @sequence_id, @name, @status, @workflow_id, @current_step_id,
                 @current_step_due_date, @archived, @created_at, @updated_at, @finished_at, @raw)
             AS u (review_id, sequence_id, name, status, workflow_id, current_step_id,
                 current_step_due_date, archived, created_at, updated_at, finished_at, raw)
@@ -34,8 +28,7 @@ internal static class ReviewTable
             updated_at = excluded.updated_at,
             finished_at = excluded.finished_at,
             raw = excluded.raw,
-            synced_at = excluded.synced_at,
-            landed_seq = nextval('acc.review_landings')
+            synced_at = excluded.synced_at
         WHERE {MirrorSql.Guard}
         RETURNING t.review_id, t.updated_at, (t.xmax = 0) AS inserted
         """;

@@ -79,9 +79,8 @@ public sealed class BackfillDayRunner(
             await foreach (var landed in children.WalkAsync(
                 childRun,
                 resumed,
-                (after, _, ct) => ReviewWindowQueries.PageAsync(dataSource, spec.ProjectId, from, until, after, options.Value.ChildrenBatch, ct),
-                static review => review.ReviewId,
-                static () => null,
+                (after, ct) => ReviewWindowQueries.PageAsync(dataSource, spec.ProjectId, from, until, after, options.Value.ChildrenBatch, ct),
+                null,
                 cancellationToken))
             {
                 yield return landed with { Tally = landed.Tally with { TotalRecords = estimate.Landed(landed.Tally.RecordsRead) } };

@@ -6,12 +6,9 @@ namespace OrleansSync.Sources.Acc.Streams;
 /// <summary>
 /// Tells one broken review from a broken upstream while a children task walks its reviews. A failure that belongs to
 /// one review (its endpoint answers an error status, garbage, or nothing, after the client's retries) dead-letters
-/// that review and the walk goes on, but only once upstream has answered a later review of the walk (the failed one
-/// is then read once more), or the walk ended. Failures across many reviews fail the task, and so count toward its
-/// breaker, without a dead letter: <see cref="StreamOptions.ChildFailureMinimum"/> reviews failing in a row (nothing
-/// answered between them: upstream itself is down), or failures piling up across the last reviews
+/// that review and the walk goes on; only when failures pile up across the last reviews landed
 /// (<see cref="StreamOptions.ChildFailureMinimum"/> of them, and <see cref="StreamOptions.ChildFailureShare"/> of the
-/// last <see cref="StreamOptions.ChildFailureWindow"/>).
+/// last <see cref="StreamOptions.ChildFailureWindow"/>) does the task fail, and so count toward its breaker.
 /// </summary>
 internal sealed class ChildFetchFailures(StreamOptions options)
 {
@@ -55,14 +52,9 @@ internal sealed class ChildFetchFailures(StreamOptions options)
         return failed && _failures >= options.ChildFailureMinimum && _failures >= options.ChildFailureShare * _recent.Count;
     }
 
-    /// <summary>Whether <paramref name="failedInARow"/> reviews failing one after another, with no answer between them, say upstream is down.</summary>
-    public bool InARow(int failedInARow) => failedInARow >= options.ChildFailureMinimum;
-
     /// <summary>The error that fails the task: it names the pile-up, and carries the last review's failure (which classifies it).</summary>
-    public Exception Overwhelmed(string stream, AccException last, int failedInARow) => new ChildFetchesFailingException(
-        InARow(failedInARow)
-            ? $"{stream}: {failedInARow} reviews in a row could not be read, so upstream itself looks down (the last: {last.Message})"
-            : $"{stream}: {_failures} of the last {_recent.Count} reviews could not be read, so upstream itself looks broken (the last: {last.Message})",
+    public Exception Overwhelmed(string stream, AccException last) => new ChildFetchesFailingException(
+        $"{stream}: {_failures} of the last {_recent.Count} reviews could not be read, so upstream itself looks broken (the last: {last.Message})",
         last);
 }
 

@@ -14,9 +14,7 @@ namespace OrleansSync.Sources.Acc.Streams;
 /// whose endpoint keeps failing (an error status, garbage, no answer) is dead-lettered, naming it, its stored children
 /// kept, and the task goes on with the next review; only failures across many reviews fail the task
 /// (<see cref="ChildFetchFailures"/>).
-/// The lists of several reviews are fetched at once, up to an <see cref="AdaptiveWindow"/>, and land in the walk's
-/// order. A run's walk follows the reviews as they land (<see cref="LandedReviews"/>): it starts with its run's reviews
-/// task and ends once that task has read all its lists.
+/// The lists of several reviews are fetched at once, up to an <see cref="AdaptiveWindow"/>, and land in review order.
 /// </summary>
 public sealed class ReviewChildrenRunner(
     string stream, AccClient acc, MirrorWriter mirror, IOptions<StreamOptions> options, TimeProvider time, SyncMetrics metrics) : IStreamRunner
@@ -25,24 +23,30 @@ public sealed class ReviewChildrenRunner(
 
     public async IAsyncEnumerable<PageLanded> RunAsync(StreamRun run, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var spec = run.Spec;
         var saved = await ListCursor.ReadAsync(mirror, run, cancellationToken);
         if (saved?.IsFinishedRunOf(run) == true)
         {
             yield break;
         }
 
-        // For children the cursor's NextUrl holds the walk's key of the last review done, so a walk resumes after it.
+        // For children the cursor's NextUrl holds the last review done (keyset), so a full walk resumes after it.
         var resumed = saved?.IsUnfinishedRunOf(run) == true ? saved : null;
-        var reviews = new LandedReviews(mirror, run, options.Value, time);
-        await reviews.CountAsync(resumed?.NextUrl, cancellationToken);
-        await foreach (var page in WalkAsync(run, resumed, reviews.NextAsync, LandedReviews.KeyOf, () => reviews.Remaining, cancellationToken))
+        // The run's whole work, for percent and ETA: what is done, and what is left to visit.
+        var totalPages = (resumed?.Position ?? 0) + await mirror.CountReviewsNeedingChildrenAsync(spec.ProjectId, Stream, spec.Full, resumed?.NextUrl, cancellationToken);
+        await foreach (var page in WalkAsync(
+            run,
+            resumed,
+            (after, ct) => mirror.ReviewsNeedingChildrenAsync(spec.ProjectId, Stream, spec.Full, after, options.Value.ChildrenBatch, ct),
+            totalPages,
+            cancellationToken))
         {
             yield return page;
         }
     }
 
     /// <summary>
-    /// Lands the children of every review <paramref name="nextBatch"/> returns (keyset order, after the key it is
+    /// Lands the children of every review <paramref name="nextBatch"/> returns (keyset order, after the review it is
     /// given), continuing after <paramref name="resumed"/>'s last review, each with the checkpoint that points past it;
     /// then writes the cursor that says the walk is done. Up to W reviews' lists are fetched at once; they land one by
     /// one in order, so the checkpoint is always the last review below which everything landed, and a walk cut short
@@ -50,50 +54,29 @@ public sealed class ReviewChildrenRunner(
     /// </summary>
     /// <param name="run">The run, whose stream is this runner's.</param>
     /// <param name="resumed">This run's unfinished cursor, or null to start from the first review.</param>
-    /// <param name="nextBatch">
-    /// The next reviews after the given key (null: from the first). Told it may wait (nothing is in flight), it returns
-    /// empty only when none is left; told not to, it may return empty for none yet.
-    /// </param>
-    /// <param name="keyOf">A review's key in that order, kept in the checkpoint.</param>
-    /// <param name="remaining">The reviews left after the last batch read, for percent and ETA, where known.</param>
+    /// <param name="nextBatch">The next reviews after the given review id (null: from the first); empty when none is left.</param>
+    /// <param name="totalPages">The reviews the walk visits in all, for percent and ETA, where known.</param>
     /// <param name="cancellationToken">Stops the walk and the fetches in flight; the checkpoint keeps what landed.</param>
     internal async IAsyncEnumerable<PageLanded> WalkAsync(
         StreamRun run,
         ListCursor? resumed,
-        Func<string?, bool, CancellationToken, Task<IReadOnlyList<ReviewStamp>>> nextBatch,
-        Func<ReviewStamp, string> keyOf,
-        Func<long?> remaining,
+        Func<string?, CancellationToken, Task<IReadOnlyList<ReviewStamp>>> nextBatch,
+        long? totalPages,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var window = new AdaptiveWindow(options.Value.MaxChildrenInFlight, time);
         var failures = new ChildFetchFailures(options.Value);
         using var shown = metrics.WindowOpened(Stream, () => window.Size);
         using var fetching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reviews = new ReviewKeyset(nextBatch, keyOf, resumed?.NextUrl);
+        var reviews = new ReviewKeyset(nextBatch, resumed?.NextUrl);
         var inFlight = new Queue<(ReviewStamp Review, Task<FetchedChildren> Fetch)>();
-        // Reviews whose fetch failed, in walk order, not landed yet: whether each is broken or upstream is down is
-        // known only once upstream answers a later review (see ChildFetchFailures).
-        var held = new List<ReviewStamp>();
         var after = resumed?.NextUrl;
         var position = resumed?.Position ?? 0;
-
-        // Lands one review's children (or its dead letter) with the checkpoint that points past it.
-        async Task<PageLanded> LandNextAsync(ReviewStamp review, FetchedChildren fetched)
-        {
-            position++;
-            var key = keyOf(review);
-            var checkpoint = run.Checkpoint(position, new ListCursor(run.RunId, 0, key, false, null, null, 0, position).ToJson());
-            var total = remaining() is { } left ? position + held.Count + inFlight.Count + reviews.Buffered + left : (long?)null;
-            var landed = await LandAsync(run, review, fetched, checkpoint, total, cancellationToken);
-            after = key;
-            return landed;
-        }
-
         try
         {
             while (true)
             {
-                while (inFlight.Count < window.Size && await reviews.NextAsync(wait: inFlight.Count == 0, cancellationToken) is { } next)
+                while (inFlight.Count < window.Size && await reviews.NextAsync(cancellationToken) is { } next)
                 {
                     inFlight.Enqueue((next, FetchAsync(run, next, window, fetching.Token)));
                 }
@@ -104,35 +87,15 @@ public sealed class ReviewChildrenRunner(
                 }
 
                 var fetched = await head.Fetch;
-                var overwhelmed = failures.Record(fetched.Failure is not null);
-                if (fetched.Failure is { } last)
+                if (failures.Record(fetched.Failure is not null) && fetched.Failure is { } last)
                 {
-                    held.Add(head.Review);
-                    if (overwhelmed || failures.InARow(held.Count))
-                    {
-                        // Upstream, not these reviews: the task fails (its breaker counts), the checkpoint stays before
-                        // them, and its next attempt reads them again.
-                        throw failures.Overwhelmed(Stream, last, held.Count);
-                    }
-
-                    continue;
+                    throw failures.Overwhelmed(Stream, last);
                 }
 
-                // Upstream answered: each review held before this one is read once more, and dead-lettered if it still fails.
-                foreach (var review in held)
-                {
-                    yield return await LandNextAsync(review, await FetchAsync(run, review, window, fetching.Token));
-                }
-
-                held.Clear();
-                yield return await LandNextAsync(head.Review, fetched);
-            }
-
-            // The walk is over with reviews still held (the last ones failed): each is read once more, and
-            // dead-lettered if it still fails, so a broken review at the end does not fail the task.
-            foreach (var review in held)
-            {
-                yield return await LandNextAsync(review, await FetchAsync(run, review, window, fetching.Token));
+                position++;
+                var checkpoint = run.Checkpoint(position, new ListCursor(run.RunId, 0, head.Review.ReviewId, false, null, null, 0, position).ToJson());
+                yield return await LandAsync(run, head.Review, fetched, checkpoint, totalPages is { } total ? Math.Max(total, position) : null, cancellationToken);
+                after = head.Review.ReviewId;
             }
         }
         finally
@@ -210,19 +173,18 @@ public sealed class ReviewChildrenRunner(
     private sealed record class FetchedChildren(IReadOnlyList<JsonElement> Records, int Calls, int Throttled, AccException? Failure);
 
     /// <summary>The reviews to visit, one at a time, read a batch at a time after the last one handed out.</summary>
-    private sealed class ReviewKeyset(Func<string?, bool, CancellationToken, Task<IReadOnlyList<ReviewStamp>>> nextBatch, Func<ReviewStamp, string> keyOf, string? after)
+    private sealed class ReviewKeyset(Func<string?, CancellationToken, Task<IReadOnlyList<ReviewStamp>>> nextBatch, string? after)
     {
         private readonly Queue<ReviewStamp> _batch = new();
         private string? _after = after;
         private bool _done;
 
-        /// <summary>The next review; null when none is left or, unless <paramref name="wait"/>, none is there yet.</summary>
-        public async Task<ReviewStamp?> NextAsync(bool wait, CancellationToken cancellationToken)
+        public async Task<ReviewStamp?> NextAsync(CancellationToken cancellationToken)
         {
             if (_batch.Count == 0 && !_done)
             {
-                var batch = await nextBatch(_after, wait, cancellationToken);
-                _done = wait && batch.Count == 0;
+                var batch = await nextBatch(_after, cancellationToken);
+                _done = batch.Count == 0;
                 foreach (var review in batch)
                 {
                     _batch.Enqueue(review);
@@ -234,11 +196,8 @@ public sealed class ReviewChildrenRunner(
                 return null;
             }
 
-            _after = keyOf(next);
+            _after = next.ReviewId;
             return next;
         }
-
-        /// <summary>Reviews read and not handed out yet.</summary>
-        public int Buffered => _batch.Count;
     }
 }

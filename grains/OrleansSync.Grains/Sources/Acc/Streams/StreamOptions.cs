@@ -20,13 +20,6 @@ public sealed class StreamOptions
     public int ChildrenBatch { get; set; } = 50;
 
     /// <summary>
-    /// How long a children task that has visited every review landed so far waits before it looks again, while its
-    /// run's reviews task is still reading its lists.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
-    public TimeSpan ReviewsPoll { get; set; } = TimeSpan.FromMilliseconds(250);
-
-    /// <summary>
     /// The cap of a children task's adaptive window: at most this many reviews' children fetched at once (they still
     /// land one review at a time, in order). 1 fetches one review at a time. See <see cref="AdaptiveWindow"/>.
     /// </summary>
@@ -44,10 +37,7 @@ public sealed class StreamOptions
     [Range(0.0, 1.0)]
     public double ChildFailureShare { get; set; } = 0.5;
 
-    /// <summary>
-    /// The fewest failing reviews in the window that can fail the task, and the reviews failing in a row (no answer
-    /// between them) that fail it: one or two broken reviews never do.
-    /// </summary>
+    /// <summary>The fewest failing reviews in the window that can fail the task: one or two broken reviews never do.</summary>
     [Range(1, 10_000)]
     public int ChildFailureMinimum { get; set; } = 3;
 
