@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OrleansSync.Backfills;
+using OrleansSync.Events;
 using OrleansSync.Placement;
 using OrleansSync.Progress;
 using OrleansSync.Projects;
@@ -29,6 +30,7 @@ public sealed class SiloOnlyCallTests(SiloOnlyCallFixture fixture) : IClassFixtu
         "IRetentionGrain.EnsureScheduledAsync", "IRetentionGrain.CleanAsync",
         "IProjectCatalogGrain.AddAsync", "IProjectCatalogGrain.RemoveAsync",
         "IProjectGrain.TaskFinishedAsync", "IBackfillGrain.TaskFinishedAsync", "ISyncTaskGrain.StartAsync",
+        "IEventSequencerGrain.AppendAsync", "IEventSequencerGrain.ReadAsync",
     ];
 
     private SiloAddress Silo => fixture.Cluster.Cluster.Silos[0].SiloAddress;
@@ -72,6 +74,8 @@ public sealed class SiloOnlyCallTests(SiloOnlyCallFixture fixture) : IClassFixtu
             ["IProjectGrain.TaskFinishedAsync"] = () => stranger.GetGrain<IProjectGrain>(key).TaskFinishedAsync(view, ct),
             ["IBackfillGrain.TaskFinishedAsync"] = () => stranger.GetGrain<IBackfillGrain>(key).TaskFinishedAsync(view, ct),
             ["ISyncTaskGrain.StartAsync"] = () => stranger.GetGrain<ISyncTaskGrain>(key).StartAsync(view.Spec, ct),
+            ["IEventSequencerGrain.AppendAsync"] = () => stranger.GetGrain<IEventSequencerGrain>(IEventSequencerGrain.Key).AppendAsync([new ClusterEvent(0, "run", key, now, "{}")], ct),
+            ["IEventSequencerGrain.ReadAsync"] = () => stranger.GetGrain<IEventSequencerGrain>(IEventSequencerGrain.Key).ReadAsync(0, 10, TimeSpan.Zero, ct),
         };
         Assert.Equal(SiloOnlyMethods.Order(StringComparer.Ordinal), calls.Keys.Order(StringComparer.Ordinal));
 
