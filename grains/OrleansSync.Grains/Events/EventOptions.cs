@@ -20,6 +20,14 @@ public sealed class EventOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan KeepFor { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Whether the oldest of <paramref name="kept"/> events, raised at <paramref name="oldestAt"/>, may go: beyond the
+    /// last <see cref="KeepCount"/> it goes once older than <see cref="KeepFor"/>, or past ten times the count, so a
+    /// burst cannot take the silo's memory. The sequencer and every relay keep the same events by it.
+    /// </summary>
+    public bool Drops(int kept, DateTimeOffset oldestAt, DateTimeOffset now) =>
+        kept > KeepCount && (oldestAt < now - KeepFor || kept > 10 * KeepCount);
+
     /// <summary>How often a silo sends the events its grains raised to the sequencer.</summary>
     [Range(typeof(TimeSpan), "00:00:00.005", "00:00:05")]
     public TimeSpan PublishInterval { get; set; } = TimeSpan.FromMilliseconds(50);

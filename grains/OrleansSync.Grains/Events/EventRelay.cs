@@ -105,11 +105,10 @@ public sealed partial class EventRelay(IGrainFactory grains, TimeProvider time, 
                 }
             }
 
-            var keep = options.Value;
             var now = time.GetUtcNow();
-            while (_kept.Count > keep.KeepCount && (_kept.First!.Value.At < now - keep.KeepFor || _kept.Count > 10 * keep.KeepCount))
+            while (_kept.First is { } oldest && options.Value.Drops(_kept.Count, oldest.Value.At, now))
             {
-                _complete = _kept.First.Value.Id;
+                _complete = oldest.Value.Id;
                 _kept.RemoveFirst();
             }
         }

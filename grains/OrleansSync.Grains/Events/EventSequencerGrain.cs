@@ -78,13 +78,9 @@ public sealed class EventSequencerGrain(
         (_next, _blockEnd) = (start, start + BlockSize);
     }
 
-    /// <summary>
-    /// Keeps the last <see cref="EventOptions.KeepCount"/> events, and those of the last <see cref="EventOptions.KeepFor"/>
-    /// up to ten times that count, so a burst cannot take the silo's memory.
-    /// </summary>
     private void Trim(DateTimeOffset now)
     {
-        while (_kept.Count > _options.KeepCount && (_kept.First!.Value.At < now - _options.KeepFor || _kept.Count > 10 * _options.KeepCount))
+        while (_kept.First is { } oldest && _options.Drops(_kept.Count, oldest.Value.At, now))
         {
             _kept.RemoveFirst();
         }
