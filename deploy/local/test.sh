@@ -18,12 +18,26 @@ else
   trap 'rm -rf "$results"' EXIT
 fi
 
+# The status page's browser test drives Debian's Chromium: installed when missing, beside the build.
+chromium_install=
+if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
+  as_root=; [ "$(id -u)" -eq 0 ] || as_root=sudo
+  ( $as_root apt-get install -y --no-install-recommends chromium >"$results/chromium.log" 2>&1 ||
+    { $as_root apt-get update && $as_root apt-get install -y --no-install-recommends chromium; } >>"$results/chromium.log" 2>&1 ) &
+  chromium_install=$!
+fi
+
 if ! dotnet build "$repo_root/OrleansSync.sln" -c "$configuration" -nologo >"$results/build.log" 2>&1; then
   grep -E ': (error|warning) ' "$results/build.log" | sort -u | head -n 40
   tail -n 5 "$results/build.log"
   echo
   echo "0 passed, 1 failed, 0 skipped"
   exit 1
+fi
+
+if [ -n "$chromium_install" ] && ! wait "$chromium_install"; then
+  echo "installing Debian's chromium failed (the status page test will fail); its log:"
+  tail -n 5 "$results/chromium.log"
 fi
 
 # One suite with xunit's own runner, its results in $results/<suite>.xml; bounded so a hung cluster cannot eat CI's

@@ -5,6 +5,7 @@ using OrleansSync.Silo.Api;
 using OrleansSync.Silo.Health;
 using OrleansSync.Silo.Hosting;
 using OrleansSync.Silo.HttpAuth;
+using OrleansSync.Silo.StatusPage;
 
 var builder = WebApplication.CreateBuilder();
 if (SiloCommandLine.Apply(builder.Configuration, args, Environment.GetEnvironmentVariable) is { } usageError)
@@ -30,6 +31,7 @@ app.MapHealthEndpoints();
 app.MapOrleansDashboard(routePrefix: "/dashboard");
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapSyncApi();
+app.MapStatusPage();
 
 try
 {

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
 using OrleansSync.Client.Cli;
-using OrleansSync.Client.Tasks;
+using OrleansSync.Client.Database;
+using OrleansSync.Cluster;
 using Orleans.Runtime.Placement;
 using OrleansSync.Diagnostics;
-using OrleansSync.Progress;
+using OrleansSync.Schema.Reads;
 using Spectre.Console;
 
 namespace OrleansSync.Client.Cluster;
@@ -32,37 +33,16 @@ public static class ClusterCommand
     private static async Task<int> RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         await using var connection = await context.ConnectAsync(cancellationToken);
-        var hosts = await connection.Client.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false, cancellationToken);
-        var running = await RunningTasksQuery.RunAsync(context.Settings(), cancellationToken);
-        var silos = hosts
-            .Where(h => context.Parse.GetValue(AllOption) || h.Status != SiloStatus.Dead)
-            .OrderBy(static h => h.SiloAddress.Endpoint.Port)
-            .ThenBy(static h => h.StartTime)
-            .Select(h => new SiloView(
-                h.SiloAddress.Endpoint.ToString(),
-                h.SiloAddress.ToParsableString(),
-                h.SiloName,
-                h.HostName,
-                h.Status.ToString(),
-                h.ProxyPort,
-                new DateTimeOffset(h.StartTime, TimeSpan.Zero),
-                new DateTimeOffset(h.IAmAliveTime, TimeSpan.Zero),
-                h.Status == SiloStatus.Active ? running.GetValueOrDefault(h.SiloName).Running : 0,
-                h.Status == SiloStatus.Active ? running.GetValueOrDefault(h.SiloName).Queued : 0))
-            .ToList();
-
-        var latency = await UpstreamLatencyQuery.RunAsync(connection.Client, hosts, cancellationToken);
-        silos = [.. silos.Select(s => latency.TryGetValue(s.SiloAddress, out var l) ? s with { Latency = l.Endpoints, LatencyError = l.Error } : s)];
-        var writers = await ProgressWritersAsync(connection.Client, cancellationToken);
-        var budgets = await RateBudgetQuery.RunAsync(connection.Client, cancellationToken);
-        var probes = context.Parse.GetValue(CheckOption) ? await ProbeAsync(connection.Client, hosts, cancellationToken) : null;
+        var tasksBySilo = await ListQuery.ReadAsync(context.Settings(), TaskCountsBySilo.ReadAsync, cancellationToken);
+        var report = await ClusterReport.ReadAsync(connection.Client, tasksBySilo, context.Parse.GetValue(AllOption), cancellationToken);
+        var probes = context.Parse.GetValue(CheckOption) ? await ProbeAsync(connection.Client, cancellationToken) : null;
         if (context.Output.Json)
         {
-            context.Output.WriteJson(new { silos, progressWriters = writers, rateBudgets = budgets, probes });
+            context.Output.WriteJson(new { silos = report.Silos, progressWriters = report.ProgressWriters, rateBudgets = report.RateBudgets, probes });
         }
         else
         {
-            Render(context.Output.Console, silos, writers, budgets, probes);
+            Render(context.Output.Console, report, probes);
         }
 
         return probes is null || probes.All(static p => p.Ok) ? ExitCodes.Ok : ExitCodes.SyncFailed;
@@ -72,8 +52,9 @@ public static class ClusterCommand
     /// One probe per Active silo, placed on it with a placement hint (a fresh key per silo incarnation, so the hint
     /// decides where it activates): each silo must activate a grain, persist its state and answer.
     /// </summary>
-    private static async Task<List<ProbeView>> ProbeAsync(IClusterClient client, IEnumerable<MembershipEntry> hosts, CancellationToken cancellationToken)
+    private static async Task<List<ProbeView>> ProbeAsync(IClusterClient client, CancellationToken cancellationToken)
     {
+        var hosts = await client.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: true, cancellationToken);
         var probes = new List<ProbeView>();
         foreach (var host in hosts.Where(static h => h.Status == SiloStatus.Active))
         {
@@ -100,21 +81,9 @@ public static class ClusterCommand
         return probes;
     }
 
-    /// <summary>Each progress writer's counters since it activated, and their sum.</summary>
-    private static async Task<ProgressWritersView> ProgressWritersAsync(IClusterClient client, CancellationToken cancellationToken)
+    private static void Render(IAnsiConsole console, ClusterView report, List<ProbeView>? probes)
     {
-        var writers = new List<ProgressWriterStats>();
-        for (var bucket = 0; bucket < ProgressBuckets.Count; bucket++)
-        {
-            writers.Add(await client.GetGrain<IProgressWriterGrain>(bucket).GetStatsAsync(cancellationToken));
-        }
-
-        return new ProgressWritersView(
-            writers.Sum(static w => w.Updates), writers.Sum(static w => w.RowsWritten), writers.Sum(static w => w.Statements), writers.Sum(static w => w.Pending), writers);
-    }
-
-    private static void Render(IAnsiConsole console, List<SiloView> silos, ProgressWritersView writers, List<RateBudgetView> budgets, List<ProbeView>? probes)
-    {
+        var (silos, writers, budgets) = (report.Silos, report.ProgressWriters, report.RateBudgets);
         var table = new Table().AddColumns("Silo", "Name", "Status", "Gateway", "Running", "Queued", "Started (UTC)", "Alive (UTC)");
         foreach (var silo in silos)
         {
@@ -152,18 +121,6 @@ public static class ClusterCommand
             console.MarkupLine($"probe on {Markup.Escape(probe.TargetSilo)}: {outcome} in {probe.Milliseconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} ms{detail}");
         }
     }
-
-    private sealed record class SiloView(
-        string Address, string SiloAddress, string Name, string HostName, string Status, int GatewayPort, DateTimeOffset StartTime, DateTimeOffset IAmAliveTime, long RunningTasks, long QueuedTasks)
-    {
-        /// <summary>Upstream p50/p95/p99 by endpoint, in milliseconds, as this silo measured them (Active silos only).</summary>
-        public IReadOnlyDictionary<string, EndpointLatencyView>? Latency { get; init; }
-
-        /// <summary>Why the silo's latency is unknown, when it is.</summary>
-        public string? LatencyError { get; init; }
-    }
-
-    private sealed record class ProgressWritersView(long Updates, long RowsWritten, long Statements, int Pending, List<ProgressWriterStats> Writers);
 
     private sealed record class ProbeView(string Key, bool Ok, string TargetSilo, string? SiloName, long? Writes, double Milliseconds, string? Error);
 }

@@ -9,30 +9,40 @@ namespace OrleansSync.Client.Database;
 /// </summary>
 public static class ListQuery
 {
-    public static async Task<List<T>> ReadAsync<T>(
-        ClientSettings settings, string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken)
+    public static Task<List<T>> ReadAsync<T>(
+        ClientSettings settings, string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken) =>
+        ReadAsync(
+            settings,
+            async (dataSource, ct) =>
+            {
+                await using var command = dataSource.CreateCommand(sql);
+                foreach (var (name, value) in parameters)
+                {
+                    command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+                }
+
+                var rows = new List<T>();
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    rows.Add(map(reader));
+                }
+
+                return rows;
+            },
+            cancellationToken);
+
+    /// <summary>A read shared with the silo (the schema's <c>Reads</c>), on a data source of the client's settings.</summary>
+    public static async Task<T> ReadAsync<T>(ClientSettings settings, Func<NpgsqlDataSource, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         await using var dataSource = NpgsqlDataSource.Create(settings.Postgres);
-        await using var command = dataSource.CreateCommand(sql);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        var rows = new List<T>();
         try
         {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                rows.Add(map(reader));
-            }
+            return await read(dataSource, cancellationToken);
         }
         catch (NpgsqlException e) when (e is not PostgresException)
         {
             throw settings.PostgresUnreachable(e);
         }
-
-        return rows;
     }
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using OrleansSync.Client.Cli;
+using OrleansSync.Client.Database;
+using OrleansSync.Schema.Reads;
 using Spectre.Console;
 
 namespace OrleansSync.Client.DeadLetters;
@@ -37,7 +39,8 @@ public static class DeadLetterCommand
                 throw CliException.BadInput($"--limit {count} is out of range: give 1 to {MaxLimit}.");
             }
 
-            var rows = await DeadLetterListQuery.RunAsync(context.Settings(), projectId, streamName, parse.GetValue(resolved), count, ct);
+            var rows = await ListQuery.ReadAsync(
+                context.Settings(), (dataSource, c) => DeadLetterRows.ListAsync(dataSource, projectId, streamName, parse.GetValue(resolved), count, c), ct);
             if (context.Output.Json)
             {
                 context.Output.WriteJson(new { deadLetters = rows });
@@ -83,7 +86,7 @@ public static class DeadLetterCommand
             : throw CliException.BadInput($"--stream '{text}' is not a stream: give one of {string.Join(", ", Streams)}, or a postgres project's table as 'project show' lists it (schema.table).");
     }
 
-    private static void WriteTable(IAnsiConsole console, List<DeadLetterListQuery.Row> rows)
+    private static void WriteTable(IAnsiConsole console, List<DeadLetterRows.Row> rows)
     {
         if (rows.Count == 0)
         {

@@ -1,6 +1,6 @@
-using Npgsql;
 using OrleansSync.Client.Cli;
 using OrleansSync.Client.Connection;
+using OrleansSync.Client.Database;
 using OrleansSync.Schema.Reads;
 
 namespace OrleansSync.Client.Tasks;
@@ -15,14 +15,7 @@ public static class TaskListQuery
             throw CliException.BadInput($"--limit {limit} is out of range: give 1 to 10000.");
         }
 
-        await using var dataSource = NpgsqlDataSource.Create(settings.Postgres);
-        try
-        {
-            return await ProgressRows.ListAsync(dataSource, project is null ? null : ProjectIds.Normalize(project), status, taskId: null, limit, cancellationToken);
-        }
-        catch (NpgsqlException e) when (e is not PostgresException)
-        {
-            throw settings.PostgresUnreachable(e);
-        }
+        var projectId = project is null ? null : ProjectIds.Normalize(project);
+        return await ListQuery.ReadAsync(settings, (dataSource, ct) => ProgressRows.ListAsync(dataSource, projectId, status, taskId: null, limit, ct), cancellationToken);
     }
 }

@@ -17,11 +17,14 @@ public static class ApiRoutes
         services.AddOpenApi("v1");
         services.ConfigureHttpJsonOptions(static o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSingleton<RunRecords>();
+        // A query value of the wrong type (limit=abc) throws, so ApiBindingProblems can answer it as a problem naming it.
+        services.Configure<RouteHandlerOptions>(static o => o.ThrowOnBadRequest = true);
         return services;
     }
 
-    public static IEndpointRouteBuilder MapSyncApi(this IEndpointRouteBuilder app)
+    public static WebApplication MapSyncApi(this WebApplication app)
     {
+        app.UseMiddleware<ApiBindingProblems>();
         app.MapOpenApi("/openapi/{documentName}.json");
         var api = app.MapGroup(Prefix).AddEndpointFilter<CrossSiteFilter>();
         ProjectEndpoints.Map(api);
@@ -29,6 +32,8 @@ public static class ApiRoutes
         BackfillEndpoints.Map(api);
         EventEndpoints.Map(api);
         TaskEndpoints.Map(api);
+        DeadLetterEndpoints.Map(api);
+        ClusterEndpoints.Map(api);
         return app;
     }
 }

@@ -52,7 +52,7 @@ public sealed class ApiFixture : IAsyncLifetime
         _emulator = await AccEmulator.StartAsync(
             new EmulatorOptions
             {
-                Dataset = { Seed = 91, Projects = 10, ReviewsPerProject = 12, WorkflowsPerProject = 2, VersionsPerReview = 1, ProgressStepsPerReview = 1 },
+                Dataset = { Seed = 91, Projects = 11, ReviewsPerProject = 12, WorkflowsPerProject = 2, VersionsPerReview = 1, ProgressStepsPerReview = 1, ArchivedShare = 0 },
                 RateLimits = RateLimitOptions.Unlimited,
             },
             ct);
@@ -60,6 +60,10 @@ public sealed class ApiFixture : IAsyncLifetime
         environment[SyncDriver.SecretVariable] = _emulator.DefaultClient.ClientSecret;
         environment[CredentialVariable] = _credential;
         environment["OrleansSync__Http__AuthSecretVariable"] = CredentialVariable;
+        // A budget far above what the tests call, so the cluster report has one to show and nothing waits on it.
+        environment["OrleansSync__RateBudget__Enabled"] = "true";
+        environment["OrleansSync__RateBudget__Window"] = "00:00:01";
+        environment["OrleansSync__RateBudget__Reviews"] = "10000";
         environment["OrleansSync__Events__KeepCount"] = "10";
         environment["OrleansSync__Events__KeepFor"] = "00:00:01";
         _cluster = await ProcessCluster.StartAsync(silos: 2, ct, environment);

@@ -235,7 +235,7 @@ public sealed class ApiTests(ApiFixture fixture)
     private Task<HttpResponseMessage> PutJsonAsync(string path, string json, CancellationToken ct) =>
         Http.PutAsync(path, new StringContent(json, Encoding.UTF8, "application/json"), ct);
 
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string named)
+    internal static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string named)
     {
         using (response)
         {

@@ -2,22 +2,22 @@ using System.Globalization;
 using Orleans.Runtime.Placement;
 using OrleansSync.Diagnostics;
 
-namespace OrleansSync.Client.Cluster;
+namespace OrleansSync.Cluster;
 
 /// <summary>
 /// Each Active silo's upstream latency (p50/p95/p99 per endpoint, in milliseconds), read from an
 /// <see cref="IUpstreamLatencyGrain"/> placed on that silo with a placement hint.
 /// </summary>
-internal static class UpstreamLatencyQuery
+public static class UpstreamLatencyQuery
 {
-    // Membership may still list a silo as Active after it died; `cluster` must not hang on it.
+    // Membership may still list a silo as Active after it died; a cluster report must not hang on it.
     private const int AnswerSeconds = 5;
 
     /// <summary>By silo address (<see cref="SiloAddress.ToParsableString"/>); the silos are asked at once.</summary>
-    public static async Task<Dictionary<string, SiloLatency>> RunAsync(IClusterClient client, IEnumerable<MembershipEntry> hosts, CancellationToken cancellationToken)
+    public static async Task<Dictionary<string, SiloLatency>> RunAsync(IGrainFactory grains, IEnumerable<MembershipEntry> hosts, CancellationToken cancellationToken)
     {
         var active = hosts.Where(static h => h.Status == SiloStatus.Active).Select(static h => h.SiloAddress).ToList();
-        var answers = await Task.WhenAll(active.Select(silo => AskAsync(client, silo, cancellationToken)));
+        var answers = await Task.WhenAll(active.Select(silo => AskAsync(grains, silo, cancellationToken)));
         return active.Zip(answers).ToDictionary(static a => a.First.ToParsableString(), static a => a.Second, StringComparer.Ordinal);
     }
 
@@ -38,7 +38,7 @@ internal static class UpstreamLatencyQuery
             CultureInfo.InvariantCulture, $"{e.Key} {Ms(e.Value.P50)}/{Ms(e.Value.P95)}/{Ms(e.Value.P99)} x{e.Value.Count}")));
     }
 
-    private static async Task<SiloLatency> AskAsync(IClusterClient client, SiloAddress silo, CancellationToken cancellationToken)
+    private static async Task<SiloLatency> AskAsync(IGrainFactory grains, SiloAddress silo, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(AnswerSeconds));
@@ -46,7 +46,7 @@ internal static class UpstreamLatencyQuery
         {
             // A key per silo incarnation: the hint decides where it activates, and [Immovable] keeps it there.
             RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
-            var report = await client.GetGrain<IUpstreamLatencyGrain>($"upstream-latency/{silo.ToParsableString()}").GetAsync(timeout.Token);
+            var report = await grains.GetGrain<IUpstreamLatencyGrain>($"upstream-latency/{silo.ToParsableString()}").GetAsync(timeout.Token);
             if (report.Silo != silo.ToParsableString())
             {
                 return new SiloLatency(null, $"answered by {report.SiloName} instead");
@@ -77,7 +77,7 @@ internal static class UpstreamLatencyQuery
 }
 
 /// <summary>One silo's answer: its endpoints, or why there is none.</summary>
-internal sealed record class SiloLatency(IReadOnlyDictionary<string, EndpointLatencyView>? Endpoints, string? Error);
+public sealed record class SiloLatency(IReadOnlyDictionary<string, EndpointLatencyView>? Endpoints, string? Error);
 
-/// <summary>One endpoint as <c>cluster --json</c> shows it: attempts since the silo started, the recent attempts the percentiles cover, and the percentiles in milliseconds.</summary>
-internal sealed record class EndpointLatencyView(long Count, int Window, double P50, double P95, double P99);
+/// <summary>One endpoint as a cluster report shows it: attempts since the silo started, the recent attempts the percentiles cover, and the percentiles in milliseconds.</summary>
+public sealed record class EndpointLatencyView(long Count, int Window, double P50, double P95, double P99);

@@ -1,22 +1,22 @@
 using System.Globalization;
 using OrleansSync.RateBudget;
 
-namespace OrleansSync.Client.Cluster;
+namespace OrleansSync.Cluster;
 
 /// <summary>Every credential's cluster-wide rate budget, from the registry of budget grains and each grain's stats.</summary>
-internal static class RateBudgetQuery
+public static class RateBudgetQuery
 {
-    // A budget's grain may be moving after its silo died; `cluster` must not hang on it.
+    // A budget's grain may be moving after its silo died; a cluster report must not hang on it.
     private const int AnswerSeconds = 5;
 
-    public static async Task<List<RateBudgetView>> RunAsync(IClusterClient client, CancellationToken cancellationToken)
+    public static async Task<List<RateBudgetView>> RunAsync(IGrainFactory grains, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(AnswerSeconds));
         try
         {
-            var credentials = await client.GetGrain<IRateBudgetRegistryGrain>(0).ListAsync(timeout.Token);
-            var answers = await Task.WhenAll(credentials.Select(c => AskAsync(client, c, timeout.Token)));
+            var credentials = await grains.GetGrain<IRateBudgetRegistryGrain>(0).ListAsync(timeout.Token);
+            var answers = await Task.WhenAll(credentials.Select(c => AskAsync(grains, c, timeout.Token)));
             return [.. answers];
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -43,11 +43,11 @@ internal static class RateBudgetQuery
         }
     }
 
-    private static async Task<RateBudgetView> AskAsync(IClusterClient client, string credential, CancellationToken cancellationToken)
+    private static async Task<RateBudgetView> AskAsync(IGrainFactory grains, string credential, CancellationToken cancellationToken)
     {
         try
         {
-            var stats = await client.GetGrain<IRateBudgetGrain>(credential).GetStatsAsync(cancellationToken);
+            var stats = await grains.GetGrain<IRateBudgetGrain>(credential).GetStatsAsync(cancellationToken);
             return new RateBudgetView(credential, stats.Silo, stats.Families, null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -57,5 +57,5 @@ internal static class RateBudgetQuery
     }
 }
 
-/// <summary>One credential's budget in <c>cluster --json</c> (<c>rateBudgets</c>).</summary>
-internal sealed record class RateBudgetView(string Credential, string? Silo, IReadOnlyList<FamilyBudgetStats> Families, string? Error);
+/// <summary>One credential's budget in a cluster report (<c>rateBudgets</c>).</summary>
+public sealed record class RateBudgetView(string Credential, string? Silo, IReadOnlyList<FamilyBudgetStats> Families, string? Error);

@@ -1,10 +1,12 @@
-using OrleansSync.Client.Connection;
-using OrleansSync.Client.Database;
+using Npgsql;
 
-namespace OrleansSync.Client.DeadLetters;
+namespace OrleansSync.Schema.Reads;
 
-/// <summary>Reads <c>sync.dead_letters</c>, where the mirror writer keeps the records it could not land.</summary>
-public static class DeadLetterListQuery
+/// <summary>
+/// Reads <c>sync.dead_letters</c>, where the mirror writer keeps the records it could not land, for the CLI's
+/// <c>deadletter list</c> and the HTTP API alike. A null filter matches every row.
+/// </summary>
+public static class DeadLetterRows
 {
     /// <summary>One dead letter; <c>Raw</c> is the record's text exactly as received; <c>ResolvedAt</c> when its record later landed.</summary>
     public sealed record class Row(
@@ -12,11 +14,10 @@ public static class DeadLetterListQuery
         DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt, string? TaskId, string Raw, DateTimeOffset? ResolvedAt);
 
     /// <summary>Open dead letters (and resolved ones too when <c>resolved</c>), most recently seen first.</summary>
-    public static async Task<List<Row>> RunAsync(
-        ClientSettings settings, string? project, string? stream, bool resolved, int limit, CancellationToken cancellationToken)
+    public static async Task<List<Row>> ListAsync(
+        NpgsqlDataSource dataSource, string? projectId, string? stream, bool resolved, int limit, CancellationToken cancellationToken)
     {
-        return await ListQuery.ReadAsync(
-            settings,
+        await using var command = dataSource.CreateCommand(
             """
             SELECT id, project_id, stream, record_key, reason, occurrences, first_seen_at, last_seen_at, task_id, raw, resolved_at
               FROM sync.dead_letters
@@ -24,13 +25,22 @@ public static class DeadLetterListQuery
                AND (@resolved OR resolved_at IS NULL)
              ORDER BY last_seen_at DESC, id DESC
              LIMIT @limit
-            """,
-            [("project", project), ("stream", stream), ("resolved", resolved), ("limit", limit)],
-            static reader => new Row(
+            """);
+        command.Parameters.AddWithValue("project", (object?)projectId ?? DBNull.Value);
+        command.Parameters.AddWithValue("stream", (object?)stream ?? DBNull.Value);
+        command.Parameters.AddWithValue("resolved", resolved);
+        command.Parameters.AddWithValue("limit", limit);
+        var rows = new List<Row>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new Row(
                 reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
                 reader.GetString(4), reader.GetInt32(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetFieldValue<DateTimeOffset>(7),
                 reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetString(9),
-                reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10)),
-            cancellationToken);
+                reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10)));
+        }
+
+        return rows;
     }
 }
