@@ -22,6 +22,7 @@ internal static class ProjectEndpoints
     {
         var projects = api.MapGroup("/projects").WithTags("Projects");
         projects.MapGet("/", ListAsync);
+        projects.MapPost("/", AddAsync);
         projects.MapGet("/{id}", GetAsync);
         projects.MapDelete("/{id}", RemoveAsync);
         projects.MapPut("/{id}/schedule", ScheduleAsync);
@@ -33,6 +34,38 @@ internal static class ProjectEndpoints
         var ids = await grains.GetGrain<IProjectCatalogGrain>(IProjectCatalogGrain.Key).ListAsync(cancellationToken);
         var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<IProjectGrain>(id).GetAsync(cancellationToken)));
         return TypedResults.Ok(views.OfType<ProjectView>().OrderBy(static v => v.Spec.ProjectId, StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>
+    /// Adds a project (201, Location of the project), or changes the settings of one that exists (200), as
+    /// <c>orleanssync project add</c> does. The cluster checks the source before anything is stored.
+    /// </summary>
+    private static async Task<Results<Created<ProjectView>, Ok<ProjectView>, ProblemHttpResult>> AddAsync(
+        HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiBody.ReadAsync<ProjectBody>(request, empty: null, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (spec, invalid) = ProjectBodies.ToSpec(body!);
+        if (invalid is not null)
+        {
+            return ApiProblems.BadRequest(invalid);
+        }
+
+        var project = grains.GetGrain<IProjectGrain>(spec!.ProjectId);
+        var existed = await project.GetAsync(cancellationToken) is not null;
+        try
+        {
+            var view = await project.ConfigureAsync(spec, cancellationToken);
+            return existed ? TypedResults.Ok(view) : TypedResults.Created($"{ApiRoutes.Prefix}/projects/{Uri.EscapeDataString(spec.ProjectId)}", view);
+        }
+        catch (InvalidRequestException e)
+        {
+            return ApiProblems.BadRequest(ProjectBodies.InApiTerms(e.Message));
+        }
     }
 
     private static async Task<Results<Ok<ProjectView>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains, CancellationToken cancellationToken)

@@ -52,7 +52,7 @@ public sealed class ApiFixture : IAsyncLifetime
         _emulator = await AccEmulator.StartAsync(
             new EmulatorOptions
             {
-                Dataset = { Seed = 91, Projects = 11, ReviewsPerProject = 12, WorkflowsPerProject = 2, VersionsPerReview = 1, ProgressStepsPerReview = 1, ArchivedShare = 0 },
+                Dataset = { Seed = 91, Projects = 12, ReviewsPerProject = 12, WorkflowsPerProject = 2, VersionsPerReview = 1, ProgressStepsPerReview = 1, ArchivedShare = 0 },
                 RateLimits = RateLimitOptions.Unlimited,
             },
             ct);
