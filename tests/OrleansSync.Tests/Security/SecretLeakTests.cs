@@ -179,7 +179,7 @@ public sealed class SecretLeakTests
         _ => [],
     };
 
-    /// <summary>Every page and JSON document the silo's HTTP port serves that could show state: metrics, health, the dashboard.</summary>
+    /// <summary>Every page and JSON document the silo's HTTP port serves that could show state: metrics, health, the dashboard, the API, its event feed and the status page.</summary>
     private static async Task<List<(string Path, string Body)>> ReadHttpAsync(
         SiloProcess silo, string credential, IReadOnlyList<string> projects, IReadOnlyList<string> tasks, CancellationToken ct)
     {
@@ -196,6 +196,15 @@ public sealed class SecretLeakTests
         paths.AddRange(addresses.SelectMany(static a => new[] { "SiloProperties", "SiloMetadata", "SiloStats", "SiloCounters", "HistoricalStats" }.Select(p => $"/dashboard/{p}/{Uri.EscapeDataString(a)}")));
         paths.AddRange(projects.Select(static p => $"/dashboard/GrainState?grainId={Uri.EscapeDataString(p)}&grainType=OrleansSync.Projects.ProjectGrain"));
         paths.AddRange(tasks.Select(static t => $"/dashboard/GrainState?grainId={Uri.EscapeDataString(t)}&grainType=OrleansSync.Tasks.SyncTaskGrain"));
+        // The HTTP API and the status page.
+        paths.AddRange(["/", "/status.js", "/openapi/v1.json", "/api/v1/projects", "/api/v1/tasks?limit=10000", "/api/v1/deadletters?resolved=true&limit=10000", "/api/v1/cluster?all=true"]);
+        paths.AddRange(projects.SelectMany(static p => new[] { $"/api/v1/projects/{Uri.EscapeDataString(p)}", $"/api/v1/projects/{Uri.EscapeDataString(p)}/runs?limit=1000" }));
+        paths.AddRange(tasks.Select(static t => $"/api/v1/tasks/{Uri.EscapeDataString(t)}"));
+        foreach (var project in projects)
+        {
+            using var runs = JsonDocument.Parse(await http.GetStringAsync($"/api/v1/projects/{Uri.EscapeDataString(project)}/runs?limit=1000", ct));
+            paths.AddRange(runs.RootElement.EnumerateArray().Select(static r => $"/api/v1/runs/{Uri.EscapeDataString(r.GetProperty("runId").GetString()!)}"));
+        }
 
         var pages = new List<(string, string)> { ("/dashboard/DashboardCounters", counters) };
         foreach (var path in paths)
@@ -206,6 +215,27 @@ public sealed class SecretLeakTests
             pages.Add((path, body));
         }
 
+        // The event feed: every event the silo still keeps, replayed from the first; read for a bounded time, as a stream never ends.
+        using var replay = new HttpRequestMessage(HttpMethod.Get, "/api/v1/events") { Headers = { { "Last-Event-ID", "0" } } };
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        reading.CancelAfter(TimeSpan.FromSeconds(3));
+        var feed = new System.Text.StringBuilder();
+        try
+        {
+            using var stream = await http.SendAsync(replay, HttpCompletionOption.ResponseHeadersRead, reading.Token);
+            using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(reading.Token));
+            while (await reader.ReadLineAsync(reading.Token) is { } line)
+            {
+                feed.AppendLine(line);
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // The bounded read ended.
+        }
+
+        Assert.Contains("event: progress", feed.ToString(), StringComparison.Ordinal);
+        pages.Add(("/api/v1/events", feed.ToString()));
         return pages;
     }
 
