@@ -79,6 +79,8 @@ public sealed class ProgressEvents(EventPublisher publisher, TimeProvider time, 
             view.Eta,
             breaker = (view.Breaker?.Phase ?? BreakerPhase.Closed).ToString().ToLowerInvariant(),
             view.Silo,
+            // When this silo learnt of it (a page's report comes after its commit): a client can tell how late it is.
+            at = now,
         });
         _tasks[spec.TaskId] = new Sent(now, view.Status, view.Breaker?.Phase ?? BreakerPhase.Closed, view.Progress.DeadLettered, null);
     }
