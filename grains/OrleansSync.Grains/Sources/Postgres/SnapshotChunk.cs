@@ -48,7 +48,7 @@ internal sealed class SnapshotChunk(TableShape source, TableName mirror, int row
         var lastKey = staged == 0 ? null : await LastKeyAsync(connection, cancellationToken);
         var deleted = await ChunkStage.ExecuteAsync(connection, DeleteSql(after, last ? null : lastKey), [.. ChunkStage.Bounds("a", after), .. ChunkStage.Bounds("b", last ? null : lastKey)], cancellationToken);
         var (inserted, updated) = await _stage.UpsertAsync(connection, cancellationToken);
-        var landed = new Landed(lastKey ?? after, staged, last, new PageWriteResult(inserted, updated, staged - inserted - updated, 0), deleted);
+        var landed = new Landed(lastKey ?? after, staged, last, new PageWriteResult(inserted, updated, staged - inserted - updated, 0, deleted), deleted);
         await ChunkStage.CommitAsync(connection, transaction, checkpoint(landed), landed.Result, now, cancellationToken);
         return landed;
     }
