@@ -38,12 +38,13 @@ public static class ProjectCommand
             Description = "postgres: the environment variable that holds the source database's connection string on every silo (a declared secret, ORLEANSSYNC_SECRET_*). The string itself is never stored or shown.",
         };
         var tables = new Option<string?>("--tables") { Description = "postgres: comma-separated source tables, schema.table, quoted as in SQL for mixed case (public.orders,sales.\"Order Items\")." };
-        var mode = new Option<string?>("--mode") { Description = "postgres: how the tables are read: snapshot (the default; cursor and cdc are not supported yet)." };
+        var mode = new Option<string?>("--mode") { Description = "postgres: how the tables are read: snapshot (the default), or cursor (incremental by --cursor-column; deletes are not seen)." };
+        var cursorColumn = new Option<string?>("--cursor-column") { Description = "postgres, --mode cursor: the column of every listed table that grows with each insert and update (e.g. updated_at), quoted as in SQL for mixed case." };
         var targetSchema = new Option<string?>("--target-schema") { Description = "postgres: the schema of the cluster's database the tables land in (default: mirror_<project id>)." };
         var every = new Option<string?>("--every") { Description = "Sync on a schedule, e.g. 15m, 6h, 1d." };
         var command = new Command("add", "Add a project, or change its settings.")
         {
-            IdArgument, source, baseUrl, clientId, secretEnv, userId, streams, connEnv, tables, mode, targetSchema, every,
+            IdArgument, source, baseUrl, clientId, secretEnv, userId, streams, connEnv, tables, mode, targetSchema, every, cursorColumn,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -72,7 +73,8 @@ public static class ProjectCommand
                 parse.GetValue(every) is { } text ? Durations.Parse(text, "--every") : null,
                 parse.GetValue(connEnv),
                 parse.GetValue(mode),
-                parse.GetValue(targetSchema));
+                parse.GetValue(targetSchema),
+                parse.GetValue(cursorColumn));
             await using var connection = await context.ConnectAsync(ct);
             var view = await connection.Client.GetGrain<IProjectGrain>(spec.ProjectId).ConfigureAsync(spec, ct);
             Write(context, view);
@@ -211,7 +213,7 @@ public static class ProjectCommand
         if (view.Spec.SourceConnectionVariable is { } variable)
         {
             grid.AddRow("Connection variable", Markup.Escape(variable));
-            grid.AddRow("Mode", Markup.Escape(view.Spec.Mode ?? "-"));
+            grid.AddRow("Mode", Markup.Escape(view.Spec.CursorColumn is { } cursor ? $"{view.Spec.Mode} by {cursor}" : view.Spec.Mode ?? "-"));
             grid.AddRow("Target schema", Markup.Escape(view.Spec.TargetSchema ?? "-"));
             grid.AddRow("Tables", Markup.Escape(string.Join(", ", view.Spec.Streams)));
         }

@@ -54,12 +54,12 @@ public sealed class ProgressDisplay(CliOutput output)
 
     public void WriteSummary(RunView run, IReadOnlyList<TaskView> tasks)
     {
-        var table = new Table().AddColumns("Stream", "Status", "Read", "Inserted", "Updated", "Unchanged", "Dead letters", "Calls", "Seconds");
+        var table = new Table().AddColumns("Stream", "Status", "Read", "Inserted", "Updated", "Unchanged", "Dead letters", "Deleted", "Calls", "Seconds");
         foreach (var taskRef in run.Tasks)
         {
             if (tasks.FirstOrDefault(t => t.Spec.TaskId == taskRef.TaskId) is not { } task)
             {
-                table.AddRow(taskRef.Stream, $"{taskRef.Status.ToText()} (not started)", "-", "-", "-", "-", "-", "-", "-");
+                table.AddRow(taskRef.Stream, $"{taskRef.Status.ToText()} (not started)", "-", "-", "-", "-", "-", "-", "-", "-");
                 continue;
             }
 
@@ -67,7 +67,7 @@ public sealed class ProgressDisplay(CliOutput output)
             var seconds = ((task.FinishedAt ?? task.UpdatedAt) - (task.StartedAt ?? task.UpdatedAt)).TotalSeconds;
             table.AddRow(
                 task.Spec.Stream, task.Status.ToText(), Number(p.RecordsRead), Number(p.Inserted), Number(p.Updated),
-                Number(p.Unchanged), Number(p.DeadLettered), Number(p.Calls), seconds.ToString("0.0", CultureInfo.InvariantCulture));
+                Number(p.Unchanged), Number(p.DeadLettered), Number(p.Deleted), Number(p.Calls), seconds.ToString("0.0", CultureInfo.InvariantCulture));
         }
 
         output.Console.Write(table);
@@ -99,7 +99,7 @@ public sealed class ProgressDisplay(CliOutput output)
         var percent = p.Percent is { } value ? $" {value:0}%" : "";
         var pace = task.RecordsPerSecond is { } rate ? string.Create(CultureInfo.InvariantCulture, $" {rate:0.#} rec/s") : "";
         var eta = task.Eta is null ? "" : $" eta {TaskCells.Remaining(task.Eta, DateTimeOffset.UtcNow)}";
-        return $"{task.Spec.Stream,-16} {task.Status.ToText(),-9}{percent} read {p.RecordsRead} (+{p.Inserted} ~{p.Updated} ={p.Unchanged} !{p.DeadLettered}) pages {p.Pages} calls {p.Calls}{pace}{eta}"
+        return $"{task.Spec.Stream,-16} {task.Status.ToText(),-9}{percent} read {p.RecordsRead} (+{p.Inserted} ~{p.Updated} ={p.Unchanged} !{p.DeadLettered} -{p.Deleted}) pages {p.Pages} calls {p.Calls}{pace}{eta}"
             + (task.Attempts > 1 ? $" attempt {task.Attempts}" : "");
     }
 

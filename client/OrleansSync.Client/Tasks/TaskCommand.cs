@@ -119,7 +119,7 @@ public static class TaskCommand
         }
 
         grid.AddRow("Progress", Markup.Escape($"{p.Percent?.ToString("0", CultureInfo.InvariantCulture) ?? "?"}% read {p.RecordsRead} of {p.TotalRecords?.ToString(CultureInfo.InvariantCulture) ?? "?"}, pages {p.Pages}, calls {p.Calls}"));
-        grid.AddRow("Records", $"+{p.Inserted} updated {p.Updated} unchanged {p.Unchanged} dead-lettered {p.DeadLettered}");
+        grid.AddRow("Records", $"+{p.Inserted} updated {p.Updated} unchanged {p.Unchanged} dead-lettered {p.DeadLettered} deleted {p.Deleted}");
         grid.AddRow("Attempts", string.Create(CultureInfo.InvariantCulture, $"{view.Attempts} run(s), {p.Throttled} throttled call(s), {view.HungRestarts} hung restart(s)"));
         grid.AddRow("Breaker", Markup.Escape(BreakerText.Describe(view.Breaker)));
         grid.AddRow("Silo", Markup.Escape(view.Silo ?? "-"));

@@ -20,8 +20,12 @@ namespace OrleansSync.Projects;
 /// string on every silo (<c>--source-conn-env</c>); like the client secret, the value is never stored, shown or sent.
 /// Null for other kinds, and in every project stored before PostgreSQL sources.
 /// </param>
-/// <param name="Mode">A <c>postgres</c> source's mode (<c>--mode</c>: snapshot); null for other kinds.</param>
+/// <param name="Mode">A <c>postgres</c> source's mode (<c>--mode</c>: snapshot or cursor); null for other kinds.</param>
 /// <param name="TargetSchema">A <c>postgres</c> source's schema in the cluster's database that its tables land in (<c>--target-schema</c>); null for other kinds.</param>
+/// <param name="CursorColumn">
+/// A <c>postgres</c> source in cursor mode: the column of every listed table that grows with each insert and update
+/// (<c>--cursor-column</c>), stored as SQL names it (bare in lower case, else quoted); null in every other mode and kind.
+/// </param>
 [GenerateSerializer, Immutable, Alias("OrleansSync.Projects.ProjectSpec")]
 public sealed record class ProjectSpec(
     [property: Id(0)] string ProjectId,
@@ -34,4 +38,5 @@ public sealed record class ProjectSpec(
     [property: Id(7)] TimeSpan? Every,
     [property: Id(8)] string? SourceConnectionVariable = null,
     [property: Id(9)] string? Mode = null,
-    [property: Id(10)] string? TargetSchema = null);
+    [property: Id(10)] string? TargetSchema = null,
+    [property: Id(11)] string? CursorColumn = null);

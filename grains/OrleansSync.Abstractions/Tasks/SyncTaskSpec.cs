@@ -20,6 +20,7 @@ namespace OrleansSync.Tasks;
 /// <param name="SourceConnectionVariable">A <c>postgres</c> source's connection variable (<c>ProjectSpec.SourceConnectionVariable</c>); null otherwise.</param>
 /// <param name="Mode">A <c>postgres</c> source's mode; null otherwise.</param>
 /// <param name="TargetSchema">A <c>postgres</c> source's target schema; null otherwise.</param>
+/// <param name="CursorColumn">A <c>postgres</c> source's cursor column in cursor mode (<c>ProjectSpec.CursorColumn</c>); null otherwise.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSync.Tasks.SyncTaskSpec")]
 public sealed record class SyncTaskSpec(
     [property: Id(0)] string TaskId,
@@ -37,7 +38,8 @@ public sealed record class SyncTaskSpec(
     [property: Id(12)] string? Source = null,
     [property: Id(13)] string? SourceConnectionVariable = null,
     [property: Id(14)] string? Mode = null,
-    [property: Id(15)] string? TargetSchema = null)
+    [property: Id(15)] string? TargetSchema = null,
+    [property: Id(17)] string? CursorColumn = null)
 {
     /// <summary>Incremental, full or backfill: shown in <c>sync.progress.kind</c>, <c>watch</c> and <c>task list</c>.</summary>
     public SyncKind Kind => BackfillId is not null ? SyncKind.Backfill : Full ? SyncKind.Full : SyncKind.Incremental;

@@ -11,6 +11,7 @@ namespace OrleansSync.Tasks;
 /// <param name="Calls">HTTP calls to upstream, every retry and token request included.</param>
 /// <param name="Throttled">429 answers among <paramref name="Calls"/>: waits upstream asked for, not failures.</param>
 /// <param name="TotalPages">The pages the run expects in all, where known and no record total is (children: the reviews to visit).</param>
+/// <param name="Deleted">Mirror rows deleted because the source no longer has them (a postgres snapshot's merge).</param>
 [GenerateSerializer, Immutable, Alias("OrleansSync.Tasks.TaskProgress")]
 public sealed record class TaskProgress(
     [property: Id(0)] long Pages,
@@ -22,7 +23,8 @@ public sealed record class TaskProgress(
     [property: Id(6)] long? TotalRecords,
     [property: Id(7)] long Calls,
     [property: Id(8)] long Throttled = 0,
-    [property: Id(9)] long? TotalPages = null)
+    [property: Id(9)] long? TotalPages = null,
+    [property: Id(10)] long Deleted = 0)
 {
     public static TaskProgress Zero { get; } = new(0, 0, 0, 0, 0, 0, null, 0);
 

@@ -15,9 +15,9 @@ internal static class CheckpointTable
     private const string UpsertSql = """
         INSERT INTO sync.checkpoints AS t (project_id, stream, scope, task_id, run_id, position, cursor, updated_at,
             task_pages, task_records_read, task_inserted, task_updated, task_unchanged, task_dead_lettered,
-            task_calls, task_throttled, task_total)
+            task_calls, task_throttled, task_total, task_deleted)
         VALUES (@project_id, @stream, @scope, @task_id, @run_id, @position, @cursor, @now,
-            @pages, @records_read, @inserted, @updated, @unchanged, @dead_lettered, @calls, @throttled, @total)
+            @pages, @records_read, @inserted, @updated, @unchanged, @dead_lettered, @calls, @throttled, @total, @deleted)
         ON CONFLICT (project_id, stream, scope) DO UPDATE SET
             task_id = excluded.task_id,
             run_id = excluded.run_id,
@@ -32,7 +32,8 @@ internal static class CheckpointTable
             task_dead_lettered = excluded.task_dead_lettered + CASE WHEN t.task_id = excluded.task_id THEN t.task_dead_lettered ELSE 0 END,
             task_calls = excluded.task_calls + CASE WHEN t.task_id = excluded.task_id THEN t.task_calls ELSE 0 END,
             task_throttled = excluded.task_throttled + CASE WHEN t.task_id = excluded.task_id THEN t.task_throttled ELSE 0 END,
-            task_total = COALESCE(excluded.task_total, CASE WHEN t.task_id = excluded.task_id THEN t.task_total END)
+            task_total = COALESCE(excluded.task_total, CASE WHEN t.task_id = excluded.task_id THEN t.task_total END),
+            task_deleted = excluded.task_deleted + CASE WHEN t.task_id = excluded.task_id THEN t.task_deleted ELSE 0 END
         WHERE t.run_id IS DISTINCT FROM excluded.run_id OR t.position < excluded.position
         """;
 
@@ -46,7 +47,8 @@ internal static class CheckpointTable
         SELECT count(*), COALESCE(sum(task_pages), 0)::bigint, COALESCE(sum(task_records_read), 0)::bigint,
                COALESCE(sum(task_inserted), 0)::bigint, COALESCE(sum(task_updated), 0)::bigint,
                COALESCE(sum(task_unchanged), 0)::bigint, COALESCE(sum(task_dead_lettered), 0)::bigint,
-               COALESCE(sum(task_calls), 0)::bigint, COALESCE(sum(task_throttled), 0)::bigint, max(task_total)
+               COALESCE(sum(task_calls), 0)::bigint, COALESCE(sum(task_throttled), 0)::bigint, max(task_total),
+               COALESCE(sum(task_deleted), 0)::bigint
           FROM sync.checkpoints
          WHERE project_id = @project_id AND task_id = @task_id
         """;
@@ -79,6 +81,7 @@ internal static class CheckpointTable
                 SqlParameters.Bigint("calls", tally.Calls),
                 SqlParameters.Bigint("throttled", tally.Throttled),
                 SqlParameters.NullableBigint("total", tally.TotalRecords),
+                SqlParameters.Bigint("deleted", landed.Deleted),
             },
         };
     }
@@ -121,6 +124,7 @@ internal static class CheckpointTable
             reader.GetInt64(6),
             reader.GetInt64(7),
             reader.GetInt64(8),
-            await reader.IsDBNullAsync(9, cancellationToken) ? null : reader.GetInt64(9));
+            await reader.IsDBNullAsync(9, cancellationToken) ? null : reader.GetInt64(9),
+            reader.GetInt64(10));
     }
 }

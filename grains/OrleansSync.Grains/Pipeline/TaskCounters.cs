@@ -5,4 +5,4 @@ namespace OrleansSync.Pipeline;
 /// page, whatever happened to the task's silo since.
 /// </summary>
 public sealed record class TaskCounters(
-    string TaskId, long Pages, long RecordsRead, long Inserted, long Updated, long Unchanged, long DeadLettered, long Calls, long Throttled, long? TotalRecords);
+    string TaskId, long Pages, long RecordsRead, long Inserted, long Updated, long Unchanged, long DeadLettered, long Calls, long Throttled, long? TotalRecords, long Deleted = 0);

@@ -264,7 +264,8 @@ public sealed partial class ProjectGrain
 
     private SyncTaskSpec TaskSpec(ProjectSpec spec, RunState run, RunTaskState task) =>
         new(task.TaskId, ProjectId, task.Stream, run.RunId, run.Full, spec.BaseUrl, spec.ClientId, spec.ClientSecretVariable, spec.UserId, Source: spec.Source,
-            SourceConnectionVariable: spec.SourceConnectionVariable, Mode: spec.Mode, TargetSchema: spec.TargetSchema);
+            SourceConnectionVariable: spec.SourceConnectionVariable, Mode: spec.Mode, TargetSchema: spec.TargetSchema,
+            CursorColumn: spec.CursorColumn);
 
     /// <summary>Sortable by start time, and unique across projects starting in the same millisecond.</summary>
     private static string NewRunId(DateTimeOffset now) =>

@@ -45,7 +45,7 @@ public sealed class RunsTable(NpgsqlDataSource dataSource)
             UPDATE sync.runs
                SET status = @status, finished_at = @finished_at, tasks = COALESCE(@tasks, tasks),
                    records_read = @read, records_inserted = @inserted, records_updated = @updated,
-                   records_unchanged = @unchanged, records_dead_lettered = @dead, upstream_calls = @calls, error = @error
+                   records_unchanged = @unchanged, records_dead_lettered = @dead, records_deleted = @deleted, upstream_calls = @calls, error = @error
              WHERE run_id = @run_id
             """);
         command.Parameters.AddWithValue("run_id", runId);
@@ -57,6 +57,7 @@ public sealed class RunsTable(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("updated", finals.Sum(static t => t.Progress.Updated));
         command.Parameters.AddWithValue("unchanged", finals.Sum(static t => t.Progress.Unchanged));
         command.Parameters.AddWithValue("dead", finals.Sum(static t => t.Progress.DeadLettered));
+        command.Parameters.AddWithValue("deleted", finals.Sum(static t => t.Progress.Deleted));
         command.Parameters.AddWithValue("calls", finals.Sum(static t => t.Progress.Calls));
         command.Parameters.AddWithValue("error", (object?)StorableText.CleanOrNull(error) ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);

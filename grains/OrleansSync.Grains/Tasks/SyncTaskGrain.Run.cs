@@ -151,7 +151,8 @@ public sealed partial class SyncTaskGrain
             tally.TotalRecords ?? p.TotalRecords,
             p.Calls + tally.Calls,
             p.Throttled + tally.Throttled,
-            tally.TotalPages ?? p.TotalPages);
+            tally.TotalPages ?? p.TotalPages,
+            p.Deleted + result.Deleted);
         _rate.Add(now, state.State.Progress);
         await ReportAsync(CancellationToken.None);
     }
@@ -172,7 +173,7 @@ public sealed partial class SyncTaskGrain
         if (c.Pages > p.Pages)
         {
             state.State.Progress = new TaskProgress(
-                c.Pages, c.RecordsRead, c.Inserted, c.Updated, c.Unchanged, c.DeadLettered, c.TotalRecords ?? p.TotalRecords, Math.Max(c.Calls, p.Calls), Math.Max(c.Throttled, p.Throttled), p.TotalPages);
+                c.Pages, c.RecordsRead, c.Inserted, c.Updated, c.Unchanged, c.DeadLettered, c.TotalRecords ?? p.TotalRecords, Math.Max(c.Calls, p.Calls), Math.Max(c.Throttled, p.Throttled), p.TotalPages, c.Deleted);
         }
     }
 }

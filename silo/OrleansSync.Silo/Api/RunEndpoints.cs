@@ -30,7 +30,7 @@ internal static class RunEndpoints
         string? Error,
         IReadOnlyList<TaskView> Tasks);
 
-    public sealed record class RunCounters(long RecordsRead, long Inserted, long Updated, long Unchanged, long DeadLettered, long UpstreamCalls);
+    public sealed record class RunCounters(long RecordsRead, long Inserted, long Updated, long Unchanged, long DeadLettered, long UpstreamCalls, long Deleted);
 
     public sealed record class RunError(string TaskId, string Stream, DateTimeOffset At, int Attempt, string Message);
 
@@ -52,7 +52,7 @@ internal static class RunEndpoints
         var run = await grains.GetGrain<IProjectGrain>(row.ProjectId).GetRunAsync(runId, cancellationToken);
         if (run is null)
         {
-            var counters = new RunCounters(row.RecordsRead, row.RecordsInserted, row.RecordsUpdated, row.RecordsUnchanged, row.RecordsDeadLettered, row.UpstreamCalls);
+            var counters = new RunCounters(row.RecordsRead, row.RecordsInserted, row.RecordsUpdated, row.RecordsUnchanged, row.RecordsDeadLettered, row.UpstreamCalls, row.RecordsDeleted);
             return TypedResults.Ok(new RunDocument(
                 row.RunId, row.ProjectId, row.Status, row.Trigger, row.Kind == "full", row.StartedAt, row.FinishedAt, counters, null, null, [], row.Error, []));
         }
@@ -89,7 +89,8 @@ internal static class RunEndpoints
             tasks.Sum(static t => t.Progress.Updated),
             tasks.Sum(static t => t.Progress.Unchanged),
             tasks.Sum(static t => t.Progress.DeadLettered),
-            tasks.Sum(static t => t.Progress.Calls));
+            tasks.Sum(static t => t.Progress.Calls),
+            tasks.Sum(static t => t.Progress.Deleted));
         // Each task's share of its own total (records, else pages: children know the reviews they will visit), averaged
         // over the run's tasks; a task that ended well is done whatever it knew. Null while any task knows no total.
         var shares = tasks.Select(static t => t.Status == SyncTaskStatus.Succeeded ? 100.0 : t.Progress.Percent).ToList();

@@ -12,11 +12,11 @@ internal sealed class RunRecords(NpgsqlDataSource dataSource)
     public sealed record class Row(
         string RunId, string ProjectId, string Kind, string Trigger, string Status, int Tasks, long RecordsRead, long RecordsInserted,
         long RecordsUpdated, long RecordsUnchanged, long RecordsDeadLettered, long UpstreamCalls, string? Error, string? Reason,
-        DateTimeOffset StartedAt, DateTimeOffset? FinishedAt);
+        DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long RecordsDeleted);
 
     private const string Columns =
         "run_id, project_id, kind, trigger, status, tasks, records_read, records_inserted, records_updated, records_unchanged, " +
-        "records_dead_lettered, upstream_calls, error, reason, started_at, finished_at";
+        "records_dead_lettered, upstream_calls, error, reason, started_at, finished_at, records_deleted";
 
     public async Task<Row?> FindAsync(string runId, CancellationToken cancellationToken)
     {
@@ -45,7 +45,8 @@ internal sealed class RunRecords(NpgsqlDataSource dataSource)
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt32(5),
                 reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11),
                 reader.IsDBNull(12) ? null : reader.GetString(12), reader.IsDBNull(13) ? null : reader.GetString(13),
-                reader.GetFieldValue<DateTimeOffset>(14), reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15)));
+                reader.GetFieldValue<DateTimeOffset>(14), reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15),
+                reader.GetInt64(16)));
         }
 
         return rows;

@@ -9,6 +9,7 @@ using OrleansSync.Retention;
 using OrleansSync.Security;
 using OrleansSync.Sources.Acc;
 using OrleansSync.Sources.Acc.Client;
+using OrleansSync.Sources.Postgres;
 using OrleansSync.Tasks;
 
 namespace OrleansSync.Tests.Security;
@@ -31,6 +32,7 @@ public sealed class SiloOnlyCallTests(SiloOnlyCallFixture fixture) : IClassFixtu
         "IProjectCatalogGrain.AddAsync", "IProjectCatalogGrain.RemoveAsync",
         "IProjectGrain.TaskFinishedAsync", "IBackfillGrain.TaskFinishedAsync", "ISyncTaskGrain.StartAsync",
         "IEventSequencerGrain.AppendAsync", "IEventSequencerGrain.ReadAsync",
+        "ISharedSnapshotGrain.JoinAsync", "ISharedSnapshotGrain.DoneAsync",
     ];
 
     private SiloAddress Silo => fixture.Cluster.Cluster.Silos[0].SiloAddress;
@@ -76,6 +78,8 @@ public sealed class SiloOnlyCallTests(SiloOnlyCallFixture fixture) : IClassFixtu
             ["ISyncTaskGrain.StartAsync"] = () => stranger.GetGrain<ISyncTaskGrain>(key).StartAsync(view.Spec, ct),
             ["IEventSequencerGrain.AppendAsync"] = () => stranger.GetGrain<IEventSequencerGrain>(IEventSequencerGrain.Key).AppendAsync([new ClusterEvent(0, "run", key, now, "{}")], ct),
             ["IEventSequencerGrain.ReadAsync"] = () => stranger.GetGrain<IEventSequencerGrain>(IEventSequencerGrain.Key).ReadAsync(0, 10, TimeSpan.Zero, ct),
+            ["ISharedSnapshotGrain.JoinAsync"] = () => stranger.GetGrain<ISharedSnapshotGrain>(key).JoinAsync(view.Spec, ct),
+            ["ISharedSnapshotGrain.DoneAsync"] = () => stranger.GetGrain<ISharedSnapshotGrain>(key).DoneAsync("public.t", ct),
         };
         Assert.Equal(SiloOnlyMethods.Order(StringComparer.Ordinal), calls.Keys.Order(StringComparer.Ordinal));
 

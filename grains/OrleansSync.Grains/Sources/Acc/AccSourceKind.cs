@@ -54,6 +54,11 @@ public sealed class AccSourceKind : ISourceKind
         }
 
         _secrets.ValidateName(spec.ClientSecretVariable, "--client-secret-env");
+        if (!string.IsNullOrEmpty(spec.CursorColumn))
+        {
+            throw new InvalidRequestException("--cursor-column is a setting of postgres sources in --mode cursor: an acc project reads each stream by upstream's updatedAt.");
+        }
+
         return spec with { BaseUrl = baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') };
     }
 

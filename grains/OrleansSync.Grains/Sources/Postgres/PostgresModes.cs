@@ -6,16 +6,20 @@ public static class PostgresModes
     /// <summary>A consistent copy of each table, merged into its mirror: inserts, updates and deletes.</summary>
     public const string Snapshot = "snapshot";
 
+    /// <summary>Rows past the last (cursor column, primary key) landed, upserted into the mirror: inserts and updates, not deletes.</summary>
+    public const string Cursor = "cursor";
+
     /// <summary>Modes the CLI names that this version does not run yet.</summary>
-    private static readonly string[] Planned = ["cursor", "cdc"];
+    private static readonly string[] Planned = ["cdc"];
 
     /// <summary>The mode asked for, snapshot by default.</summary>
     /// <exception cref="InvalidRequestException">A mode not supported (yet), naming the one that is.</exception>
     public static string Normalise(string? mode) => mode switch
     {
         null or "" or Snapshot => Snapshot,
+        Cursor => Cursor,
         _ when Planned.Contains(mode) => throw new InvalidRequestException(
-            $"--mode {mode} is not supported yet: this cluster reads PostgreSQL sources by snapshot only (--mode snapshot, the default)."),
-        _ => throw new InvalidRequestException($"Unknown --mode '{mode}': a postgres source is read by snapshot (--mode snapshot)."),
+            $"--mode {mode} is not supported yet: this cluster reads PostgreSQL sources by snapshot (--mode snapshot, the default) or cursor (--mode cursor --cursor-column COL)."),
+        _ => throw new InvalidRequestException($"Unknown --mode '{mode}': a postgres source is read by snapshot (--mode snapshot) or cursor (--mode cursor --cursor-column COL)."),
     };
 }

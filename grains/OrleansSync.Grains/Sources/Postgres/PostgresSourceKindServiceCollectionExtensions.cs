@@ -1,17 +1,20 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OrleansSync.Sources.Postgres.Cursor;
 
 namespace OrleansSync.Sources.Postgres;
 
 public static class PostgresSourceKindServiceCollectionExtensions
 {
-    /// <summary>The PostgreSQL source kind in a silo: its snapshot runner and its settings (<see cref="PostgresSourceOptions"/>).</summary>
+    /// <summary>The PostgreSQL source kind in a silo: its runners (one per mode) and its settings (<see cref="PostgresSourceOptions"/>).</summary>
     public static IServiceCollection AddPostgresSourceKind(this IServiceCollection services)
     {
         services.AddOptions<PostgresSourceOptions>().BindConfiguration(PostgresSourceOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresSourceOptions>, PostgresSourceOptionsValidator>());
         services.TryAddSingleton<SnapshotRunner>();
+        services.TryAddSingleton<CursorRunner>();
+        services.TryAddSingleton<PostgresTableRunner>();
         return services.AddSourceKind<PostgresSourceKind>();
     }
 }

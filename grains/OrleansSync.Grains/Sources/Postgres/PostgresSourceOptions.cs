@@ -8,7 +8,7 @@ public sealed class PostgresSourceOptions
 {
     public const string Section = "OrleansSync:Postgres";
 
-    /// <summary>Rows per snapshot chunk: each lands in one transaction with its checkpoint, so a kill re-reads at most this many.</summary>
+    /// <summary>Rows per snapshot or cursor chunk: each lands in one transaction with its checkpoint, so a kill re-reads at most this many.</summary>
     [Range(1, 10_000_000)]
     public int ChunkRows { get; set; } = 10_000;
 

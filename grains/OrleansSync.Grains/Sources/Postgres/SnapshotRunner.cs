@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Data;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -9,12 +10,14 @@ using OrleansSync.Pipeline;
 namespace OrleansSync.Sources.Postgres;
 
 /// <summary>
-/// Snapshot mode: one table (the task's stream) read in one REPEATABLE READ transaction of the source, so every chunk
-/// of an attempt sees the same snapshot, in primary-key order, chunk by chunk (<see cref="SnapshotChunk"/>), each
-/// landed and merged with its checkpoint. A run killed midway resumes after its last landed chunk (a new attempt
-/// reads the rest from a new snapshot); a new run reads the whole table again, and so sees rows deleted since.
+/// Snapshot mode: one table (the task's stream) read in one REPEATABLE READ transaction of the source that imports the
+/// run's shared snapshot (<see cref="ISharedSnapshotGrain"/>), so every chunk of every table of the run sees the
+/// source as of one instant, in primary-key order, chunk by chunk (<see cref="SnapshotChunk"/>), each landed and
+/// merged with its checkpoint. A run killed midway resumes after its last landed chunk, in the same snapshot while
+/// its holder lives (else in a new one); a new run reads the whole table again, and so sees rows deleted since.
 /// </summary>
-public sealed partial class SnapshotRunner(NpgsqlDataSource target, IOptions<PostgresSourceOptions> options, TimeProvider time, ILogger<SnapshotRunner> logger) : IStreamRunner
+public sealed partial class SnapshotRunner(
+    NpgsqlDataSource target, IGrainFactory grains, IOptions<PostgresSourceOptions> options, TimeProvider time, ILogger<SnapshotRunner> logger) : IStreamRunner
 {
     public string Stream => PostgresModes.Snapshot;
 
@@ -25,14 +28,17 @@ public sealed partial class SnapshotRunner(NpgsqlDataSource target, IOptions<Pos
         var schema = spec.TargetSchema ?? throw new InvalidRequestException($"Task {spec.TaskId} names no target schema: add the project again (orleanssync project add {spec.ProjectId} --source postgres ...).");
         var stored = await CheckpointTable.ReadAsync(target, ProjectIds.Normalize(spec.ProjectId), spec.Stream, run.Scope, cancellationToken);
         var resumed = stored is { } s && s.RunId == run.RunId ? SnapshotCursor.FromJson(s.CursorJson) : null;
+        var shared = grains.GetGrain<ISharedSnapshotGrain>(SharedSnapshotKey.Of(spec));
         if (resumed is { Done: true })
         {
+            await shared.DoneAsync(spec.Stream, cancellationToken);
             yield break;
         }
 
         var connection = run.Postgres();
         await using var source = await connection.OpenAsync(cancellationToken);
-        await using var snapshot = await BeginSnapshotAsync(source, table, cancellationToken);
+        var snapshotId = await shared.JoinAsync(spec, cancellationToken);
+        await using var snapshot = await BeginSnapshotAsync(source, table, snapshotId, cancellationToken);
         var shape = await ReadShapeAsync(source, table, connection.Variable, cancellationToken);
         var mirror = await MirrorTable.EnsureAsync(target, schema, shape, cancellationToken);
         var total = await CountAsync(source, shape, cancellationToken);
@@ -56,6 +62,11 @@ public sealed partial class SnapshotRunner(NpgsqlDataSource target, IOptions<Pos
                 LogInformationDeleted(logger, spec.TaskId, table.ToString(), landed.Deleted);
             }
 
+            if (landed.Last)
+            {
+                await shared.DoneAsync(spec.Stream, cancellationToken);
+            }
+
             yield return new PageLanded(new PageTally(1, landed.Rows, 1, 0, total), landed.Result);
             if (landed.Last)
             {
@@ -66,13 +77,31 @@ public sealed partial class SnapshotRunner(NpgsqlDataSource target, IOptions<Pos
         }
     }
 
-    private static async Task<NpgsqlTransaction> BeginSnapshotAsync(NpgsqlConnection source, TableName table, CancellationToken cancellationToken)
+    /// <summary>
+    /// The table's REPEATABLE READ transaction, in the shared snapshot <paramref name="snapshotId"/> when there is one:
+    /// when its holder is gone (the id no longer valid), in a snapshot of its own.
+    /// </summary>
+    private async Task<NpgsqlTransaction> BeginSnapshotAsync(NpgsqlConnection source, TableName table, string? snapshotId, CancellationToken cancellationToken)
     {
         try
         {
             var transaction = await source.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-            await using var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", source, transaction);
-            await readOnly.ExecuteNonQueryAsync(cancellationToken);
+            if (snapshotId is not null && SnapshotId().IsMatch(snapshotId))
+            {
+                try
+                {
+                    // SET TRANSACTION SNAPSHOT takes no parameter; the id is PostgreSQL's own, checked to be hex and dashes.
+                    await ChunkStage.ExecuteAsync(source, $"SET TRANSACTION SNAPSHOT '{snapshotId}'", [], cancellationToken);
+                }
+                catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InvalidParameterValue or PostgresErrorCodes.ObjectNotInPrerequisiteState)
+                {
+                    LogWarningSnapshotGone(logger, table.ToString(), e.MessageText);
+                    await transaction.DisposeAsync();
+                    transaction = await source.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+                }
+            }
+
+            await ChunkStage.ExecuteAsync(source, "SET TRANSACTION READ ONLY", [], cancellationToken);
             return transaction;
         }
         catch (NpgsqlException e)
@@ -80,6 +109,9 @@ public sealed partial class SnapshotRunner(NpgsqlDataSource target, IOptions<Pos
             throw new PostgresSourceException($"Opening a snapshot of source table {table} failed: {PostgresSourceConnection.Describe(e)}.");
         }
     }
+
+    [GeneratedRegex("^[0-9A-F]+(-[0-9A-F]+)+$")]
+    private static partial Regex SnapshotId();
 
     /// <summary>The source table's shape; a table gone or changed is the source's error, which the task waits out.</summary>
     internal static async Task<TableShape> ReadShapeAsync(NpgsqlConnection source, TableName table, string variable, CancellationToken cancellationToken)
@@ -113,6 +145,9 @@ public sealed partial class SnapshotRunner(NpgsqlDataSource target, IOptions<Pos
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} snapshots {Table} ({Rows} rows; resumed: {Resumed})")]
     private static partial void LogInformationSnapshotStarted(ILogger logger, string taskId, string table, long rows, bool resumed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Source table {Table} is read in a snapshot of its own: the run's shared snapshot is gone ({Reason})")]
+    private static partial void LogWarningSnapshotGone(ILogger logger, string table, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} deleted {Rows} mirror rows of {Table} that the source no longer has")]
     private static partial void LogInformationDeleted(ILogger logger, string taskId, string table, int rows);

@@ -43,7 +43,18 @@ public sealed record class TableName(string Schema, string Name)
         return new TableName(parts[0], parts[1]);
     }
 
-    private static string ReadPart(string text, ref int i, string where)
+    /// <summary>One name (a column's), read as PostgreSQL reads it: bare folded to lower case, quoted taken as written.</summary>
+    /// <exception cref="InvalidRequestException">Not one name; the message names <paramref name="where"/>.</exception>
+    public static string ParseColumn(string text, string where)
+    {
+        var i = 0;
+        var name = ReadPart(text, ref i, where, column: true);
+        return i == text.Length
+            ? name
+            : throw Bad(text, where, $"'{text[i]}' at position {i + 1} ends the name early (quote a name with other characters: \"Updated At\")", column: true);
+    }
+
+    private static string ReadPart(string text, ref int i, string where, bool column = false)
     {
         if (i < text.Length && text[i] == '"')
         {
@@ -53,7 +64,7 @@ public sealed record class TableName(string Schema, string Name)
             {
                 if (i >= text.Length)
                 {
-                    throw Bad(text, where, "a quoted name is not closed");
+                    throw Bad(text, where, "a quoted name is not closed", column);
                 }
 
                 if (text[i] == '"')
@@ -72,7 +83,7 @@ public sealed record class TableName(string Schema, string Name)
                 name.Append(text[i++]);
             }
 
-            return Checked(name.ToString(), text, where);
+            return Checked(name.ToString(), text, where, column);
         }
 
         var start = i;
@@ -84,28 +95,29 @@ public sealed record class TableName(string Schema, string Name)
         var bare = text[start..i];
         if (bare.Length == 0 || char.IsAsciiDigit(bare[0]) || bare[0] == '$')
         {
-            throw Bad(text, where, i < text.Length ? $"'{text[i]}' at position {i + 1} cannot start a name (quote a name with other characters: \"My Table\")" : "a name is missing");
+            throw Bad(text, where, i < text.Length ? $"'{text[i]}' at position {i + 1} cannot start a name (quote a name with other characters: \"My Table\")" : "a name is missing", column);
         }
 
         // PostgreSQL folds unquoted names to lower case.
-        return Checked(bare.ToLowerInvariant(), text, where);
+        return Checked(bare.ToLowerInvariant(), text, where, column);
     }
 
-    private static string Checked(string name, string text, string where)
+    private static string Checked(string name, string text, string where, bool column)
     {
         if (name.Length == 0)
         {
-            throw Bad(text, where, "a quoted name is empty");
+            throw Bad(text, where, "a quoted name is empty", column);
         }
 
         if (name.Any(char.IsControl))
         {
-            throw Bad(text, where, "a name holds a control character");
+            throw Bad(text, where, "a name holds a control character", column);
         }
 
-        return SqlIdentifier.FitsLength(name) ? name : throw Bad(text, where, $"a name is longer than PostgreSQL's {SqlIdentifier.MaxBytes} bytes");
+        return SqlIdentifier.FitsLength(name) ? name : throw Bad(text, where, $"a name is longer than PostgreSQL's {SqlIdentifier.MaxBytes} bytes", column);
     }
 
-    private static InvalidRequestException Bad(string text, string where, string why) =>
-        new($"'{text}' in {where} is not a table name: {why}. Give schema.table, quoting mixed-case or special names as in SQL, e.g. public.orders or sales.\"Order Items\".");
+    private static InvalidRequestException Bad(string text, string where, string why, bool column = false) => column
+        ? new($"'{text}' in {where} is not a column name: {why}. Give the column as SQL names it, quoting mixed-case or special names, e.g. updated_at or \"Updated At\".")
+        : new($"'{text}' in {where} is not a table name: {why}. Give schema.table, quoting mixed-case or special names as in SQL, e.g. public.orders or sales.\"Order Items\".");
 }

@@ -102,6 +102,22 @@ public sealed class PostgresSnapshotTests(PostgresSourceFixture fixture)
 
         await AssertMirroredAsync(source, $"m_{project}", "Sales", "Order Items", ct);
         await AssertMirroredAsync(source, $"m_{project}", "public", "plain", ct);
+        // The rows deleted above, counted where the other counters are: each task's progress (task show), and the run's.
+        var tasks = await fixture.Cluster.Database.ListAsync(
+            "SELECT task_id, stream FROM sync.progress WHERE project_id = @p AND run_id = (SELECT max(run_id) FROM sync.runs WHERE project_id = @p) ORDER BY stream",
+            static r => (TaskId: r.GetString(0), Stream: r.GetString(1)),
+            ct,
+            ("p", project));
+        var deleted = new List<string>();
+        foreach (var (taskId, stream) in tasks)
+        {
+            var shown = await CliAsync("task", "show", taskId, "--json");
+            deleted.Add($"{stream} {System.Text.Json.JsonDocument.Parse(shown.StdOut).RootElement.GetProperty("progress").GetProperty("deleted").GetInt64()}");
+        }
+
+        Assert.Equal(["\"Sales\".\"Order Items\" 8", "public.plain 8"], deleted);
+        Assert.Equal([16L], await fixture.Cluster.Database.ListAsync(
+            "SELECT records_deleted FROM sync.runs WHERE project_id = @p ORDER BY run_id DESC LIMIT 1", static r => r.GetInt64(0), ct, ("p", project)));
     }
 
     [Fact]

@@ -22,6 +22,7 @@ public sealed class PostgresSourceErrorTests(PostgresSourceFixture fixture)
         CREATE TABLE public.moody (id integer PRIMARY KEY, mood public.mood);
         CREATE VIEW public.good_view AS SELECT * FROM public.good;
         CREATE TABLE public.posix_keyed (code text COLLATE "POSIX" PRIMARY KEY);
+        CREATE TABLE public.docs (id integer PRIMARY KEY, doc json, spot point, tags int[], "Changed At" timestamptz);
         """;
 
     public static TheoryData<string[], string[]> Refusals => new()
@@ -35,7 +36,14 @@ public sealed class PostgresSourceErrorTests(PostgresSourceFixture fixture)
         { ["--tables", "public.good,other.good"], ["public.good", "other.good", "--target-schema"] },
         { ["--tables", "good"], ["'good'", "--tables", "schema"] },
         { ["--tables", "public.\"unclosed"], ["--tables", "not closed"] },
-        { ["--tables", "public.good", "--mode", "cursor"], ["--mode cursor", "not supported yet"] },
+        { ["--tables", "public.good", "--mode", "cursor"], ["--mode cursor", "needs --cursor-column", "public.good"] },
+        { ["--tables", "public.good", "--mode", "cursor", "--cursor-column", "changed_at"], ["public.good", "no column changed_at", "--cursor-column"] },
+        { ["--tables", "public.docs", "--mode", "cursor", "--cursor-column", "Changed At"], ["'Changed At'", "--cursor-column", "not a column name"] },
+        { ["--tables", "public.good,public.docs", "--mode", "cursor", "--cursor-column", "\"Changed At\""], ["public.good", "no column \"Changed At\""] },
+        { ["--tables", "public.docs", "--mode", "cursor", "--cursor-column", "doc"], ["doc", "public.docs", "type json", "cannot order"] },
+        { ["--tables", "public.docs", "--mode", "cursor", "--cursor-column", "spot"], ["spot", "public.docs", "type point", "cannot order"] },
+        { ["--tables", "public.docs", "--mode", "cursor", "--cursor-column", "tags"], ["tags", "public.docs", "integer[]", "an array"] },
+        { ["--tables", "public.good", "--cursor-column", "id"], ["--cursor-column id", "--mode cursor", "snapshot"] },
         { ["--tables", "public.good", "--mode", "cdc"], ["--mode cdc", "not supported yet"] },
         { ["--tables", "public.good", "--target-schema", "Bad-Schema"], ["--target-schema", "Bad-Schema"] },
         { ["--tables", "public.good", "--target-schema", "sync"], ["--target-schema", "sync"] },
