@@ -77,11 +77,6 @@ internal static partial class ProjectBodies
             return (null, $"'source.{wrongKind}' is not a setting of a {source.Kind} source: leave it out, or give the kind it belongs to.");
         }
 
-        if (source.CursorColumn is not null)
-        {
-            return (null, "'source.cursorColumn' is not supported yet: the cursor mode is not built.");
-        }
-
         TimeSpan? every = null;
         if (body.Every is { } text)
         {
@@ -104,7 +99,8 @@ internal static partial class ProjectBodies
             every,
             source.ConnEnv,
             source.Mode,
-            source.TargetSchema), null);
+            source.TargetSchema,
+            source.CursorColumn), null);
     }
 
     /// <summary>A refusal of the cluster's, with the CLI's flags it names put as this API's fields.</summary>
