@@ -115,6 +115,21 @@ public sealed class BenchmarkSmokeTests(BenchmarkSmokeTests.QuickRun run, ITestO
         Assert.Contains(stdout.Split('\n'), static l => l.StartsWith("| scheduler (quick) |", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Api_Quick_PrintsResultWithEveryEventToEachSubscriberAndEveryReadAnswered()
+    {
+        var (root, stdout) = await RunQuickAsync("api", TestContext.Current.CancellationToken);
+
+        var figures = root.GetProperty("figures");
+        var subscribers = root.GetProperty("setup").GetProperty("subscribers").GetDouble();
+        Assert.True(figures.GetProperty("events").GetDouble() > 0, "the runs raised events");
+        Assert.Equal(0, figures.GetProperty("subscribersMissingEvents").GetDouble());
+        // Each subscriber measured every progress event it got: at least one each.
+        Assert.True(figures.GetProperty("progressDeliveries").GetDouble() >= subscribers, "every subscriber got progress events");
+        Assert.Equal(0, figures.GetProperty("readErrors").GetDouble());
+        Assert.Contains(stdout.Split('\n'), static l => l.StartsWith("| api (quick) |", StringComparison.Ordinal));
+    }
+
     private Task<(JsonElement Root, string StdOut)> RunQuickAsync(string scenario, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
