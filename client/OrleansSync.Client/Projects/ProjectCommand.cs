@@ -38,7 +38,7 @@ public static class ProjectCommand
             Description = "postgres: the environment variable that holds the source database's connection string on every silo (a declared secret, ORLEANSSYNC_SECRET_*). The string itself is never stored or shown.",
         };
         var tables = new Option<string?>("--tables") { Description = "postgres: comma-separated source tables, schema.table, quoted as in SQL for mixed case (public.orders,sales.\"Order Items\")." };
-        var mode = new Option<string?>("--mode") { Description = "postgres: how the tables are read: snapshot (the default; cursor and cdc are not supported yet)." };
+        var mode = new Option<string?>("--mode") { Description = "postgres: how the tables are read: snapshot (the default), or cdc (a snapshot consistent with a replication slot, then every change streamed; cursor is not supported yet)." };
         var targetSchema = new Option<string?>("--target-schema") { Description = "postgres: the schema of the cluster's database the tables land in (default: mirror_<project id>)." };
         var every = new Option<string?>("--every") { Description = "Sync on a schedule, e.g. 15m, 6h, 1d." };
         var command = new Command("add", "Add a project, or change its settings.")

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using OrleansSync.Projects;
 using OrleansSync.Secrets;
+using OrleansSync.Sources.Postgres.Cdc;
 using OrleansSync.Tasks;
 
 namespace OrleansSync.Sources.Postgres;
@@ -9,10 +10,10 @@ namespace OrleansSync.Sources.Postgres;
 /// <summary>
 /// Tables of another PostgreSQL database as a source kind: a project's streams are its tables (<c>--tables</c>), each
 /// mirrored under its own name in the project's target schema of the cluster's database. The connection string is a
-/// declared secret (<c>--source-conn-env</c>), resolved on the silo that reads. Snapshot mode for now; cursor and
-/// change capture are further runners behind the same streams.
+/// declared secret (<c>--source-conn-env</c>), resolved on the silo that reads. Each mode is a runner behind the same
+/// streams (<see cref="PostgresModeRunner"/>).
 /// </summary>
-public sealed class PostgresSourceKind(DeclaredSecrets secrets, NpgsqlDataSource target, SnapshotRunner snapshot, IOptions<PostgresSourceOptions> options) : ISourceKind
+public sealed class PostgresSourceKind(DeclaredSecrets secrets, NpgsqlDataSource target, PostgresModeRunner runners, IOptions<PostgresSourceOptions> options) : ISourceKind
 {
     public const string KindName = "postgres";
 
@@ -73,6 +74,11 @@ public sealed class PostgresSourceKind(DeclaredSecrets secrets, NpgsqlDataSource
                 var shape = await SnapshotRunner.ReadShapeAsync(source, TableName.Parse(stream, "--tables"), connection.Variable, cancellationToken);
                 await MirrorTable.CheckAsync(target, spec.TargetSchema!, shape, cancellationToken);
             }
+
+            if (spec.Mode == PostgresModes.Cdc)
+            {
+                await CdcSource.PrepareAsync(source, spec, connection.Variable, cancellationToken);
+            }
         }
         catch (PostgresSourceException e)
         {
@@ -84,7 +90,7 @@ public sealed class PostgresSourceKind(DeclaredSecrets secrets, NpgsqlDataSource
     public ValueTask<ISourceConnection> ConnectAsync(SyncTaskSpec spec, string silo, CancellationToken cancellationToken) =>
         ValueTask.FromResult<ISourceConnection>(Connect(spec.SourceConnectionVariable, silo, $"the source connection variable of project {spec.ProjectId}"));
 
-    public IStreamRunner? Runner(string stream) => snapshot;
+    public IStreamRunner? Runner(string stream) => runners;
 
     private PostgresSourceConnection Connect(string? variable, string silo, string where)
     {
