@@ -162,20 +162,25 @@ public static class ProjectCommand
 
     private static Command CreateRemove()
     {
-        var command = new Command("remove", "Remove a project's settings (mirrored rows stay).") { IdArgument };
+        var command = new Command("remove", "Remove a project's settings, and its replication slots and publications on a postgres source (mirrored rows stay).") { IdArgument };
         command.SetAction(async (parse, ct) =>
         {
             var context = CliContext.From(parse);
             var id = ProjectIds.Normalize(parse.GetValue(IdArgument)!);
             await using var connection = await context.ConnectAsync(ct);
-            await connection.Client.GetGrain<IProjectGrain>(id).RemoveAsync(ct);
+            var leftOnSource = await connection.Client.GetGrain<IProjectGrain>(id).RemoveAsync(ct);
             if (context.Output.Json)
             {
-                context.Output.WriteJson(new { removed = id });
+                context.Output.WriteJson(new { removed = id, leftOnSource });
             }
             else
             {
                 context.Output.Console.MarkupLineInterpolated($"Removed project {id}.");
+            }
+
+            if (leftOnSource is not null)
+            {
+                await context.Output.Error.WriteLineAsync(leftOnSource);
             }
 
             return ExitCodes.Ok;

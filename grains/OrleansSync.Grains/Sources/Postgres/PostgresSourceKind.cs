@@ -13,7 +13,7 @@ namespace OrleansSync.Sources.Postgres;
 /// declared secret (<c>--source-conn-env</c>), resolved on the silo that reads. Each mode is a runner behind the same
 /// streams (<see cref="PostgresModeRunner"/>).
 /// </summary>
-public sealed class PostgresSourceKind(DeclaredSecrets secrets, NpgsqlDataSource target, PostgresModeRunner runners, IOptions<PostgresSourceOptions> options) : ISourceKind
+public sealed class PostgresSourceKind(DeclaredSecrets secrets, NpgsqlDataSource target, PostgresModeRunner runners, IOptions<PostgresSourceOptions> options, TimeProvider time) : ISourceKind
 {
     public const string KindName = "postgres";
 
@@ -85,6 +85,18 @@ public sealed class PostgresSourceKind(DeclaredSecrets secrets, NpgsqlDataSource
             // Known now, so refused now: the user fixes the source or the flags rather than watching a task wait.
             throw new InvalidRequestException(e.Message);
         }
+    }
+
+    /// <summary>A capture's slots and publications dropped (see <see cref="CdcRemoval"/>); other modes make nothing on the source.</summary>
+    public async ValueTask<string?> RemoveAsync(ProjectSpec spec, string silo, CancellationToken cancellationToken)
+    {
+        if (spec.Mode != PostgresModes.Cdc)
+        {
+            return null;
+        }
+
+        await using var connection = Connect(spec.SourceConnectionVariable, silo, ConnectionFlag);
+        return await CdcRemoval.DropAsync(connection, spec, time, cancellationToken);
     }
 
     public ValueTask<ISourceConnection> ConnectAsync(SyncTaskSpec spec, string silo, CancellationToken cancellationToken) =>

@@ -31,68 +31,78 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
         var apply = new CdcApply(shape, mirror.Table);
         var reader = new CdcMessageReader(shape);
         await using var replication = await CdcSlot.OpenAsync(connection, cancellationToken);
-        var messages = StartAsync(replication, names, from, cancellationToken);
-        await using var enumerator = messages.GetAsyncEnumerator(cancellationToken);
+        // The stream's own token: a read in flight must end before the stream is disposed, also when the task stops
+        // taking pages (a pause) without cancelling.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var messages = StartAsync(replication, names, from, stop.Token);
+        await using var enumerator = messages.GetAsyncEnumerator(stop.Token);
         at.Lsn = from;
         var committed = from;
         var pending = new List<CdcChange>();
         var inTransaction = false;
         LogInformationStreaming(logger, run.Spec.TaskId, table.ToString(), names.Slot, from.ToString());
         Task<bool>? next = null;
-        while (true)
+        try
         {
-            next ??= MoveNextAsync(enumerator, names);
-            var dirty = pending.Count > 0 || committed > at.Lsn;
-            if (await Task.WhenAny(next, Task.Delay(dirty ? options.FlushDelay : options.IdleReport, time, cancellationToken)) != next)
+            while (true)
             {
-                if (dirty)
+                next ??= MoveNextAsync(enumerator, names);
+                var dirty = pending.Count > 0 || committed > at.Lsn;
+                if (!await ArrivesAsync(next, dirty ? options.FlushDelay : options.IdleReport, cancellationToken))
+                {
+                    if (dirty)
+                    {
+                        yield return await LandAsync(run, apply, replication, pending, committed, at, cancellationToken);
+                    }
+                    else
+                    {
+                        // Quiet: say so (a task landing nothing for long is taken for hung), and let the slot go past WAL
+                        // the server sent nothing of (other tables' changes, keepalives) when no transaction is half read.
+                        if (!inTransaction && replication.LastReceivedLsn > replication.LastFlushedLsn)
+                        {
+                            replication.SetReplicationStatus(replication.LastReceivedLsn);
+                            await replication.SendStatusUpdate(cancellationToken);
+                        }
+
+                        yield return new PageLanded(PageTally.None, PageWriteResult.Empty);
+                    }
+
+                    continue;
+                }
+
+                if (!await next)
+                {
+                    throw new PostgresSourceException($"The source ended the replication stream of slot {names.Slot}; it is resumed from the checkpoint.");
+                }
+
+                next = null;
+                switch (enumerator.Current)
+                {
+                    case BeginMessage:
+                        inTransaction = true;
+                        break;
+                    case CommitMessage commit:
+                        inTransaction = false;
+                        committed = commit.TransactionEndLsn;
+                        break;
+                    case var message:
+                        if (await reader.ReadAsync(message, cancellationToken) is { } change)
+                        {
+                            pending.Add(change);
+                        }
+
+                        break;
+                }
+
+                if (pending.Count >= options.BatchRows)
                 {
                     yield return await LandAsync(run, apply, replication, pending, committed, at, cancellationToken);
                 }
-                else
-                {
-                    // Quiet: say so (a task landing nothing for long is taken for hung), and let the slot go past WAL
-                    // the server sent nothing of (other tables' changes, keepalives) when no transaction is half read.
-                    if (!inTransaction && replication.LastReceivedLsn > replication.LastFlushedLsn)
-                    {
-                        replication.SetReplicationStatus(replication.LastReceivedLsn);
-                        await replication.SendStatusUpdate(cancellationToken);
-                    }
-
-                    yield return new PageLanded(PageTally.None, PageWriteResult.Empty);
-                }
-
-                continue;
             }
-
-            if (!await next)
-            {
-                throw new PostgresSourceException($"The source ended the replication stream of slot {names.Slot}; it is resumed from the checkpoint.");
-            }
-
-            next = null;
-            switch (enumerator.Current)
-            {
-                case BeginMessage:
-                    inTransaction = true;
-                    break;
-                case CommitMessage commit:
-                    inTransaction = false;
-                    committed = commit.TransactionEndLsn;
-                    break;
-                case var message:
-                    if (await reader.ReadAsync(message, cancellationToken) is { } change)
-                    {
-                        pending.Add(change);
-                    }
-
-                    break;
-            }
-
-            if (pending.Count >= options.BatchRows)
-            {
-                yield return await LandAsync(run, apply, replication, pending, committed, at, cancellationToken);
-            }
+        }
+        finally
+        {
+            await StopAsync(stop, next);
         }
     }
 
@@ -102,6 +112,46 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
             new PgOutputReplicationOptions(names.Publication, PgOutputProtocolVersion.V1),
             cancellationToken,
             from);
+
+    /// <summary>Whether the read in flight ends within <paramref name="wait"/> (it goes on either way).</summary>
+    private async Task<bool> ArrivesAsync(Task<bool> next, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (next.IsCompleted)
+        {
+            return true;
+        }
+
+        try
+        {
+            await next.WaitAsync(wait, time, cancellationToken);
+            return true;
+        }
+        catch (Exception) when (next.IsCompleted)
+        {
+            // The read's own outcome, which the caller takes from it.
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task StopAsync(CancellationTokenSource stop, Task<bool>? next)
+    {
+        await stop.CancelAsync();
+        if (next is not null)
+        {
+            try
+            {
+                await next;
+            }
+            catch (Exception e) when (e is OperationCanceledException or PostgresSourceException)
+            {
+                // The read we cancelled: it ends the way the stream's end says.
+            }
+        }
+    }
 
     private static async Task<bool> MoveNextAsync(IAsyncEnumerator<PgOutputReplicationMessage> enumerator, CdcNames names)
     {

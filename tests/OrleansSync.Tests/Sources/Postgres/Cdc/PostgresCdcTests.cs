@@ -94,6 +94,44 @@ public sealed class PostgresCdcTests(PostgresCdcFixture fixture)
         Assert.Contains(source.Variable, added.StdErr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ProjectRemove_CdcProject_DropsItsSlotAndPublicationOrSaysHowToByHand()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var source = await SourceDatabase.CreateOnAsync(fixture.Server, ct);
+        await source.ExecuteAsync("CREATE TABLE public.a (id integer PRIMARY KEY); CREATE TABLE public.b (id integer PRIMARY KEY); INSERT INTO public.a VALUES (1);", ct);
+        var (project, _) = await AddAsync(source, "public.a,public.b", ct);
+        Assert.Equal(0, (await CliAsync("sync", project)).ExitCode);
+        await Eventually.UntilAsync(
+            async () => await CdcProbe.StreamingAsync(fixture.Cluster.Database, project, "public.a", ct) && await CdcProbe.StreamingAsync(fixture.Cluster.Database, project, "public.b", ct),
+            Patience,
+            "both tables streaming",
+            ct);
+        Assert.Equal(4, (await CdcProbe.SlotsAndPublicationsAsync(source, project, ct)).Count);
+
+        Assert.Equal(0, (await CliAsync("run", "cancel", project)).ExitCode);
+        var removed = await CliAsync("project", "remove", project);
+
+        Assert.True(removed.ExitCode == 0 && removed.StdErr.Length == 0, removed.StdOut + removed.StdErr);
+        Assert.Empty(await CdcProbe.SlotsAndPublicationsAsync(source, project, ct));
+
+        // A source that cannot be reached: the project goes, and the message names what is left and how to drop it.
+        var (other, _) = await AddAsync(source, "public.a", ct);
+        Assert.Equal(0, (await CliAsync("sync", other)).ExitCode);
+        await Eventually.UntilAsync(() => CdcProbe.StreamingAsync(fixture.Cluster.Database, other, "public.a", ct), Patience, "the second project streaming", ct);
+        Assert.Equal(0, (await CliAsync("run", "cancel", other)).ExitCode);
+        var closedPort = new Npgsql.NpgsqlConnectionStringBuilder(source.ConnectionString) { Port = FreePorts.Take(1)[0] }.ConnectionString;
+        Environment.SetEnvironmentVariable(source.Variable, closedPort);
+        var unreachable = await CliAsync("project", "remove", other);
+        Environment.SetEnvironmentVariable(source.Variable, source.ConnectionString);
+
+        Assert.True(unreachable.ExitCode == 0, unreachable.StdOut + unreachable.StdErr);
+        var left = Assert.Single(await CdcProbe.SlotsAndPublicationsAsync(source, other, ct), static n => n.StartsWith("slot ", StringComparison.Ordinal))["slot ".Length..];
+        Assert.Contains("could not be reached", unreachable.StdErr, StringComparison.Ordinal);
+        Assert.Contains($"SELECT pg_drop_replication_slot('{left}')", unreachable.StdErr, StringComparison.Ordinal);
+        Assert.NotEqual(0, (await CliAsync("project", "show", other)).ExitCode);
+    }
+
     internal async Task<(string Project, string Schema)> AddAsync(SourceDatabase source, string tables, CancellationToken ct)
     {
         var project = PostgresSnapshotTests.NewProject();
