@@ -54,16 +54,16 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
                     {
                         yield return await LandAsync(run, apply, replication, pending, committed, at, cancellationToken);
                     }
+                    else if (!inTransaction && replication.LastReceivedLsn > at.Lsn)
+                    {
+                        // Quiet, past WAL that held nothing of this table (other tables' changes, keepalives): checkpoint
+                        // there, so the slot may let go of it too, rather than keep the source's WAL for nothing.
+                        committed = replication.LastReceivedLsn;
+                        yield return await LandAsync(run, apply, replication, pending, committed, at, cancellationToken);
+                    }
                     else
                     {
-                        // Quiet: say so (a task landing nothing for long is taken for hung), and let the slot go past WAL
-                        // the server sent nothing of (other tables' changes, keepalives) when no transaction is half read.
-                        if (!inTransaction && replication.LastReceivedLsn > replication.LastFlushedLsn)
-                        {
-                            replication.SetReplicationStatus(replication.LastReceivedLsn);
-                            await replication.SendStatusUpdate(cancellationToken);
-                        }
-
+                        // Quiet: say so, since a task landing nothing for long is taken for hung.
                         yield return new PageLanded(PageTally.None, PageWriteResult.Empty);
                     }
 
@@ -173,7 +173,7 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
     private async Task<PageLanded> LandAsync(
         StreamRun run, CdcApply apply, LogicalReplicationConnection replication, List<CdcChange> pending, NpgsqlLogSequenceNumber committed, CdcPosition at, CancellationToken cancellationToken)
     {
-        var tally = new PageTally(1, pending.Count, 0, 0, null);
+        var tally = new PageTally(pending.Count > 0 ? 1 : 0, pending.Count, 0, 0, null);
         var checkpoint = run.Checkpoint(++at.Position, new CdcCursor(CdcCursor.Streaming, committed.ToString()).ToJson()) with { Tally = tally };
         var result = await apply.LandAsync(target, pending, checkpoint, time.GetUtcNow(), cancellationToken);
         pending.Clear();

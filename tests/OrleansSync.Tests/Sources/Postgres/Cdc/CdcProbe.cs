@@ -38,15 +38,19 @@ internal static class CdcProbe
             ct,
             ("prefix", $"orleanssync\\_{project}\\_%"));
 
-    /// <summary>The slot's confirmed position and the checkpoint's, compared by the server: whether the slot is at or behind it.</summary>
+    /// <summary>
+    /// Whether the slot's confirmed position is at or behind the checkpoint's. The slot is read first: both only move
+    /// forward, the checkpoint first, so a slot read earlier is never ahead of a checkpoint read later unless the
+    /// slot ran ahead of the mirror.
+    /// </summary>
     public static async Task<bool> SlotNotAheadAsync(TestDatabase cluster, SourceDatabase source, string project, string stream, CancellationToken ct)
     {
-        var lsn = (await CursorAsync(cluster, project, stream, ct))!.Value.GetProperty("lsn").GetString()!;
-        return (await source.Database.ListAsync(
-            "SELECT confirmed_flush_lsn <= @lsn::pg_lsn FROM pg_replication_slots WHERE slot_name LIKE @prefix",
-            static r => r.GetBoolean(0),
+        var confirmed = (await source.Database.ListAsync(
+            "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name LIKE @prefix",
+            static r => r.GetString(0),
             ct,
-            ("lsn", lsn),
             ("prefix", $"orleanssync\\_{project}\\_%"))).Single();
+        var checkpoint = (await CursorAsync(cluster, project, stream, ct))!.Value.GetProperty("lsn").GetString()!;
+        return NpgsqlTypes.NpgsqlLogSequenceNumber.Parse(confirmed) <= NpgsqlTypes.NpgsqlLogSequenceNumber.Parse(checkpoint);
     }
 }
