@@ -36,7 +36,6 @@ public sealed class PostgresSourceErrorTests(PostgresSourceFixture fixture)
         { ["--tables", "good"], ["'good'", "--tables", "schema"] },
         { ["--tables", "public.\"unclosed"], ["--tables", "not closed"] },
         { ["--tables", "public.good", "--mode", "cursor"], ["--mode cursor", "not supported yet"] },
-        { ["--tables", "public.good", "--mode", "cdc"], ["--mode cdc", "not supported yet"] },
         { ["--tables", "public.good", "--target-schema", "Bad-Schema"], ["--target-schema", "Bad-Schema"] },
         { ["--tables", "public.good", "--target-schema", "sync"], ["--target-schema", "sync"] },
         { ["--tables", "public.good", "--base-url", "https://example.com"], ["--base-url", "acc"] },
