@@ -50,16 +50,7 @@ internal sealed class SnapshotChunk(TableShape source, TableName mirror, int row
         var (inserted, updated) = await UpsertAsync(connection, cancellationToken);
         var landed = new Landed(lastKey ?? after, staged, last, new PageWriteResult(inserted, updated, staged - inserted - updated, 0), deleted);
 
-        await using (var upsert = CheckpointTable.Upsert(checkpoint(landed), landed.Result, now))
-        {
-            upsert.Connection = connection;
-            upsert.Transaction = transaction;
-            if (await upsert.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                throw new StaleCheckpointException(checkpoint(landed));
-            }
-        }
-
+        await CheckpointTable.WriteAsync(connection, transaction, checkpoint(landed), landed.Result, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return landed;
     }

@@ -35,16 +35,7 @@ internal sealed class CdcApply(TableShape source, TableName mirror)
         }
 
         var result = new PageWriteResult(inserted, updated, 0, 0);
-        await using (var upsert = CheckpointTable.Upsert(checkpoint, result, now))
-        {
-            upsert.Connection = connection;
-            upsert.Transaction = transaction;
-            if (await upsert.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                throw new StaleCheckpointException(checkpoint);
-            }
-        }
-
+        await CheckpointTable.WriteAsync(connection, transaction, checkpoint, result, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return result;
     }
