@@ -38,7 +38,7 @@ public static class ProjectCommand
             Description = "postgres: the environment variable that holds the source database's connection string on every silo (a declared secret, ORLEANSSYNC_SECRET_*). The string itself is never stored or shown.",
         };
         var tables = new Option<string?>("--tables") { Description = "postgres: comma-separated source tables, schema.table, quoted as in SQL for mixed case (public.orders,sales.\"Order Items\")." };
-        var mode = new Option<string?>("--mode") { Description = "postgres: how the tables are read: snapshot (the default), or cursor (incremental by --cursor-column; deletes are not seen)." };
+        var mode = new Option<string?>("--mode") { Description = "postgres: how the tables are read: snapshot (the default), cursor (incremental by --cursor-column; deletes are not seen), or cdc (a snapshot consistent with a replication slot, then every change streamed)." };
         var cursorColumn = new Option<string?>("--cursor-column") { Description = "postgres, --mode cursor: the column of every listed table that grows with each insert and update (e.g. updated_at), quoted as in SQL for mixed case." };
         var targetSchema = new Option<string?>("--target-schema") { Description = "postgres: the schema of the cluster's database the tables land in (default: mirror_<project id>)." };
         var every = new Option<string?>("--every") { Description = "Sync on a schedule, e.g. 15m, 6h, 1d." };
@@ -164,20 +164,25 @@ public static class ProjectCommand
 
     private static Command CreateRemove()
     {
-        var command = new Command("remove", "Remove a project's settings (mirrored rows stay).") { IdArgument };
+        var command = new Command("remove", "Remove a project's settings, and its replication slots and publications on a postgres source (mirrored rows stay).") { IdArgument };
         command.SetAction(async (parse, ct) =>
         {
             var context = CliContext.From(parse);
             var id = ProjectIds.Normalize(parse.GetValue(IdArgument)!);
             await using var connection = await context.ConnectAsync(ct);
-            await connection.Client.GetGrain<IProjectGrain>(id).RemoveAsync(ct);
+            var leftOnSource = await connection.Client.GetGrain<IProjectGrain>(id).RemoveAsync(ct);
             if (context.Output.Json)
             {
-                context.Output.WriteJson(new { removed = id });
+                context.Output.WriteJson(new { removed = id, leftOnSource });
             }
             else
             {
                 context.Output.Console.MarkupLineInterpolated($"Removed project {id}.");
+            }
+
+            if (leftOnSource is not null)
+            {
+                await context.Output.Error.WriteLineAsync(leftOnSource);
             }
 
             return ExitCodes.Ok;

@@ -23,9 +23,13 @@ public interface IProjectGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<ProjectView?> GetAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Removes the project's settings; mirrored rows stay. Refused while a run is in progress.</summary>
+    /// <summary>
+    /// Removes the project's settings, and what it made on its source (a PostgreSQL capture's slots and publications);
+    /// mirrored rows stay. Refused while a run is in progress. Returns null, or what it could not remove from the source,
+    /// why, and how to remove it by hand.
+    /// </summary>
     [Alias("Remove")]
-    Task RemoveAsync(CancellationToken cancellationToken = default);
+    Task<string?> RemoveAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Pauses (no run starts, scheduled or asked for) or resumes the project; a run in progress finishes.</summary>
     [Alias("SetPaused")]

@@ -57,6 +57,21 @@ internal static class CheckpointTable
     /// The upsert of <paramref name="checkpoint"/>, counting its page with what it did to the mirror
     /// (<paramref name="landed"/>); it affects no row when the stored checkpoint of the same run is at or past this one.
     /// </summary>
+    /// <summary>
+    /// Writes <paramref name="checkpoint"/> inside <paramref name="transaction"/>, with what its page did to the mirror.
+    /// </summary>
+    /// <exception cref="StaleCheckpointException">The stored checkpoint of the same run is at or past this one (another activation went on): disposing the transaction uncommitted rolls the page back.</exception>
+    public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Checkpoint checkpoint, PageWriteResult landed, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var upsert = Upsert(checkpoint, landed, now);
+        upsert.Connection = connection;
+        upsert.Transaction = transaction;
+        if (await upsert.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            throw new StaleCheckpointException(checkpoint);
+        }
+    }
+
     public static NpgsqlCommand Upsert(Checkpoint checkpoint, PageWriteResult landed, DateTimeOffset now)
     {
         var tally = checkpoint.Tally;

@@ -48,14 +48,7 @@ internal static class PageTransaction
 
         if (checkpoint is not null)
         {
-            await using var upsert = CheckpointTable.Upsert(checkpoint, landed(result), now);
-            upsert.Connection = connection;
-            upsert.Transaction = transaction;
-            if (await upsert.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                // Disposing the transaction uncommitted rolls the page back.
-                throw new StaleCheckpointException(checkpoint);
-            }
+            await CheckpointTable.WriteAsync(connection, transaction, checkpoint, landed(result), now, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

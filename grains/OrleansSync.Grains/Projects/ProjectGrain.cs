@@ -91,17 +91,19 @@ public sealed partial class ProjectGrain(
     public Task<ProjectView?> GetAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(state.State.Spec is null ? null : View());
 
-    public async Task RemoveAsync(CancellationToken cancellationToken = default)
+    public async Task<string?> RemoveAsync(CancellationToken cancellationToken = default)
     {
-        RequireSpec();
+        var spec = RequireSpec();
         if (state.State.CurrentRun is { } run)
         {
-            throw new InvalidRequestException($"Project {ProjectId} has run {run.RunId} in progress: wait for it (or cancel its tasks) before removing the project.");
+            throw new InvalidRequestException($"Project {ProjectId} has run {run.RunId} in progress: wait for it, or cancel it (orleanssync run cancel {ProjectId}), before removing the project.");
         }
 
+        var left = await kinds.Of(spec.Source).RemoveAsync(spec, silo.Name, cancellationToken);
         await UnregisterReminderAsync(ScheduleReminder, cancellationToken);
         await GrainFactory.GetGrain<IProjectCatalogGrain>(IProjectCatalogGrain.Key).RemoveAsync(ProjectId, cancellationToken);
         await state.ClearStateAsync(cancellationToken);
+        return left;
     }
 
     public async Task<ProjectView> SetPausedAsync(bool paused, CancellationToken cancellationToken = default)

@@ -41,6 +41,13 @@ public interface ISourceKind
     /// Connects for one run of a task: checks its destination again (a project stored before a rule, or by another
     /// client, must not make this silo send a secret where it may not go) and resolves its declared secrets here.
     /// </summary>
+    /// <summary>
+    /// Undoes, at <c>project remove</c>, what the project made on its source (a PostgreSQL capture's replication slots
+    /// and publications). Returns null when nothing is left there, else what is left, why, and how to remove it by hand:
+    /// the project is removed either way, since a source gone for good must not keep it forever.
+    /// </summary>
+    ValueTask<string?> RemoveAsync(ProjectSpec spec, string silo, CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
+
     ValueTask<ISourceConnection> ConnectAsync(SyncTaskSpec spec, string silo, CancellationToken cancellationToken);
 
     /// <summary>The runner of <paramref name="stream"/> (one of its project's <see cref="SourceStreams.All"/>), or null when the kind has none.</summary>

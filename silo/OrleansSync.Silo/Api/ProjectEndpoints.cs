@@ -76,7 +76,10 @@ internal static class ProjectEndpoints
             : ApiProblems.NoProject(projectId);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(string id, IGrainFactory grains, CancellationToken cancellationToken)
+    /// <summary>A project removed that left objects on its source it could not drop: what, why, and how to drop them by hand.</summary>
+    public sealed record class ProjectRemoved(string LeftOnSource);
+
+    private static async Task<Results<NoContent, Ok<ProjectRemoved>, ProblemHttpResult>> RemoveAsync(string id, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var projectId = ProjectIds.Normalize(id);
         var project = grains.GetGrain<IProjectGrain>(projectId);
@@ -87,8 +90,9 @@ internal static class ProjectEndpoints
 
         try
         {
-            await project.RemoveAsync(cancellationToken);
-            return TypedResults.NoContent();
+            return await project.RemoveAsync(cancellationToken) is { } left
+                ? TypedResults.Ok(new ProjectRemoved(left))
+                : TypedResults.NoContent();
         }
         catch (InvalidRequestException e)
         {

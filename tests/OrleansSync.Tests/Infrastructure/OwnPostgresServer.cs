@@ -15,12 +15,14 @@ public sealed class OwnPostgresServer : IAsyncDisposable
     private readonly string _bin;
     private readonly DirectoryInfo _root;
     private readonly int _port;
+    private readonly string _settings;
 
-    private OwnPostgresServer(string bin, DirectoryInfo root, int port, string password)
+    private OwnPostgresServer(string bin, DirectoryInfo root, int port, string password, IReadOnlyDictionary<string, string>? settings)
     {
         _bin = bin;
         _root = root;
         _port = port;
+        _settings = string.Concat((settings ?? new Dictionary<string, string>()).Select(static s => $" -c {s.Key}={s.Value}"));
         ConnectionString = new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1", Port = port, Database = "postgres", Username = Role, Password = password,
@@ -32,13 +34,15 @@ public sealed class OwnPostgresServer : IAsyncDisposable
 
     private string DataDirectory => Path.Combine(_root.FullName, "data");
 
-    public static async Task<OwnPostgresServer> CreateAsync(CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="settings">Server settings of the test's (<c>wal_level</c>, …), given to every start.</param>
+    public static async Task<OwnPostgresServer> CreateAsync(CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? settings = null)
     {
         var (version, _, _) = await PostgresServer.ClusterAsync(cancellationToken);
         var bin = $"/usr/lib/postgresql/{version}/bin";
         var root = Directory.CreateTempSubdirectory("ost-pg-");
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        var server = new OwnPostgresServer(bin, root, FreePorts.Take(1)[0], password);
+        var server = new OwnPostgresServer(bin, root, FreePorts.Take(1)[0], password, settings);
         try
         {
             var passwordFile = Path.Combine(root.FullName, "password");
@@ -64,7 +68,7 @@ public sealed class OwnPostgresServer : IAsyncDisposable
         "pg_ctl",
         [
             "-D", DataDirectory, "-l", Path.Combine(_root.FullName, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {_port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={_root.FullName} -c max_connections=100",
+            "-o", $"-p {_port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={_root.FullName} -c max_connections=100{_settings}",
             "start",
         ],
         cancellationToken);

@@ -22,9 +22,15 @@ public sealed class SourceDatabase : IAsyncDisposable
     public string ConnectionString => Database.ConnectionString;
 
     /// <summary>A fresh source database, its connection string set in this process under <see cref="Variable"/>.</summary>
-    public static async Task<SourceDatabase> CreateAsync(CancellationToken cancellationToken)
+    public static async Task<SourceDatabase> CreateAsync(CancellationToken cancellationToken) =>
+        Declare(await TestDatabase.CreateAsync(migrate: false, cancellationToken));
+
+    /// <summary>A fresh source database on a server of the test's own (where its role is a superuser, and may replicate).</summary>
+    public static async Task<SourceDatabase> CreateOnAsync(OwnPostgresServer server, CancellationToken cancellationToken) =>
+        Declare(await TestDatabase.CreateOnAsync(server, cancellationToken, migrate: false));
+
+    private static SourceDatabase Declare(TestDatabase database)
     {
-        var database = await TestDatabase.CreateAsync(migrate: false, cancellationToken);
         var variable = $"ORLEANSSYNC_SECRET_PGSRC_{Guid.NewGuid():N}"[..40].ToUpperInvariant();
         Environment.SetEnvironmentVariable(variable, database.ConnectionString);
         return new SourceDatabase(database, variable);

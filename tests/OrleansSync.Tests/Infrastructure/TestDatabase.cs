@@ -42,13 +42,17 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(admin, name, ConnectionStringOf(admin, name));
     }
 
-    /// <summary>A migrated database on a server of the test's own (<see cref="OwnPostgresServer"/>), migrated in place.</summary>
-    public static async Task<TestDatabase> CreateOnAsync(OwnPostgresServer server, CancellationToken cancellationToken)
+    /// <summary>A database on a server of the test's own (<see cref="OwnPostgresServer"/>), migrated in place unless <paramref name="migrate"/> is false.</summary>
+    public static async Task<TestDatabase> CreateOnAsync(OwnPostgresServer server, CancellationToken cancellationToken, bool migrate = true)
     {
         var name = NewName();
         await CreateAsync(server.ConnectionString, name, template: null, cancellationToken);
         var database = new TestDatabase(server.ConnectionString, name, ConnectionStringOf(server.ConnectionString, name));
-        await database.MigrateAsync(cancellationToken);
+        if (migrate)
+        {
+            await database.MigrateAsync(cancellationToken);
+        }
+
         return database;
     }
 

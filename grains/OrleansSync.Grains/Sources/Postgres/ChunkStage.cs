@@ -121,16 +121,7 @@ internal sealed class ChunkStage(TableShape source, TableName mirror)
     /// <exception cref="StaleCheckpointException">Another activation of the task moved the checkpoint on: nothing commits.</exception>
     public static async Task CommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Checkpoint checkpoint, PageWriteResult result, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using (var upsert = CheckpointTable.Upsert(checkpoint, result, now))
-        {
-            upsert.Connection = connection;
-            upsert.Transaction = transaction;
-            if (await upsert.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                throw new StaleCheckpointException(checkpoint);
-            }
-        }
-
+        await CheckpointTable.WriteAsync(connection, transaction, checkpoint, result, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -9,8 +9,8 @@ public static class PostgresModes
     /// <summary>Rows past the last (cursor column, primary key) landed, upserted into the mirror: inserts and updates, not deletes.</summary>
     public const string Cursor = "cursor";
 
-    /// <summary>Modes the CLI names that this version does not run yet.</summary>
-    private static readonly string[] Planned = ["cdc"];
+    /// <summary>Change capture: a snapshot consistent with a logical replication slot, then every change the slot streams.</summary>
+    public const string Cdc = "cdc";
 
     /// <summary>The mode asked for, snapshot by default.</summary>
     /// <exception cref="InvalidRequestException">A mode not supported (yet), naming the one that is.</exception>
@@ -18,8 +18,7 @@ public static class PostgresModes
     {
         null or "" or Snapshot => Snapshot,
         Cursor => Cursor,
-        _ when Planned.Contains(mode) => throw new InvalidRequestException(
-            $"--mode {mode} is not supported yet: this cluster reads PostgreSQL sources by snapshot (--mode snapshot, the default) or cursor (--mode cursor --cursor-column COL)."),
-        _ => throw new InvalidRequestException($"Unknown --mode '{mode}': a postgres source is read by snapshot (--mode snapshot) or cursor (--mode cursor --cursor-column COL)."),
+        Cdc => Cdc,
+        _ => throw new InvalidRequestException($"Unknown --mode '{mode}': a postgres source is read by snapshot (--mode snapshot), cursor (--mode cursor --cursor-column COL) or change capture (--mode cdc)."),
     };
 }

@@ -11,14 +11,18 @@ public sealed class PostgresSourceConnection : ISourceConnection
 {
     private readonly NpgsqlDataSource _source;
 
-    private PostgresSourceConnection(NpgsqlDataSource source, string variable)
+    private PostgresSourceConnection(NpgsqlDataSource source, string variable, string connectionString)
     {
         _source = source;
         Variable = variable;
+        ConnectionString = connectionString;
     }
 
     /// <summary>The declared variable holding the connection string: what messages name.</summary>
     public string Variable { get; }
+
+    /// <summary>The secret itself, for a replication connection (which takes no data source); never logged or shown.</summary>
+    internal string ConnectionString { get; }
 
     /// <exception cref="PostgresSourceException">The variable's value is not a connection string (the value is not shown).</exception>
     public static PostgresSourceConnection Create(string connectionString, string variable, TimeSpan connectTimeout)
@@ -36,7 +40,7 @@ public sealed class PostgresSourceConnection : ISourceConnection
 
         builder.Timeout = (int)Math.Ceiling(connectTimeout.TotalSeconds);
         builder.ApplicationName = "orleanssync";
-        return new PostgresSourceConnection(NpgsqlDataSource.Create(builder.ConnectionString), variable);
+        return new PostgresSourceConnection(NpgsqlDataSource.Create(builder.ConnectionString), variable, builder.ConnectionString);
     }
 
     /// <exception cref="PostgresSourceException">Unreachable, or the login refused, naming <see cref="Variable"/>.</exception>

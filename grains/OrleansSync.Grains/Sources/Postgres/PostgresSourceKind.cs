@@ -3,6 +3,7 @@ using Npgsql;
 using OrleansSync.Projects;
 using OrleansSync.Secrets;
 using OrleansSync.Sources.Postgres.Cursor;
+using OrleansSync.Sources.Postgres.Cdc;
 using OrleansSync.Tasks;
 
 namespace OrleansSync.Sources.Postgres;
@@ -10,10 +11,10 @@ namespace OrleansSync.Sources.Postgres;
 /// <summary>
 /// Tables of another PostgreSQL database as a source kind: a project's streams are its tables (<c>--tables</c>), each
 /// mirrored under its own name in the project's target schema of the cluster's database. The connection string is a
-/// declared secret (<c>--source-conn-env</c>), resolved on the silo that reads. Each table is read by the project's
-/// mode (<see cref="PostgresTableRunner"/>).
+/// declared secret (<c>--source-conn-env</c>), resolved on the silo that reads. Each mode is a runner behind the same
+/// streams (<see cref="PostgresModeRunner"/>).
 /// </summary>
-public sealed class PostgresSourceKind(DeclaredSecrets secrets, NpgsqlDataSource target, PostgresTableRunner runners, IOptions<PostgresSourceOptions> options) : ISourceKind
+public sealed class PostgresSourceKind(DeclaredSecrets secrets, NpgsqlDataSource target, PostgresModeRunner runners, IOptions<PostgresSourceOptions> options, TimeProvider time) : ISourceKind
 {
     public const string KindName = "postgres";
 
@@ -79,12 +80,29 @@ public sealed class PostgresSourceKind(DeclaredSecrets secrets, NpgsqlDataSource
                     await CursorColumn.CheckOrderableAsync(source, shape, CursorColumn.Find(shape, column, connection.Variable), cancellationToken);
                 }
             }
+
+            if (spec.Mode == PostgresModes.Cdc)
+            {
+                await CdcSource.PrepareAsync(source, spec, connection.Variable, cancellationToken);
+            }
         }
         catch (PostgresSourceException e)
         {
             // Known now, so refused now: the user fixes the source or the flags rather than watching a task wait.
             throw new InvalidRequestException(e.Message);
         }
+    }
+
+    /// <summary>A capture's slots and publications dropped (see <see cref="CdcRemoval"/>); other modes make nothing on the source.</summary>
+    public async ValueTask<string?> RemoveAsync(ProjectSpec spec, string silo, CancellationToken cancellationToken)
+    {
+        if (spec.Mode != PostgresModes.Cdc)
+        {
+            return null;
+        }
+
+        await using var connection = Connect(spec.SourceConnectionVariable, silo, ConnectionFlag);
+        return await CdcRemoval.DropAsync(connection, spec, time, cancellationToken);
     }
 
     public ValueTask<ISourceConnection> ConnectAsync(SyncTaskSpec spec, string silo, CancellationToken cancellationToken) =>

@@ -12,9 +12,12 @@ public static class PostgresSourceKindServiceCollectionExtensions
     {
         services.AddOptions<PostgresSourceOptions>().BindConfiguration(PostgresSourceOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresSourceOptions>, PostgresSourceOptionsValidator>());
+        services.AddOptions<Cdc.CdcOptions>().BindConfiguration(Cdc.CdcOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Cdc.CdcOptions>, Cdc.CdcOptionsValidator>());
         services.TryAddSingleton<SnapshotRunner>();
         services.TryAddSingleton<CursorRunner>();
-        services.TryAddSingleton<PostgresTableRunner>();
+        services.TryAddSingleton<Cdc.CdcRunner>();
+        services.TryAddSingleton<PostgresModeRunner>();
         return services.AddSourceKind<PostgresSourceKind>();
     }
 }

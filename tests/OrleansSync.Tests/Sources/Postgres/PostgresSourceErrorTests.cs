@@ -44,7 +44,6 @@ public sealed class PostgresSourceErrorTests(PostgresSourceFixture fixture)
         { ["--tables", "public.docs", "--mode", "cursor", "--cursor-column", "spot"], ["spot", "public.docs", "type point", "cannot order"] },
         { ["--tables", "public.docs", "--mode", "cursor", "--cursor-column", "tags"], ["tags", "public.docs", "integer[]", "an array"] },
         { ["--tables", "public.good", "--cursor-column", "id"], ["--cursor-column id", "--mode cursor", "snapshot"] },
-        { ["--tables", "public.good", "--mode", "cdc"], ["--mode cdc", "not supported yet"] },
         { ["--tables", "public.good", "--target-schema", "Bad-Schema"], ["--target-schema", "Bad-Schema"] },
         { ["--tables", "public.good", "--target-schema", "sync"], ["--target-schema", "sync"] },
         { ["--tables", "public.good", "--base-url", "https://example.com"], ["--base-url", "acc"] },

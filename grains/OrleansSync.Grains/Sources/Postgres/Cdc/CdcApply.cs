@@ -1,0 +1,111 @@
+using Npgsql;
+using NpgsqlTypes;
+using OrleansSync.Mirror;
+using OrleansSync.Pipeline;
+
+namespace OrleansSync.Sources.Postgres.Cdc;
+
+/// <summary>
+/// Lands a batch of changes in the mirror, in the source's order, with the checkpoint, in one transaction. Every
+/// statement sets rows to what the change says (upserts of whole rows, deletes by key), so applying a batch again over
+/// a mirror that already holds some of it leaves the same mirror: a kill between the commit and the slot's
+/// acknowledgement, or midway through a large source transaction, is replayed safely. A value the source left TOASTed
+/// and unchanged is left out of its update, so the mirror keeps its own.
+/// </summary>
+internal sealed class CdcApply(TableShape source, TableName mirror)
+{
+    private readonly int[] _key = [.. source.Key.Select(k => source.Columns.ToList().FindIndex(c => c.Name == k.Name))];
+
+    public async Task<PageWriteResult> LandAsync(NpgsqlDataSource target, IReadOnlyList<CdcChange> changes, Checkpoint checkpoint, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await target.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var (inserted, updated) = (0, 0);
+        if (changes.Count > 0)
+        {
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            foreach (var change in changes)
+            {
+                Add(batch, change);
+                inserted += change.Kind == CdcChangeKind.Insert ? 1 : 0;
+                updated += change.Kind == CdcChangeKind.Update ? 1 : 0;
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var result = new PageWriteResult(inserted, updated, 0, 0);
+        await CheckpointTable.WriteAsync(connection, transaction, checkpoint, result, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    private void Add(NpgsqlBatch batch, CdcChange change)
+    {
+        switch (change.Kind)
+        {
+            case CdcChangeKind.Truncate:
+                batch.BatchCommands.Add(new NpgsqlBatchCommand($"TRUNCATE {mirror.Sql}"));
+                break;
+            case CdcChangeKind.Delete:
+                batch.BatchCommands.Add(DeleteByKey(change.OldKey!));
+                break;
+            case CdcChangeKind.Insert:
+                batch.BatchCommands.Add(Upsert(change.Row!, null));
+                break;
+            case CdcChangeKind.Update:
+                var newKey = _key.Select(i => change.Row![i]).ToArray();
+                if (change.OldKey is { } oldKey && !oldKey.SequenceEqual(newKey))
+                {
+                    // The key moved: whatever holds the new key goes (a replay may have put it there), the old row takes
+                    // it, keeping its unchanged TOASTed values; the upsert after it covers a row the mirror lacked.
+                    batch.BatchCommands.Add(DeleteByKey(newKey));
+                    batch.BatchCommands.Add(Move(oldKey, change.Row!, change.Unchanged!));
+                }
+
+                batch.BatchCommands.Add(Upsert(change.Row!, change.Unchanged));
+                break;
+        }
+    }
+
+    private NpgsqlBatchCommand Upsert(string?[] row, bool[]? unchanged)
+    {
+        var columns = Enumerable.Range(0, source.Columns.Count).Where(i => unchanged is null || !unchanged[i]).ToList();
+        var command = new NpgsqlBatchCommand();
+        var others = columns.Where(i => !_key.Contains(i)).Select(i => source.Columns[i].Sql()).ToList();
+        var onConflict = others.Count == 0 ? "DO NOTHING" : $"DO UPDATE SET {string.Join(", ", others.Select(static c => $"{c} = excluded.{c}"))}";
+        command.CommandText =
+            $"INSERT INTO {mirror.Sql} ({string.Join(", ", columns.Select(i => source.Columns[i].Sql()))}) VALUES ({Values(command, columns, row)}) ON CONFLICT ({source.KeyList()}) {onConflict}";
+        return command;
+    }
+
+    private NpgsqlBatchCommand Move(string?[] oldKey, string?[] row, bool[] unchanged)
+    {
+        var columns = Enumerable.Range(0, source.Columns.Count).Where(i => !unchanged[i]).ToList();
+        var command = new NpgsqlBatchCommand();
+        var set = Values(command, columns, row);
+        command.CommandText = $"UPDATE {mirror.Sql} SET ({string.Join(", ", columns.Select(i => source.Columns[i].Sql()))}) = ROW({set}) WHERE {KeyMatch(command, oldKey)}";
+        return command;
+    }
+
+    private NpgsqlBatchCommand DeleteByKey(string?[] key)
+    {
+        var command = new NpgsqlBatchCommand();
+        command.CommandText = $"DELETE FROM {mirror.Sql} WHERE {KeyMatch(command, key)}";
+        return command;
+    }
+
+    private string KeyMatch(NpgsqlBatchCommand command, string?[] key) =>
+        $"({source.KeyList()}) = ({string.Join(", ", source.Key.Select((k, j) => Parameter(command, key[j], k.Type)))})";
+
+    private string Values(NpgsqlBatchCommand command, IEnumerable<int> columns, string?[] row) =>
+        string.Join(", ", columns.Select(i => Parameter(command, row[i], source.Columns[i].Type)));
+
+    // Every value travels as the source's text and is cast by the column's type (the catalog's own text, see
+    // SourceCatalog): text input reads back exactly what the source printed.
+    private static string Parameter(NpgsqlBatchCommand command, string? value, string type)
+    {
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value });
+        return $"${command.Parameters.Count}::{type}";
+    }
+}

@@ -1,0 +1,193 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Npgsql.Replication;
+using Npgsql.Replication.PgOutput;
+using Npgsql.Replication.PgOutput.Messages;
+using NpgsqlTypes;
+using OrleansSync.Pipeline;
+
+namespace OrleansSync.Sources.Postgres.Cdc;
+
+/// <summary>
+/// Streams a table's slot from an LSN and lands its changes in commit order, batched: a batch lands when
+/// <see cref="CdcOptions.FlushDelay"/> passes without a message or it reaches <see cref="CdcOptions.BatchRows"/>
+/// (within a large source transaction too, so memory stays bounded). Each batch commits with the checkpoint of the
+/// last source transaction it holds whole, and only then is the slot told that it may let go of that WAL.
+/// </summary>
+internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions options, TimeProvider time, ILogger logger)
+{
+    public async IAsyncEnumerable<PageLanded> RunAsync(
+        StreamRun run, TableName table, string schema, CdcNames names, NpgsqlLogSequenceNumber from, CdcPosition at, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var connection = run.Postgres();
+        TableShape shape;
+        await using (var source = await connection.OpenAsync(cancellationToken))
+        {
+            shape = await SnapshotRunner.ReadShapeAsync(source, table, connection.Variable, cancellationToken);
+        }
+
+        var mirror = await MirrorTable.EnsureAsync(target, schema, shape, cancellationToken);
+        var apply = new CdcApply(shape, mirror.Table);
+        var reader = new CdcMessageReader(shape);
+        await using var replication = await CdcSlot.OpenAsync(connection, cancellationToken);
+        // The stream's own token: a read in flight must end before the stream is disposed, also when the task stops
+        // taking pages (a pause) without cancelling.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var messages = StartAsync(replication, names, from, stop.Token);
+        await using var enumerator = messages.GetAsyncEnumerator(stop.Token);
+        at.Lsn = from;
+        var committed = from;
+        var pending = new List<CdcChange>();
+        var inTransaction = false;
+        LogInformationStreaming(logger, run.Spec.TaskId, table.ToString(), names.Slot, from.ToString());
+        Task<bool>? next = null;
+        try
+        {
+            while (true)
+            {
+                next ??= MoveNextAsync(enumerator, names);
+                var dirty = pending.Count > 0 || committed > at.Lsn;
+                if (!await ArrivesAsync(next, dirty ? options.FlushDelay : options.IdleReport, cancellationToken))
+                {
+                    if (dirty)
+                    {
+                        yield return await LandAsync(run, apply, replication, pending, committed, at, cancellationToken);
+                    }
+                    else if (!inTransaction && replication.LastReceivedLsn > at.Lsn)
+                    {
+                        // Quiet, past WAL that held nothing of this table (other tables' changes, keepalives): checkpoint
+                        // there, so the slot may let go of it too, rather than keep the source's WAL for nothing.
+                        committed = replication.LastReceivedLsn;
+                        yield return await LandAsync(run, apply, replication, pending, committed, at, cancellationToken);
+                    }
+                    else
+                    {
+                        // Quiet: say so, since a task landing nothing for long is taken for hung.
+                        yield return new PageLanded(PageTally.None, PageWriteResult.Empty);
+                    }
+
+                    continue;
+                }
+
+                if (!await next)
+                {
+                    throw new PostgresSourceException($"The source ended the replication stream of slot {names.Slot}; it is resumed from the checkpoint.");
+                }
+
+                next = null;
+                switch (enumerator.Current)
+                {
+                    case BeginMessage:
+                        inTransaction = true;
+                        break;
+                    case CommitMessage commit:
+                        inTransaction = false;
+                        committed = commit.TransactionEndLsn;
+                        break;
+                    case var message:
+                        if (await reader.ReadAsync(message, cancellationToken) is { } change)
+                        {
+                            pending.Add(change);
+                        }
+
+                        break;
+                }
+
+                if (pending.Count >= options.BatchRows)
+                {
+                    yield return await LandAsync(run, apply, replication, pending, committed, at, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            await StopAsync(stop, next);
+        }
+    }
+
+    private static IAsyncEnumerable<PgOutputReplicationMessage> StartAsync(LogicalReplicationConnection replication, CdcNames names, NpgsqlLogSequenceNumber from, CancellationToken cancellationToken) =>
+        replication.StartReplication(
+            new PgOutputReplicationSlot(names.Slot),
+            new PgOutputReplicationOptions(names.Publication, PgOutputProtocolVersion.V1),
+            cancellationToken,
+            from);
+
+    /// <summary>Whether the read in flight ends within <paramref name="wait"/> (it goes on either way).</summary>
+    private async Task<bool> ArrivesAsync(Task<bool> next, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (next.IsCompleted)
+        {
+            return true;
+        }
+
+        try
+        {
+            await next.WaitAsync(wait, time, cancellationToken);
+            return true;
+        }
+        catch (Exception) when (next.IsCompleted)
+        {
+            // The read's own outcome, which the caller takes from it.
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task StopAsync(CancellationTokenSource stop, Task<bool>? next)
+    {
+        await stop.CancelAsync();
+        if (next is not null)
+        {
+            try
+            {
+                await next;
+            }
+            catch (Exception e) when (e is OperationCanceledException or PostgresSourceException)
+            {
+                // The read we cancelled: it ends the way the stream's end says.
+            }
+        }
+    }
+
+    private static async Task<bool> MoveNextAsync(IAsyncEnumerator<PgOutputReplicationMessage> enumerator, CdcNames names)
+    {
+        try
+        {
+            return await enumerator.MoveNextAsync();
+        }
+        catch (PostgresException e)
+        {
+            throw new PostgresSourceException($"Streaming replication slot {names.Slot} failed ({e.SqlState}: {e.MessageText}).");
+        }
+        catch (NpgsqlException e)
+        {
+            throw new PostgresSourceException($"Streaming replication slot {names.Slot} failed: {PostgresSourceConnection.Describe(e)}.");
+        }
+    }
+
+    /// <summary>Lands the pending changes with the checkpoint at <paramref name="committed"/>, then acknowledges that LSN to the slot.</summary>
+    private async Task<PageLanded> LandAsync(
+        StreamRun run, CdcApply apply, LogicalReplicationConnection replication, List<CdcChange> pending, NpgsqlLogSequenceNumber committed, CdcPosition at, CancellationToken cancellationToken)
+    {
+        var tally = new PageTally(pending.Count > 0 ? 1 : 0, pending.Count, 0, 0, null);
+        var checkpoint = run.Checkpoint(++at.Position, new CdcCursor(CdcCursor.Streaming, committed.ToString()).ToJson()) with { Tally = tally };
+        var result = await apply.LandAsync(target, pending, checkpoint, time.GetUtcNow(), cancellationToken);
+        pending.Clear();
+        if (committed > at.Lsn)
+        {
+            at.Lsn = committed;
+            // Only now, with the changes and the checkpoint committed, may the source forget them.
+            replication.SetReplicationStatus(committed);
+            await replication.SendStatusUpdate(cancellationToken);
+        }
+
+        return new PageLanded(tally, result);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} streams {Table} from slot {Slot} at {Lsn}")]
+    private static partial void LogInformationStreaming(ILogger logger, string taskId, string table, string slot, string lsn);
+}
