@@ -113,14 +113,19 @@ public sealed class ScheduleClusterTests(ITestOutputHelper output)
             foreach (var id in scheduled.Emulator.ProjectIds)
             {
                 var mine = rows.Where(r => r.ProjectId == id).ToList();
-                var catchUp = Assert.Single(mine, static r => r.Trigger == "catch-up");
+                // The outage is reported once, by the first catch-up after the restart. On a loaded machine a run may
+                // outlast a period later on; the tick it misses is reported by a catch-up of its own, since a time
+                // after the restart.
+                var catchUps = mine.Where(static r => r.Trigger == "catch-up").OrderBy(static r => r.StartedAt).ToList();
+                var catchUp = Assert.Single(catchUps, r => MissedSince(r.Reason) < stoppedAt);
+                Assert.Equal(catchUps[0], catchUp);
                 Assert.True(catchUp.DueAt > stoppedAt, ScheduledCluster.Describe(mine));
                 Assert.Matches(@"^(caught up \d+ missed tick\(s\) since |run .* is still in progress; \d+ missed tick\(s\) since .* were not run)", catchUp.Reason);
                 var view = (await after.Client.GetGrain<IProjectGrain>(id).GetAsync(ct))!;
                 var reported = view.Schedule!.LastCatchUp!;
                 Assert.True(reported.MissedTicks >= 1, reported.Reason);
-                Assert.Equal(catchUp.Reason, reported.Reason);
-                Assert.True(reported.Since < stoppedAt, $"{reported.Since:O} < {stoppedAt:O}");
+                Assert.Equal(catchUps[^1].Reason, reported.Reason);
+                Assert.True(catchUps.Count > 1 || reported.Since < stoppedAt, $"{reported.Since:O} < {stoppedAt:O}");
             }
 
             // project show reports it, as text and as JSON.
@@ -135,11 +140,12 @@ public sealed class ScheduleClusterTests(ITestOutputHelper output)
             Assert.Contains("Last catch-up", text.StdOut, StringComparison.Ordinal);
             Assert.Contains("missed", text.StdOut, StringComparison.Ordinal);
 
-            // Ticks after the catch-up are plain ticks again: still exactly one catch-up per project.
-            var catchUps = await scheduled.Cluster.Database.ListAsync(
-                "SELECT project_id, count(*) FROM sync.runs WHERE trigger = 'catch-up' GROUP BY project_id", static r => (r.GetString(0), r.GetInt64(1)), ct);
-            Assert.Equal(Projects, catchUps.Count);
-            Assert.All(catchUps, static c => Assert.Equal(1, c.Item2));
+            // Ticks after the catch-up are plain ticks again: still exactly one catch-up of the outage per project.
+            var reasons = await scheduled.Cluster.Database.ListAsync(
+                "SELECT project_id, reason FROM sync.runs WHERE trigger = 'catch-up'", static r => (r.GetString(0), r.GetString(1)), ct);
+            var outage = reasons.Where(r => MissedSince(r.Item2) < stoppedAt).GroupBy(static r => r.Item1).ToList();
+            Assert.Equal(Projects, outage.Count);
+            Assert.All(outage, static c => Assert.Single(c));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -147,4 +153,10 @@ public sealed class ScheduleClusterTests(ITestOutputHelper output)
             throw;
         }
     }
+
+    /// <summary>The time a catch-up's reason says its missed ticks date from ("… missed tick(s) since 2026-12-07 17:48:55Z …").</summary>
+    private static DateTimeOffset MissedSince(string? reason) =>
+        System.Text.RegularExpressions.Regex.Match(reason ?? "", @"since (\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z)") is { Success: true } m
+            ? DateTimeOffset.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : throw new Xunit.Sdk.XunitException($"A catch-up's reason names no time its ticks were missed since: '{reason}'");
 }
