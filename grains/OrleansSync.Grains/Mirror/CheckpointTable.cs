@@ -54,10 +54,6 @@ internal static class CheckpointTable
         """;
 
     /// <summary>
-    /// The upsert of <paramref name="checkpoint"/>, counting its page with what it did to the mirror
-    /// (<paramref name="landed"/>); it affects no row when the stored checkpoint of the same run is at or past this one.
-    /// </summary>
-    /// <summary>
     /// Writes <paramref name="checkpoint"/> inside <paramref name="transaction"/>, with what its page did to the mirror.
     /// </summary>
     /// <exception cref="StaleCheckpointException">The stored checkpoint of the same run is at or past this one (another activation went on): disposing the transaction uncommitted rolls the page back.</exception>
@@ -72,6 +68,10 @@ internal static class CheckpointTable
         }
     }
 
+    /// <summary>
+    /// The upsert of <paramref name="checkpoint"/>, counting its page with what it did to the mirror
+    /// (<paramref name="landed"/>); it affects no row when the stored checkpoint of the same run is at or past this one.
+    /// </summary>
     public static NpgsqlCommand Upsert(Checkpoint checkpoint, PageWriteResult landed, DateTimeOffset now)
     {
         var tally = checkpoint.Tally;

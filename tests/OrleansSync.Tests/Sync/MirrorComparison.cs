@@ -16,6 +16,9 @@ public static class MirrorComparison
     public sealed record class Differences(int Reviews, int Workflows, int Versions, int Progress, int ExpectedReviews, int ExpectedDeadLetters)
     {
         public bool None => Reviews == 0 && Workflows == 0 && Versions == 0 && Progress == 0;
+
+        /// <summary>Up to three differing reviews: id, the mirror's updatedAt, upstream's (a missing side is null).</summary>
+        public string? ReviewSample { get; init; }
     }
 
     public static async Task<Differences> CompareAsync(TestDatabase database, AccEmulator emulator, string projectId, CancellationToken ct, Func<JsonNode, bool>? includeReview = null)
@@ -49,13 +52,32 @@ public static class MirrorComparison
         }
 
         var workflows = new JsonArray([.. project["workflows"]!.AsArray().Select(static w => new JsonObject { ["id"] = (string)w!["id"]!, ["record"] = w.DeepClone() })]);
+        var reviewsDiffer = await CountAsync(database, "acc.reviews", "m.review_id = e->>'id'", reviews, projectId, ct);
         return new Differences(
-            await CountAsync(database, "acc.reviews", "m.review_id = e->>'id'", reviews, projectId, ct),
+            reviewsDiffer,
             await CountAsync(database, "acc.workflows", "m.workflow_id = e->>'id'", workflows, projectId, ct),
             await CountAsync(database, "acc.review_versions", "m.review_id = e->>'review' AND m.urn = e->>'key'", versions, projectId, ct),
             await CountAsync(database, "acc.review_progress", "m.review_id = e->>'review' AND m.position = (e->>'key')::int", progress, projectId, ct),
             reviews.Count,
-            malformed.Count);
+            malformed.Count)
+        {
+            ReviewSample = reviewsDiffer == 0 ? null : await ReviewSampleAsync(database, reviews, projectId, ct),
+        };
+    }
+
+    private static async Task<string> ReviewSampleAsync(TestDatabase database, JsonArray expected, string projectId, CancellationToken ct)
+    {
+        await using var command = database.DataSource.CreateCommand("""
+            SELECT string_agg(line, '; ')
+              FROM (SELECT concat_ws(' ', coalesce(m.review_id, e->>'id'), 'mirror', coalesce(m.raw->>'updatedAt', '-'), 'upstream', coalesce(e->'record'->>'updatedAt', '-')) AS line
+                      FROM (SELECT * FROM acc.reviews WHERE project_id = @project) m
+                      FULL JOIN jsonb_array_elements(@expected) e ON m.review_id = e->>'id'
+                     WHERE m.raw IS DISTINCT FROM e->'record'
+                     LIMIT 3) d
+            """);
+        command.Parameters.AddWithValue("project", projectId);
+        command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Jsonb) { Value = expected.ToJsonString() });
+        return (string)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>Rows missing, extra, or whose raw differs from the expected record.</summary>

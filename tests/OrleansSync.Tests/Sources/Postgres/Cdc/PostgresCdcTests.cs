@@ -21,6 +21,7 @@ public sealed class PostgresCdcTests(PostgresCdcFixture fixture)
         var (project, schema) = await AddAsync(source, "public.items", ct);
 
         // Written while the initial copy runs: each row is either in the slot's snapshot or in what the slot streams.
+        // Its ids count up from 1000 for as long as the copy takes, so the rows written by hand below sit far above them.
         using var stopWriter = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var writer = Task.Run(
             async () =>
@@ -39,10 +40,10 @@ public sealed class PostgresCdcTests(PostgresCdcFixture fixture)
 
         await source.ExecuteAsync(
             """
-            INSERT INTO public.items VALUES (2001, 'new', 1), (2002, NULL, NULL);
+            INSERT INTO public.items VALUES (900001, 'new', 1), (900002, NULL, NULL);
             UPDATE public.items SET note = NULL, qty = -1 WHERE id BETWEEN 3 AND 6;
-            UPDATE public.items SET id = 5000 WHERE id = 7;
-            DELETE FROM public.items WHERE id IN (1, 2002) OR id BETWEEN 1000 AND 1004;
+            UPDATE public.items SET id = 905000 WHERE id = 7;
+            DELETE FROM public.items WHERE id IN (1, 900002) OR id BETWEEN 1000 AND 1004;
             """,
             ct);
         await source.ExecuteAsync("BEGIN; UPDATE public.items SET note = 'in one transaction' WHERE id > 10; DELETE FROM public.items WHERE id = 11; COMMIT;", ct);
