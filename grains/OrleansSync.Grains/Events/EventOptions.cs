@@ -31,6 +31,10 @@ public sealed class EventOptions
     /// <summary>How often a silo sends the events its grains raised to the sequencer.</summary>
     [Range(typeof(TimeSpan), "00:00:00.005", "00:00:05")]
     public TimeSpan PublishInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How long a silo's relay waits at the sequencer for the next event before it asks again (a long poll).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    public TimeSpan RelayPoll { get; set; } = TimeSpan.FromSeconds(20);
 }
 
 [OptionsValidator]

@@ -13,7 +13,6 @@ public sealed partial class EventRelay(IGrainFactory grains, TimeProvider time, 
     : SiloBackgroundLoop
 {
     private const int SubscriberCapacity = 20_000;
-    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(20);
 
     private readonly Lock _sync = new();
     private readonly LinkedList<ClusterEvent> _kept = [];
@@ -61,7 +60,7 @@ public sealed partial class EventRelay(IGrainFactory grains, TimeProvider time, 
         {
             try
             {
-                var batch = await sequencer.ReadAsync(_last, 5_000, Poll, cancellationToken);
+                var batch = await sequencer.ReadAsync(_last, 5_000, options.Value.RelayPoll, cancellationToken);
                 Take(batch);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)

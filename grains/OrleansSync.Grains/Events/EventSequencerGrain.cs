@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using OrleansSync.Security;
@@ -16,12 +17,14 @@ public sealed class EventSequencerState
 /// Numbers events in one rising order and keeps the recent ones in memory. Ids are handed out from blocks of
 /// <see cref="BlockSize"/> whose start is persisted before use, so an activation after a silo's death starts above
 /// every id an earlier one gave (what it kept is gone: resuming clients are told). Reentrant, so long polls wait
-/// while appends go on.
+/// while appends go on. A silo that stops ends the polls it holds at once: a running request holds its activation's
+/// deactivation, so a poll left to run out would hold the silo's shutdown for as long as it waits.
 /// </summary>
 [Reentrant]
 public sealed class EventSequencerGrain(
     [PersistentState("events", GrainStorage.Name)] IPersistentState<EventSequencerState> state,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     IOptions<EventOptions> options) : Grain, IEventSequencerGrain
 {
     private const long BlockSize = 100_000;
@@ -64,7 +67,8 @@ public sealed class EventSequencerGrain(
         GrainInput.Span(wait, "wait", TimeSpan.FromMinutes(1));
         if ((_kept.Last?.Value.Id ?? 0) <= after && wait > TimeSpan.Zero)
         {
-            await _appended.Task.WaitAsync(wait, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+            await _appended.Task.WaitAsync(wait, time, waiting.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         }
 
         var oldest = _kept.First?.Value.Id ?? _next;
