@@ -8,6 +8,8 @@ namespace OrleansSync.Schema.Reads;
 /// </summary>
 public static class DeadLetterRows
 {
+    private const string Columns = "id, project_id, stream, record_key, reason, occurrences, first_seen_at, last_seen_at, task_id, raw, resolved_at";
+
     /// <summary>One dead letter; <c>Raw</c> is the record's text exactly as received; <c>ResolvedAt</c> when its record later landed.</summary>
     public sealed record class Row(
         long Id, string ProjectId, string Stream, string? RecordKey, string Reason, int Occurrences,
@@ -18,8 +20,8 @@ public static class DeadLetterRows
         NpgsqlDataSource dataSource, string? projectId, string? stream, bool resolved, int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            """
-            SELECT id, project_id, stream, record_key, reason, occurrences, first_seen_at, last_seen_at, task_id, raw, resolved_at
+            $"""
+            SELECT {Columns}
               FROM sync.dead_letters
              WHERE (@project::text IS NULL OR project_id = @project) AND (@stream::text IS NULL OR stream = @stream)
                AND (@resolved OR resolved_at IS NULL)
@@ -30,6 +32,32 @@ public static class DeadLetterRows
         command.Parameters.AddWithValue("stream", (object?)stream ?? DBNull.Value);
         command.Parameters.AddWithValue("resolved", resolved);
         command.Parameters.AddWithValue("limit", limit);
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    /// <summary>
+    /// The dead letters one run's tasks added or last saw (open and resolved), most recently seen first. A task's key
+    /// ends with its run's id, and a record refused again by a later run moves to that run's task.
+    /// </summary>
+    public static async Task<List<Row>> ListForRunAsync(
+        NpgsqlDataSource dataSource, string projectId, string runId, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"""
+            SELECT {Columns}
+              FROM sync.dead_letters
+             WHERE project_id = @project AND right(task_id, length(@suffix)) = @suffix
+             ORDER BY last_seen_at DESC, id DESC
+             LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("project", projectId);
+        command.Parameters.AddWithValue("suffix", ":" + runId);
+        command.Parameters.AddWithValue("limit", limit);
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    private static async Task<List<Row>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         var rows = new List<Row>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

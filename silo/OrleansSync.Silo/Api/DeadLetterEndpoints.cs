@@ -20,10 +20,9 @@ internal static class DeadLetterEndpoints
     private static async Task<Results<Ok<List<DeadLetterRows.Row>>, ProblemHttpResult>> ListAsync(
         string? project, string? stream, bool? resolved, int? limit, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        var count = limit ?? 100;
-        if (count is < 1 or > MaxDeadLetters)
+        if (!ApiProblems.TryLimit(limit, 100, MaxDeadLetters, out var count, out var problem))
         {
-            return ApiProblems.BadRequest($"'limit' {count} is out of range: give 1 to {MaxDeadLetters}.");
+            return problem;
         }
 
         if (stream is not null && (string.IsNullOrWhiteSpace(stream) || stream.Any(char.IsControl)))

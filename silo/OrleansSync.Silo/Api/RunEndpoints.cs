@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
 using OrleansSync.Projects;
+using OrleansSync.Schema.Reads;
 using OrleansSync.Tasks;
 
 namespace OrleansSync.Silo.Api;
@@ -8,12 +10,15 @@ namespace OrleansSync.Silo.Api;
 internal static class RunEndpoints
 {
     private const int MaxRuns = 1000;
+    private const int KeptDeadLetters = 100;
 
     /// <summary>
     /// A run as <c>GET /runs/{runId}</c> answers it. <paramref name="Status"/> is <c>running</c> until every task ended,
     /// then <c>succeeded</c>, <c>failed</c> or <c>cancelled</c>. Counters add up its tasks; <paramref name="Percent"/> is
     /// its tasks' shares of their own totals, averaged (null while a task knows no total); <paramref name="Eta"/> is
     /// its slowest task's. Runs older than the project's grain remembers come from <c>sync.runs</c>, without tasks.
+    /// <paramref name="DeadLetters"/> are the records its tasks could not land (the 100 most recently seen; the counters
+    /// count them all), as <c>GET /deadletters</c> gives them.
     /// </summary>
     public sealed record class RunDocument(
         string RunId,
@@ -28,7 +33,8 @@ internal static class RunEndpoints
         DateTimeOffset? Eta,
         IReadOnlyList<RunError> Errors,
         string? Error,
-        IReadOnlyList<TaskView> Tasks);
+        IReadOnlyList<TaskView> Tasks,
+        IReadOnlyList<DeadLetterRows.Row> DeadLetters);
 
     public sealed record class RunCounters(long RecordsRead, long Inserted, long Updated, long Unchanged, long DeadLettered, long UpstreamCalls, long Deleted);
 
@@ -41,7 +47,7 @@ internal static class RunEndpoints
     }
 
     private static async Task<Results<Ok<RunDocument>, ProblemHttpResult>> GetAsync(
-        string runId, IGrainFactory grains, RunRecords records, CancellationToken cancellationToken)
+        string runId, IGrainFactory grains, RunRecords records, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var row = await records.FindAsync(runId, cancellationToken);
         if (row is null)
@@ -49,26 +55,27 @@ internal static class RunEndpoints
             return ApiProblems.NotFound($"No run '{runId}': GET {ApiRoutes.Prefix}/projects/{{id}}/runs lists a project's runs.");
         }
 
+        var deadLetters = await DeadLetterRows.ListForRunAsync(dataSource, row.ProjectId, row.RunId, KeptDeadLetters, cancellationToken);
+
         var run = await grains.GetGrain<IProjectGrain>(row.ProjectId).GetRunAsync(runId, cancellationToken);
         if (run is null)
         {
             var counters = new RunCounters(row.RecordsRead, row.RecordsInserted, row.RecordsUpdated, row.RecordsUnchanged, row.RecordsDeadLettered, row.UpstreamCalls, row.RecordsDeleted);
             return TypedResults.Ok(new RunDocument(
-                row.RunId, row.ProjectId, row.Status, row.Trigger, row.Kind == "full", row.StartedAt, row.FinishedAt, counters, null, null, [], row.Error, []));
+                row.RunId, row.ProjectId, row.Status, row.Trigger, row.Kind == "full", row.StartedAt, row.FinishedAt, counters, null, null, [], row.Error, [], deadLetters));
         }
 
         var views = await Task.WhenAll(run.Tasks.Select(t => grains.GetGrain<ISyncTaskGrain>(t.TaskId).GetAsync(cancellationToken)));
         var tasks = views.OfType<TaskView>().ToList();
-        return TypedResults.Ok(Describe(run, tasks));
+        return TypedResults.Ok(Describe(run, tasks, deadLetters));
     }
 
     private static async Task<Results<Ok<List<RunRecords.Row>>, ProblemHttpResult>> ListAsync(
         string id, int? limit, IGrainFactory grains, RunRecords records, CancellationToken cancellationToken)
     {
-        var count = limit ?? 20;
-        if (count is < 1 or > MaxRuns)
+        if (!ApiProblems.TryLimit(limit, 20, MaxRuns, out var count, out var problem))
         {
-            return ApiProblems.BadRequest($"'limit' {count} is out of range: give 1 to {MaxRuns}.");
+            return problem;
         }
 
         var projectId = ProjectIds.Normalize(id);
@@ -80,7 +87,7 @@ internal static class RunEndpoints
         return TypedResults.Ok(await records.ListAsync(projectId, count, cancellationToken));
     }
 
-    private static RunDocument Describe(RunView run, IReadOnlyList<TaskView> tasks)
+    private static RunDocument Describe(RunView run, IReadOnlyList<TaskView> tasks, IReadOnlyList<DeadLetterRows.Row> deadLetters)
     {
         var status = run.Status.IsTerminal() ? run.Status.ToText() : "running";
         var counters = new RunCounters(
@@ -102,6 +109,6 @@ internal static class RunEndpoints
             .OrderByDescending(static e => e.At)
             .Take(10)
             .ToList();
-        return new RunDocument(run.RunId, run.ProjectId, status, run.Trigger, run.Full, run.StartedAt, run.FinishedAt, counters, percent, eta, errors, run.Error, tasks);
+        return new RunDocument(run.RunId, run.ProjectId, status, run.Trigger, run.Full, run.StartedAt, run.FinishedAt, counters, percent, eta, errors, run.Error, tasks, deadLetters);
     }
 }

@@ -36,10 +36,9 @@ internal static class TaskEndpoints
     private static async Task<Results<Ok<List<ProgressRows.Row>>, ProblemHttpResult>> ListAsync(
         string? project, string? status, int? limit, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        var count = limit ?? 100;
-        if (count is < 1 or > MaxTasks)
+        if (!ApiProblems.TryLimit(limit, 100, MaxTasks, out var count, out var problem))
         {
-            return ApiProblems.BadRequest($"'limit' {count} is out of range: give 1 to {MaxTasks}.");
+            return problem;
         }
 
         if (status is not null && !Statuses.Contains(status, StringComparer.Ordinal))

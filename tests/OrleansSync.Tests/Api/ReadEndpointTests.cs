@@ -9,7 +9,7 @@ namespace OrleansSync.Tests.Api;
 public sealed class ReadEndpointTests(ApiFixture fixture)
 {
     [Fact]
-    public async Task DeadLetters_OfAProjectWhoseReviewsAreAllMalformed_ListedByEitherSiloAndFiltered()
+    public async Task DeadLetters_OfAProjectWhoseReviewsAreAllMalformed_ListedByEitherSiloFilteredAndInTheirRun()
     {
         var ct = TestContext.Current.CancellationToken;
         var id = fixture.Emulator.ProjectIds[5];
@@ -18,9 +18,10 @@ public sealed class ReadEndpointTests(ApiFixture fixture)
         await SyncDriver.AddProjectAsync(fixture.Client, fixture.Emulator, id, ct);
         var before = fixture.Emulator.Faults;
         fixture.Emulator.SetFaults(before with { MalformedRate = 1.0 });
+        string runId;
         try
         {
-            await SyncDriver.SyncToEndAsync(fixture.Client, id, full: true, ct);
+            runId = (await SyncDriver.SyncToEndAsync(fixture.Client, id, full: true, ct)).Run.RunId;
         }
         finally
         {
@@ -36,6 +37,13 @@ public sealed class ReadEndpointTests(ApiFixture fixture)
             Assert.All(letters, static l => Assert.False(string.IsNullOrWhiteSpace(l.GetProperty("reason").GetString())));
             Assert.All(letters, static l => Assert.Equal(JsonValueKind.Null, l.GetProperty("resolvedAt").ValueKind));
         }
+
+        // The run's own document carries them too (its 100 most recently seen), each from one of its tasks.
+        using var run = JsonDocument.Parse(await fixture.OtherSilo.GetStringAsync($"/api/v1/runs/{runId}", ct));
+        var ofRun = run.RootElement.GetProperty("deadLetters").EnumerateArray().ToList();
+        Assert.Equal(Math.Min(reviews, 100), ofRun.Count);
+        Assert.All(ofRun, l => Assert.EndsWith($":{runId}", l.GetProperty("taskId").GetString(), StringComparison.Ordinal));
+        Assert.True(run.RootElement.GetProperty("counters").GetProperty("deadLettered").GetInt64() >= reviews, run.RootElement.GetProperty("counters").ToString());
 
         using var limited = JsonDocument.Parse(await fixture.Http.GetStringAsync($"/api/v1/deadletters?project={id}&limit=2", ct));
         Assert.Equal(2, limited.RootElement.GetArrayLength());
