@@ -17,6 +17,31 @@ if compgen -G "$run_dir/*.pid" >/dev/null; then
   echo "[demo] restarting what up.sh started, so the silos see ORLEANSSYNC_SECRET_DEMO"
   bash "$repo_root/deploy/local/down.sh"
 fi
+# A second kind of source: a PostgreSQL database of its own on the same server, made afresh, whose two tables a
+# snapshot project mirrors. The silos read its connection string from this variable, as they read the client secret.
+pg_settings
+export PGHOST=$pg_host PGPORT=$pg_port PGUSER=$pg_user PGDATABASE=$pg_database PGPASSWORD=$pg_password
+source_db=orleanssync_demo_source
+echo "[demo] making the PostgreSQL source database $source_db (shop.customers: 5,000 rows; shop.\"Order Items\": 20,000)"
+psql -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $source_db" -c "CREATE DATABASE $source_db"
+psql -q -v ON_ERROR_STOP=1 -d "$source_db" <<'SQL'
+CREATE SCHEMA shop;
+CREATE TABLE shop.customers (
+  id bigint PRIMARY KEY, name text NOT NULL, email text, tags text[], signed_up timestamptz NOT NULL, active boolean NOT NULL);
+INSERT INTO shop.customers
+SELECT g, 'Customer ' || g, CASE WHEN g % 7 = 0 THEN NULL ELSE 'c' || g || '@example.com' END, ARRAY['tier-' || g % 3],
+       timestamptz '2026-01-01 00:00:00Z' + g * interval '17 minutes', g % 5 <> 0
+  FROM generate_series(1, 5000) AS g;
+CREATE TABLE shop."Order Items" (
+  order_id bigint, line integer, customer_id bigint NOT NULL, amount numeric(12, 2) NOT NULL, details jsonb, sku uuid,
+  PRIMARY KEY (order_id, line));
+INSERT INTO shop."Order Items"
+SELECT g / 4, g % 4, 1 + g % 5000, round((g % 997) * 1.37, 2), jsonb_build_object('gift', g % 11 = 0, 'qty', 1 + g % 3),
+       md5(g::text)::uuid
+  FROM generate_series(1, 20000) AS g;
+SQL
+export ORLEANSSYNC_SECRET_DEMO_PG="Host=$pg_host;Port=$pg_port;Username=$pg_user;Password='${pg_password//\'/\'\'}';Database=$source_db"
+
 # The emulator counts ACC's quotas per second instead of per minute (--rate-window 1 below): the silos' budget must
 # count the same window, or it would pace the demo at 200 calls a minute.
 export OrleansSync__RateBudget__Window=00:00:01
@@ -40,21 +65,20 @@ project_ids=$(curl -fsS "$base_url/__info" | grep -o '"projectIds":\[[^]]*\]' | 
 for id in $project_ids; do
   orleanssync project add "$id" --base-url "$base_url" --client-id demo-client --client-secret-env ORLEANSSYNC_SECRET_DEMO --user-id demo-user >/dev/null
 done
+orleanssync project add demo-shop --source postgres --source-conn-env ORLEANSSYNC_SECRET_DEMO_PG \
+  --tables 'shop.customers,shop."Order Items"' --mode snapshot --target-schema demo_shop >/dev/null
 orleanssync project list
 
 started=$(date +%s.%N)
 started_sql=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
 status=0
-for id in $project_ids; do
+for id in $project_ids demo-shop; do
   echo "[demo] project $id"
   # --full: every run of the demo reads everything, so its figures compare from one run to the next.
   orleanssync sync "$id" --full --wait || status=1
 done
 elapsed=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')
 
-# The same role, password and database as the silos: from ORLEANSSYNC_PG (postgres.sh has validated it).
-pg_settings
-export PGHOST=$pg_host PGPORT=$pg_port PGUSER=$pg_user PGDATABASE=$pg_database PGPASSWORD=$pg_password
 echo
 echo "[demo] what landed in PostgreSQL:"
 psql -P pager=off -c "
@@ -65,6 +89,12 @@ psql -P pager=off -c "
    GROUP BY stream ORDER BY stream"
 records=$(psql -Atc "SELECT coalesce(sum(records_read), 0) FROM sync.progress WHERE run_id IN (SELECT run_id FROM sync.runs WHERE started_at >= '$started_sql')")
 calls=$(curl -fsS "$base_url/__stats" | grep -oE '"total":[0-9]+' | head -n 1 | cut -d: -f2)
-awk -v r="$records" -v e="$elapsed" -v c="$calls" 'BEGIN { printf "[demo] %d records in %.1f s (%.0f records/s), %s upstream calls\n", r, e, r / e, c }'
+awk -v r="$records" -v e="$elapsed" -v c="$calls" 'BEGIN { printf "[demo] %d records in %.1f s (%.0f records/s), %s calls to the ACC emulator\n", r, e, r / e, c }'
+echo "[demo] the PostgreSQL source and its mirror (rows on each side):"
+for table in customers '"Order Items"'; do
+  source_rows=$(psql -Atc "SELECT count(*) FROM shop.$table" -d "$source_db")
+  mirror_rows=$(psql -Atc "SELECT count(*) FROM demo_shop.$table")
+  echo "  shop.$table: $source_rows rows on the source, $mirror_rows in demo_shop.$table"
+done
 echo "[demo] dashboard: http://127.0.0.1:8080/dashboard   stop: deploy/local/down.sh"
 exit $status
