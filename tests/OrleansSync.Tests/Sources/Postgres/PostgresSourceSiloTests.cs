@@ -12,7 +12,6 @@ namespace OrleansSync.Tests.Sources.Postgres;
 /// resumes on the other silo after its last landed chunk, and the source's connection string (and a wrong one) never shows in the
 /// CLI's outputs, the silos' logs or any table of the cluster's database, through refusals and waits included.
 /// </summary>
-[Collection(RunsAloneCollection.Name)]
 public sealed class PostgresSourceSiloTests
 {
     private const int Rows = 200_000;

@@ -9,7 +9,6 @@ namespace OrleansSync.Tests.Sources.Postgres.Cdc;
 /// midway (some of its batches committed), and the task, woken on the other silo, streams the transaction again from
 /// the checkpoint before it: the mirror ends exact, and the slot confirms no more than the mirror committed.
 /// </summary>
-[Collection(RunsAloneCollection.Name)]
 public sealed class PostgresCdcSiloTests
 {
     private const int Rows = 50_000;
