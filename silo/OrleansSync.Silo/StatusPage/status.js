@@ -108,6 +108,17 @@ async function loadAll() {
   }
 }
 
+// A burst of events (a schedule starting every project at once) asks for one reload a second, not one per event.
+function coalesced(load) {
+  let due = null;
+  return () => {
+    if (due === null) due = setTimeout(() => { due = null; load().catch(() => {}); }, 1000);
+  };
+}
+
+const reloadProjects = coalesced(loadProjects);
+const reloadDeadLetters = coalesced(loadDeadLetters);
+
 function subscribe() {
   const feed = document.getElementById("feed");
   const events = new EventSource(api + "/events");
@@ -117,10 +128,10 @@ function subscribe() {
     records: e.records, recordsPerSecond: e.recordsPerSecond, eta: e.eta, breaker: lower(e.breaker) }));
   on("run", e => {
     mergeRun({ runId: e.runId, projectId: e.projectId, trigger: e.trigger, status: lower(e.status), startedAt: e.startedAt, finishedAt: e.finishedAt });
-    loadProjects().catch(() => {});
+    reloadProjects();
   });
-  on("breaker", () => loadProjects().catch(() => {}));
-  on("deadletter", () => loadDeadLetters().catch(() => {}));
+  on("breaker", reloadProjects);
+  on("deadletter", reloadDeadLetters);
   on("reset", () => loadAll());
   events.onerror = () => { feed.dataset.state = "down"; feed.textContent = "reconnecting"; };
 }
