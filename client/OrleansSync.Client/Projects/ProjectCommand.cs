@@ -131,11 +131,13 @@ public static class ProjectCommand
                 return ExitCodes.Ok;
             }
 
-            var table = new Table().AddColumns("Project", "Base URL", "Streams", "Every", "Last run", "Status");
+            var table = new Table().AddColumns("Project", "Source", "Streams", "Every", "Last run", "Status");
             foreach (var view in views)
             {
+                // An ACC project is known by its upstream's root; a PostgreSQL one by its kind and mode (its connection is a secret).
+                var source = view.Spec.SourceConnectionVariable is null ? view.Spec.BaseUrl : $"{view.Spec.Source} {view.Spec.Mode}";
                 table.AddRow(
-                    Markup.Escape(view.Spec.ProjectId), Markup.Escape(view.Spec.BaseUrl), Markup.Escape(string.Join(",", view.Spec.Streams)),
+                    Markup.Escape(view.Spec.ProjectId), Markup.Escape(source), Markup.Escape(string.Join(",", view.Spec.Streams)),
                     view.Spec.Every?.ToString() ?? "-", view.LastRun?.RunId ?? "-",
                     view.CurrentRun is not null ? "running" : view.LastRun?.Status.ToText() ?? "never run");
             }
