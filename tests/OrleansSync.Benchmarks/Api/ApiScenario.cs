@@ -42,23 +42,12 @@ public sealed class ApiScenario : IScenario
             Timeout = Timeout.InfiniteTimeSpan,
         };
 
-        var baseline = silo.WorkingSetBytes;
+        var memory = new WorkingSetPeak(silo);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var subscribers = Enumerable.Range(0, subscriberCount).Select(static _ => new SseSubscriber()).ToList();
         var reading = subscribers.Select(s => Task.Run(() => s.ReadAsync(http, stop.Token), CancellationToken.None)).ToList();
         await Task.WhenAll(subscribers.Select(static s => s.Ready)).WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
 
-        var peak = silo.WorkingSetBytes;
-        var sampling = Task.Run(
-            async () =>
-            {
-                while (!stop.IsCancellationRequested)
-                {
-                    peak = Math.Max(peak, silo.WorkingSetBytes);
-                    await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
-                }
-            },
-            CancellationToken.None);
         var started = await Syncs.StartAsync(cluster.Client, emulator.ProjectIds, cancellationToken);
         var runs = await Syncs.WaitAsync(cluster.Client, started, TimeSpan.FromMinutes(10), cancellationToken);
 
@@ -72,8 +61,7 @@ public sealed class ApiScenario : IScenario
         var delays = subscribers.SelectMany(static s => s.Delays).ToList();
         await stop.CancelAsync();
         await Task.WhenAll(reading);
-        await sampling;
-        var growthMb = (peak - baseline) / 1024.0 / 1024.0;
+        var growthMb = await memory.StopAsync();
 
         // Both read paths once through the JIT and the pools before the measured load.
         await ReadLoadAsync(http, runs.Select(static r => r.Run.RunId).ToList(), rate: 20, seconds: 1, cancellationToken);
@@ -118,7 +106,7 @@ public sealed class ApiScenario : IScenario
             [
                 "delivery: a progress event's `at` (stamped by the silo when the task's report reached its progress writer, after the page's commit) to the moment a subscriber in this process read its data line; both on this machine's clock. The subscribers share this process's two cores with nothing but the read load that follows.",
                 "every event: after the runs ended, each subscriber's set of event ids is compared with the union of all subscribers' sets.",
-                "memory: the silo process's working set, sampled every 100 ms from the subscribers' connection to the end of the runs, less its value before they connected.",
+                "memory: the silo process's working set, sampled every 100 ms from before the subscribers connected to the end of the runs, less its value then.",
                 "reads: after 20 unmeasured warm-up requests, open loop, requests due at even intervals, alternating GET /api/v1/tasks (100 rows) and GET /api/v1/runs/{id} of a finished run; latency from when a request was due to its body read.",
                 .. quick ? ["quick: 20 subscribers, 2 small projects, 50 reads/s for 2 s; no measurement."] : Array.Empty<string>(),
             ]);

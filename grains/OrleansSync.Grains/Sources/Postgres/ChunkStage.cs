@@ -38,10 +38,12 @@ internal sealed class ChunkStage(TableShape source, TableName mirror)
 
     /// <summary>
     /// Streams <paramref name="copySql"/> (a <c>COPY (SELECT ...) TO STDOUT (FORMAT binary)</c> of the source, inside a
-    /// transaction of <paramref name="sourceConnection"/>) into the stage's <paramref name="columns"/>, first setting
-    /// <paramref name="after"/> for <see cref="After"/>. Source failures are the source's.
+    /// transaction of <paramref name="sourceConnection"/>) into <paramref name="columns"/> of the stage (or of
+    /// <paramref name="into"/>, a table of ours), first setting <paramref name="after"/> for <see cref="After"/>. Source
+    /// failures are the source's.
     /// </summary>
-    public async Task CopyAsync(NpgsqlConnection sourceConnection, NpgsqlConnection connection, string copySql, string columns, IReadOnlyList<string>? after, CancellationToken cancellationToken)
+    public async Task CopyAsync(
+        NpgsqlConnection sourceConnection, NpgsqlConnection connection, string copySql, string columns, IReadOnlyList<string>? after, CancellationToken cancellationToken, string into = Table)
     {
         NpgsqlRawCopyStream reader;
         try
@@ -61,7 +63,7 @@ internal sealed class ChunkStage(TableShape source, TableName mirror)
 
         await using (reader)
         {
-            await using var writer = await connection.BeginRawBinaryCopyAsync($"COPY {Table} ({columns}) FROM STDIN (FORMAT binary)", cancellationToken);
+            await using var writer = await connection.BeginRawBinaryCopyAsync($"COPY {into} ({columns}) FROM STDIN (FORMAT binary)", cancellationToken);
             var buffer = new byte[CopyBuffer];
             while (true)
             {
