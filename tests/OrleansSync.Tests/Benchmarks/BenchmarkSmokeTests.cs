@@ -130,6 +130,23 @@ public sealed class BenchmarkSmokeTests(BenchmarkSmokeTests.QuickRun run, ITestO
         Assert.Contains(stdout.Split('\n'), static l => l.StartsWith("| api (quick) |", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task PgSnapshot_Quick_PrintsResultWithEveryRowReadOnceAndTheMirrorExact()
+    {
+        var (root, stdout) = await RunQuickAsync("pg-snapshot", TestContext.Current.CancellationToken);
+
+        var figures = root.GetProperty("figures");
+        var rows = root.GetProperty("setup").GetProperty("rows").GetDouble();
+        Assert.Equal(rows, figures.GetProperty("rowsRead").GetDouble());
+        Assert.Equal(1, figures.GetProperty("mirrorExact").GetDouble());
+        foreach (var name in new[] { "elapsedSeconds", "copySeconds", "ratioToCopy" })
+        {
+            Assert.True(figures.GetProperty(name).GetDouble() is > 0 and < double.PositiveInfinity, $"{name} is a positive number");
+        }
+
+        Assert.Contains(stdout.Split('\n'), static l => l.StartsWith("| pg-snapshot (quick) |", StringComparison.Ordinal));
+    }
+
     private Task<(JsonElement Root, string StdOut)> RunQuickAsync(string scenario, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
