@@ -62,6 +62,11 @@ public sealed partial class SyncTaskGrain(
     // When the run last landed a page (or got a slot, or waited at the budget): the heartbeat's measure of a hang.
     private DateTimeOffset _lastProgressAt;
 
+    // A streaming source's position the mirror holds everything up to (the last page's), and the one a caller waits
+    // for (sync --wait): in memory only, since the checkpoint holds the first and the caller asks again for the second.
+    private ulong? _appliedPosition;
+    private ulong _wantedPosition;
+
     // PostgreSQL failures in a row: the wait for it grows with them.
     private int _databaseFailures;
 
@@ -147,6 +152,12 @@ public sealed partial class SyncTaskGrain(
     public Task<TaskView?> GetAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(state.State.Spec is null ? null : View());
 
+    public Task WantPositionAsync(ulong position, CancellationToken cancellationToken = default)
+    {
+        _wantedPosition = Math.Max(_wantedPosition, position);
+        return Task.CompletedTask;
+    }
+
     public async Task<TaskView?> CancelAsync(CancellationToken cancellationToken = default)
     {
         if (state.State.Spec is null)
@@ -209,5 +220,6 @@ public sealed partial class SyncTaskGrain(
         state.State.HungRestarts,
         state.State.Status == SyncTaskStatus.Running ? _rate.RecordsPerSecond : null,
         state.State.Status == SyncTaskStatus.Running ? _rate.Eta(time.GetUtcNow(), state.State.Progress) : null,
-        state.State.Status == SyncTaskStatus.Running ? _budgetWaits.Waiting : 0);
+        state.State.Status == SyncTaskStatus.Running ? _budgetWaits.Waiting : 0,
+        _appliedPosition);
 }

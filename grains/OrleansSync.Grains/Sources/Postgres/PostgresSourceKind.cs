@@ -105,6 +105,19 @@ public sealed class PostgresSourceKind(DeclaredSecrets secrets, NpgsqlDataSource
         return await CdcRemoval.DropAsync(connection, spec, time, cancellationToken);
     }
 
+    /// <summary>A capture's source WAL position now (<see cref="CdcSource.CurrentLsnAsync"/>); other modes end their runs.</summary>
+    public async ValueTask<ulong?> PositionAsync(ProjectSpec spec, string silo, CancellationToken cancellationToken)
+    {
+        if (spec.Mode != PostgresModes.Cdc)
+        {
+            return null;
+        }
+
+        await using var connection = Connect(spec.SourceConnectionVariable, silo, ConnectionFlag);
+        await using var source = await connection.OpenAsync(cancellationToken);
+        return (ulong)await CdcSource.CurrentLsnAsync(source, connection.Variable, cancellationToken);
+    }
+
     public ValueTask<ISourceConnection> ConnectAsync(SyncTaskSpec spec, string silo, CancellationToken cancellationToken) =>
         ValueTask.FromResult<ISourceConnection>(Connect(spec.SourceConnectionVariable, silo, $"the source connection variable of project {spec.ProjectId}"));
 

@@ -12,6 +12,7 @@ namespace OrleansSync.Sources.Postgres.Cdc;
 internal static class CdcSource
 {
     private const string WalLevelSql = "SELECT current_setting('wal_level')";
+    private const string CurrentLsnSql = "SELECT pg_current_wal_lsn()";
     private const string CanReplicateSql = "SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user";
     private const string PublishesSql = """
         SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = @name),
@@ -52,6 +53,22 @@ internal static class CdcSource
         catch (NpgsqlException e)
         {
             throw new PostgresSourceException($"Checking the source database of {variable} for change capture failed: {PostgresSourceConnection.Describe(e)}.");
+        }
+    }
+
+    /// <summary>
+    /// The source's WAL written so far: every transaction committed before this call ends at or before it (a commit
+    /// returns once its WAL is written), so a capture checkpointed at or past it has applied all of them.
+    /// </summary>
+    public static async Task<NpgsqlLogSequenceNumber> CurrentLsnAsync(NpgsqlConnection source, string variable, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (NpgsqlLogSequenceNumber)(await ScalarAsync(source, CurrentLsnSql, cancellationToken))!;
+        }
+        catch (NpgsqlException e)
+        {
+            throw new PostgresSourceException($"Reading the WAL position of the source database of {variable} failed: {PostgresSourceConnection.Describe(e)}.");
         }
     }
 

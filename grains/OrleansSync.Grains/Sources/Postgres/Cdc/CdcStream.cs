@@ -42,13 +42,16 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
         var inTransaction = false;
         LogInformationStreaming(logger, run.Spec.TaskId, table.ToString(), names.Slot, from.ToString());
         Task<bool>? next = null;
+        var saidAt = time.GetUtcNow();
         try
         {
             while (true)
             {
                 next ??= MoveNextAsync(enumerator, names);
                 var dirty = pending.Count > 0 || committed > at.Lsn;
-                if (!await ArrivesAsync(next, dirty ? options.FlushDelay : options.IdleReport, cancellationToken))
+                // A caller waits for a position this task has not checkpointed (sync --wait): look again soon.
+                var behind = run.WantedPosition > (ulong)at.Lsn;
+                if (!await ArrivesAsync(next, dirty || behind ? options.FlushDelay : options.IdleReport, cancellationToken))
                 {
                     if (dirty)
                     {
@@ -61,12 +64,18 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
                         committed = replication.LastReceivedLsn;
                         yield return await LandAsync(run, apply, replication, pending, committed, at, cancellationToken);
                     }
-                    else
+                    else if (!behind || time.GetUtcNow() - saidAt >= options.IdleReport)
                     {
                         // Quiet: say so, since a task landing nothing for long is taken for hung.
-                        yield return new PageLanded(PageTally.None, PageWriteResult.Empty);
+                        yield return new PageLanded(PageTally.None, PageWriteResult.Empty, (ulong)at.Lsn);
+                    }
+                    else
+                    {
+                        await AskHowFarAsync(replication, cancellationToken);
+                        continue;
                     }
 
+                    saidAt = time.GetUtcNow();
                     continue;
                 }
 
@@ -97,6 +106,7 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
                 if (pending.Count >= options.BatchRows)
                 {
                     yield return await LandAsync(run, apply, replication, pending, committed, at, cancellationToken);
+                    saidAt = time.GetUtcNow();
                 }
             }
         }
@@ -185,7 +195,24 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
             await replication.SendStatusUpdate(cancellationToken);
         }
 
-        return new PageLanded(tally, result);
+        return new PageLanded(tally, result, (ulong)at.Lsn);
+    }
+
+    /// <summary>
+    /// A status update wakes the source's walsender; waiting for more WAL with our reply behind what it has read, it
+    /// answers with a keepalive carrying that position (<see cref="ReplicationConnection.LastReceivedLsn"/>), which the
+    /// next quiet turn checkpoints.
+    /// </summary>
+    private static async Task AskHowFarAsync(LogicalReplicationConnection replication, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await replication.SendStatusUpdate(cancellationToken);
+        }
+        catch (InvalidOperationException)
+        {
+            // Not streaming yet (the source has not answered START_REPLICATION): the next turn asks again.
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} streams {Table} from slot {Slot} at {Lsn}")]

@@ -133,11 +133,15 @@ public sealed class PostgresCdcTests(PostgresCdcFixture fixture)
         Assert.NotEqual(0, (await CliAsync("project", "show", other)).ExitCode);
     }
 
-    internal async Task<(string Project, string Schema)> AddAsync(SourceDatabase source, string tables, CancellationToken ct)
+    internal Task<(string Project, string Schema)> AddAsync(SourceDatabase source, string tables, CancellationToken ct) => AddAsync(fixture, source, tables, ct);
+
+    /// <summary>Adds a cdc project of <paramref name="tables"/> through the CLI; its mirror schema is <c>m_</c> and the project's id.</summary>
+    internal static async Task<(string Project, string Schema)> AddAsync(PostgresCdcFixture fixture, SourceDatabase source, string tables, CancellationToken ct)
     {
         var project = PostgresSnapshotTests.NewProject();
         var schema = $"m_{project}";
-        var added = await CliAsync("project", "add", project, "--source", "postgres", "--source-conn-env", source.Variable, "--tables", tables, "--mode", "cdc", "--target-schema", schema);
+        var added = await Infrastructure.Cli.RunAsync(
+            fixture.Cluster.CliEnvironment(), ct, "project", "add", project, "--source", "postgres", "--source-conn-env", source.Variable, "--tables", tables, "--mode", "cdc", "--target-schema", schema);
         Assert.True(added.ExitCode == 0, added.StdOut + added.StdErr);
         return (project, schema);
     }
