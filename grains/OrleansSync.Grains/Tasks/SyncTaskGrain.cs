@@ -101,6 +101,7 @@ public sealed partial class SyncTaskGrain(
     {
         // Leave the task as it is: the watchdog re-activates it and the stream resumes from its checkpoint.
         metrics.BreakerForgotten(this.GetPrimaryKeyString());
+        metrics.LagForgotten(this.GetPrimaryKeyString());
         _running?.Cancel();
         if (_loop is { } loop)
         {
@@ -149,8 +150,11 @@ public sealed partial class SyncTaskGrain(
         return View();
     }
 
-    public Task<TaskView?> GetAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult(state.State.Spec is null ? null : View());
+    public async Task<TaskView?> GetAsync(CancellationToken cancellationToken = default)
+    {
+        await RefreshLagAsync();
+        return state.State.Spec is null ? null : View();
+    }
 
     public Task WantPositionAsync(ulong position, CancellationToken cancellationToken = default)
     {
@@ -221,5 +225,6 @@ public sealed partial class SyncTaskGrain(
         state.State.Status == SyncTaskStatus.Running ? _rate.RecordsPerSecond : null,
         state.State.Status == SyncTaskStatus.Running ? _rate.Eta(time.GetUtcNow(), state.State.Progress) : null,
         state.State.Status == SyncTaskStatus.Running ? _budgetWaits.Waiting : 0,
-        _appliedPosition);
+        _appliedPosition,
+        state.State.Status.IsTerminal() ? null : _lag);
 }

@@ -11,6 +11,9 @@ public sealed class PostgresCdcFixture : ClusterFixture
 {
     public const int ChunkRows = 4;
 
+    /// <summary>Small, so a few thousand rows written while a task is paused put it over (OrleansSync:Postgres:Cdc:MaxSlotLag).</summary>
+    public const long MaxSlotLag = 65_536;
+
     private OwnPostgresServer? _server;
 
     public OwnPostgresServer Server => _server ?? throw new InvalidOperationException("The fixture has not started.");
@@ -22,6 +25,7 @@ public sealed class PostgresCdcFixture : ClusterFixture
         ["OrleansSync:Postgres:ChunkRows"] = ChunkRows.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["OrleansSync:Postgres:Cdc:FlushDelay"] = "00:00:00.050",
         ["OrleansSync:Postgres:Cdc:IdleReport"] = "00:00:01",
+        ["OrleansSync:Postgres:Cdc:MaxSlotLag"] = MaxSlotLag.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["OrleansSync:Tasks:RetryBaseDelay"] = "00:00:00.200",
         ["OrleansSync:Tasks:RetryMaxDelay"] = "00:00:01",
     };
