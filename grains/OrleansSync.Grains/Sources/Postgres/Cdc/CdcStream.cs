@@ -25,6 +25,8 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
         await using (var source = await connection.OpenAsync(cancellationToken))
         {
             shape = await SnapshotRunner.ReadShapeAsync(source, table, connection.Variable, cancellationToken);
+            // Columns added on the source since the mirror was made (a kill between their relation message and the mirror's change).
+            await CdcColumns.AddMissingAsync(source, target, schema, shape, cancellationToken);
         }
 
         var mirror = await MirrorTable.EnsureAsync(target, schema, shape, cancellationToken);
@@ -93,6 +95,20 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
                     case CommitMessage commit:
                         inTransaction = false;
                         committed = commit.TransactionEndLsn;
+                        break;
+                    case RelationMessage relation when !reader.Matches([.. relation.Columns.Select(static c => c.ColumnName)]):
+                        var columns = relation.Columns.Select(static c => c.ColumnName).ToList();
+                        if (pending.Count > 0 || committed > at.Lsn)
+                        {
+                            // What arrived before lands in the columns it was sent with.
+                            yield return await LandAsync(run, apply, replication, pending, committed, at, cancellationToken);
+                            saidAt = time.GetUtcNow();
+                        }
+
+                        shape = await CdcColumns.FollowAsync(connection, target, schema, shape, columns, cancellationToken);
+                        LogInformationColumns(logger, run.Spec.TaskId, table.ToString(), string.Join(", ", columns.Select(SqlIdentifier.Display)));
+                        apply = new CdcApply(shape, mirror.Table);
+                        reader = new CdcMessageReader(shape);
                         break;
                     case var message:
                         if (await reader.ReadAsync(message, cancellationToken) is { } change)
@@ -214,6 +230,9 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
             // Not streaming yet (the source has not answered START_REPLICATION): the next turn asks again.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} follows the columns of {Table} as the source now sends them: {Columns}")]
+    private static partial void LogInformationColumns(ILogger logger, string taskId, string table, string columns);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} streams {Table} from slot {Slot} at {Lsn}")]
     private static partial void LogInformationStreaming(ILogger logger, string taskId, string table, string slot, string lsn);
