@@ -20,7 +20,7 @@ internal sealed class LagTracker
     /// <summary>The lag now, and whether it has just crossed its limit upwards (said once per crossing).</summary>
     public (StreamLag Lag, bool CrossedLimit) Observe(DateTimeOffset now, SourceLag source)
     {
-        var confirmed = source.Confirmed ?? 0;
+        var confirmed = source.Confirmed;
         var bytes = source.Position > confirmed ? source.Position - confirmed : 0;
         _seen.Add((now, source.Position));
         var passed = _seen.FindLastIndex(s => s.Position <= confirmed);

@@ -130,7 +130,8 @@ public sealed class PostgresSourceKind(DeclaredSecrets secrets, NpgsqlDataSource
         await using var connection = Connect(spec.SourceConnectionVariable, silo, $"the source connection variable of project {spec.ProjectId}");
         await using var source = await connection.OpenAsync(cancellationToken);
         var (current, confirmed) = await CdcSource.SlotPositionsAsync(source, names, connection.Variable, cancellationToken);
-        return new SourceLag((ulong)current, confirmed is { } c ? (ulong)c : null, (ulong)cdcOptions.Value.MaxSlotLag);
+        // No slot (not made yet, or dropped): it keeps no WAL, and the task makes one as it copies.
+        return confirmed is { } c ? new SourceLag((ulong)current, (ulong)c, (ulong)cdcOptions.Value.MaxSlotLag) : null;
     }
 
     public ValueTask<ISourceConnection> ConnectAsync(SyncTaskSpec spec, string silo, CancellationToken cancellationToken) =>

@@ -13,9 +13,6 @@ namespace OrleansSync.Sources.Postgres.Cdc;
 /// </summary>
 internal static class CdcColumns
 {
-    // One DDL at a time across the cluster, as MirrorTable's.
-    private const string DdlLockSql = "SELECT pg_advisory_xact_lock(hashtext('orleanssync:postgres-mirror-ddl'))";
-
     private const string DefaultsSql = """
         SELECT a.attname::text
         FROM pg_attribute AS a
@@ -52,7 +49,7 @@ internal static class CdcColumns
         var mirror = MirrorTable.Of(schema, source.Table);
         await using var connection = await target.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var lockDdl = new NpgsqlCommand(DdlLockSql, connection, transaction))
+        await using (var lockDdl = new NpgsqlCommand(MirrorTable.DdlLockSql, connection, transaction))
         {
             await lockDdl.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -18,40 +18,46 @@ public sealed class PostgresCdcColumnTests(PostgresCdcFixture fixture)
             "CREATE TABLE public.grows (id integer PRIMARY KEY, note text); INSERT INTO public.grows SELECT i, 'n' || i FROM generate_series(1, 10) AS i; CREATE TABLE public.defaulted (id integer PRIMARY KEY);",
             ct);
         var (project, schema) = await PostgresCdcTests.AddAsync(fixture, source, "public.grows,public.defaulted", ct);
-        var started = await CliAsync("sync", project, "--json");
-        Assert.True(started.ExitCode == 0, started.StdOut + started.StdErr);
-        await Eventually.UntilAsync(
-            async () => await CdcProbe.StreamingAsync(fixture.Cluster.Database, project, "public.grows", ct) && await CdcProbe.StreamingAsync(fixture.Cluster.Database, project, "public.defaulted", ct),
-            Patience,
-            "both tables streaming",
-            ct);
+        try
+        {
+            var started = await CliAsync("sync", project, "--json");
+            Assert.True(started.ExitCode == 0, started.StdOut + started.StdErr);
+            await Eventually.UntilAsync(
+                async () => await CdcProbe.StreamingAsync(fixture.Cluster.Database, project, "public.grows", ct) && await CdcProbe.StreamingAsync(fixture.Cluster.Database, project, "public.defaulted", ct),
+                Patience,
+                "both tables streaming",
+                ct);
 
-        // Rows before the column, the column, rows and updates using it, in one stream.
-        await source.ExecuteAsync(
-            """
-            INSERT INTO public.grows VALUES (11, 'before the column');
-            ALTER TABLE public.grows ADD COLUMN "Added Qty" numeric(8,2);
-            INSERT INTO public.grows VALUES (12, 'with the column', 12.5), (13, NULL, NULL);
-            UPDATE public.grows SET "Added Qty" = id * 1.25 WHERE id <= 3;
-            BEGIN; INSERT INTO public.grows VALUES (14, 'in a transaction', 1); UPDATE public.grows SET note = 'changed' WHERE id = 4; COMMIT;
-            """,
-            ct);
-        await Eventually.UntilAsync(() => CdcProbe.MirroredAsync(fixture.Cluster.Database, source, schema, "grows", ct), Patience, "the mirror exact with the added column", ct);
-        Assert.Equal(
-            (await SourceDatabase.ShapeAsync(source.Database, "public", "grows", ct)).Columns,
-            (await SourceDatabase.ShapeAsync(fixture.Cluster.Database, schema, "grows", ct)).Columns);
+            // Rows before the column, the column, rows and updates using it, in one stream.
+            await source.ExecuteAsync(
+                """
+                INSERT INTO public.grows VALUES (11, 'before the column');
+                ALTER TABLE public.grows ADD COLUMN "Added Qty" numeric(8,2);
+                INSERT INTO public.grows VALUES (12, 'with the column', 12.5), (13, NULL, NULL);
+                UPDATE public.grows SET "Added Qty" = id * 1.25 WHERE id <= 3;
+                BEGIN; INSERT INTO public.grows VALUES (14, 'in a transaction', 1); UPDATE public.grows SET note = 'changed' WHERE id = 4; COMMIT;
+                """,
+                ct);
+            await Eventually.UntilAsync(() => CdcProbe.MirroredAsync(fixture.Cluster.Database, source, schema, "grows", ct), Patience, "the mirror exact with the added column", ct);
+            Assert.Equal(
+                (await SourceDatabase.ShapeAsync(source.Database, "public", "grows", ct)).Columns,
+                (await SourceDatabase.ShapeAsync(fixture.Cluster.Database, schema, "grows", ct)).Columns);
 
-        // A column dropped, and one added with a default the existing rows took without WAL: each task waits, naming it.
-        await source.ExecuteAsync(
-            """
-            ALTER TABLE public.grows DROP COLUMN note; INSERT INTO public.grows VALUES (15, 2);
-            INSERT INTO public.defaulted VALUES (1); ALTER TABLE public.defaulted ADD COLUMN flag boolean DEFAULT true; INSERT INTO public.defaulted VALUES (2, false);
-            """,
-            ct);
-        var tasks = JsonDocument.Parse(started.StdOut).RootElement.GetProperty("run").GetProperty("tasks").EnumerateArray()
-            .ToDictionary(static t => t.GetProperty("stream").GetString()!, static t => t.GetProperty("taskId").GetString()!);
-        await WaitsNamingAsync(tasks["public.grows"], "Column note of source table public.grows was dropped", ct);
-        await WaitsNamingAsync(tasks["public.defaulted"], "Column flag was added to source table public.defaulted with a default", ct);
+            // A column dropped, and one added with a default the existing rows took without WAL: each task waits, naming it.
+            await source.ExecuteAsync(
+                """
+                ALTER TABLE public.grows DROP COLUMN note; INSERT INTO public.grows VALUES (15, 2);
+                INSERT INTO public.defaulted VALUES (1); ALTER TABLE public.defaulted ADD COLUMN flag boolean DEFAULT true; INSERT INTO public.defaulted VALUES (2, false);
+                """,
+                ct);
+            var tasks = CdcProbe.TaskIds(started.StdOut);
+            await WaitsNamingAsync(tasks["public.grows"], "Column note of source table public.grows was dropped", ct);
+            await WaitsNamingAsync(tasks["public.defaulted"], "Column flag was added to source table public.defaulted with a default", ct);
+        }
+        finally
+        {
+            await PostgresCdcTests.EndAsync(fixture, project);
+        }
     }
 
     private Task WaitsNamingAsync(string taskId, string error, CancellationToken ct) =>

@@ -17,33 +17,40 @@ public sealed class PostgresCdcLagTests(PostgresCdcFixture fixture)
         var source = await SourceDatabase.CreateOnAsync(fixture.Server, ct);
         await source.ExecuteAsync("CREATE TABLE public.lagging (id integer PRIMARY KEY, note text);", ct);
         var (project, _) = await PostgresCdcTests.AddAsync(fixture, source, "public.lagging", ct);
-        var started = await CliAsync("sync", project, "--json");
-        Assert.True(started.ExitCode == 0, started.StdOut + started.StdErr);
-        var taskId = JsonDocument.Parse(started.StdOut).RootElement.GetProperty("run").GetProperty("tasks")[0].GetProperty("taskId").GetString()!;
-        await Eventually.UntilAsync(() => CdcProbe.StreamingAsync(fixture.Cluster.Database, project, "public.lagging", ct), Patience, "the table streaming", ct);
-        Assert.Equal(0, (await CliAsync("task", "pause", taskId)).ExitCode);
-        await Eventually.UntilAsync(async () => (await ShowAsync(taskId)).GetProperty("status").GetString() == "Paused", Patience, "the task paused", ct);
-        var before = (await ShowAsync(taskId)).GetProperty("lag");
+        try
+        {
+            var started = await CliAsync("sync", project, "--json");
+            Assert.True(started.ExitCode == 0, started.StdOut + started.StdErr);
+            var taskId = CdcProbe.TaskIds(started.StdOut)["public.lagging"];
+            await Eventually.UntilAsync(() => CdcProbe.StreamingAsync(fixture.Cluster.Database, project, "public.lagging", ct), Patience, "the table streaming", ct);
+            Assert.Equal(0, (await CliAsync("task", "pause", taskId)).ExitCode);
+            await Eventually.UntilAsync(async () => (await ShowAsync(taskId)).GetProperty("status").GetString() == "Paused", Patience, "the task paused", ct);
+            var before = (await ShowAsync(taskId)).GetProperty("lag");
 
-        // Twice the limit and more of row data alone, so of WAL; the slot stays where the paused task left it.
-        await source.ExecuteAsync($"INSERT INTO public.lagging SELECT i, repeat('x', 100) FROM generate_series(1, {(PostgresCdcFixture.MaxSlotLag * 2 / 100) + 1}) AS i;", ct);
-        var written = await source.Database.ScalarAsync<string>("SELECT (pg_current_wal_lsn() - confirmed_flush_lsn)::bigint::text FROM pg_replication_slots WHERE slot_name LIKE 'orleanssync\\_' || @p || '\\_%'", ct, ("p", project));
+            // Twice the limit and more of row data alone, so of WAL; the slot stays where the paused task left it.
+            await source.ExecuteAsync($"INSERT INTO public.lagging SELECT i, repeat('x', 100) FROM generate_series(1, {(PostgresCdcFixture.MaxSlotLag * 2 / 100) + 1}) AS i;", ct);
+            var written = await source.Database.ScalarAsync<string>("SELECT (pg_current_wal_lsn() - confirmed_flush_lsn)::bigint::text FROM pg_replication_slots WHERE slot_name LIKE 'orleanssync\\_' || @p || '\\_%'", ct, ("p", project));
 
-        var lag = (await Eventually.ValueAsync(
-            async () => (await ShowAsync(taskId)).GetProperty("lag") is { ValueKind: JsonValueKind.Object } l && l.GetProperty("bytes").GetUInt64() >= ulong.Parse(written!, System.Globalization.CultureInfo.InvariantCulture) ? new[] { l } : null,
-            Patience,
-            "the lag to show the WAL written while paused",
-            ct))[0];
-        Assert.True(lag.GetProperty("bytes").GetUInt64() > before.GetProperty("bytes").GetUInt64() + (ulong)PostgresCdcFixture.MaxSlotLag, $"{before} then {lag}");
-        Assert.True(lag.GetProperty("seconds").GetDouble() > 0, lag.ToString());
-        Assert.True(lag.GetProperty("overLimit").GetBoolean(), lag.ToString());
-        var text = await CliAsync("task", "show", taskId);
-        Assert.Contains("OVER MaxSlotLag", text.StdOut, StringComparison.Ordinal);
-        Assert.True(ReadGauge("orleanssync.cdc.lag_bytes", "public.lagging") >= (double)PostgresCdcFixture.MaxSlotLag * 2, "the lag gauge");
+            var lag = (await Eventually.ValueAsync(
+                async () => (await ShowAsync(taskId)).GetProperty("lag") is { ValueKind: JsonValueKind.Object } l && l.GetProperty("bytes").GetUInt64() >= ulong.Parse(written!, System.Globalization.CultureInfo.InvariantCulture) ? new[] { l } : null,
+                Patience,
+                "the lag to show the WAL written while paused",
+                ct))[0];
+            Assert.True(lag.GetProperty("bytes").GetUInt64() > before.GetProperty("bytes").GetUInt64() + (ulong)PostgresCdcFixture.MaxSlotLag, $"{before} then {lag}");
+            Assert.True(lag.GetProperty("seconds").GetDouble() > 0, lag.ToString());
+            Assert.True(lag.GetProperty("overLimit").GetBoolean(), lag.ToString());
+            var text = await CliAsync("task", "show", taskId);
+            Assert.Contains("OVER MaxSlotLag", text.StdOut, StringComparison.Ordinal);
+            Assert.True(ReadGauge("orleanssync.cdc.lag_bytes", "public.lagging") >= (double)PostgresCdcFixture.MaxSlotLag * 2, "the lag gauge");
 
-        // Resumed, the task applies what it missed and the lag falls back under the limit.
-        Assert.Equal(0, (await CliAsync("task", "resume", taskId)).ExitCode);
-        await Eventually.UntilAsync(async () => (await ShowAsync(taskId)).GetProperty("lag") is { ValueKind: JsonValueKind.Object } l && !l.GetProperty("overLimit").GetBoolean(), Patience, "the lag back under the limit", ct);
+            // Resumed, the task applies what it missed and the lag falls back under the limit.
+            Assert.Equal(0, (await CliAsync("task", "resume", taskId)).ExitCode);
+            await Eventually.UntilAsync(async () => (await ShowAsync(taskId)).GetProperty("lag") is { ValueKind: JsonValueKind.Object } l && !l.GetProperty("overLimit").GetBoolean(), Patience, "the lag back under the limit", ct);
+        }
+        finally
+        {
+            await PostgresCdcTests.EndAsync(fixture, project);
+        }
     }
 
     /// <summary>The gauge's value for <paramref name="stream"/> on this fixture's silo, read now.</summary>

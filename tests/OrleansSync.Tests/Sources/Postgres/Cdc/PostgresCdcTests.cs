@@ -146,6 +146,14 @@ public sealed class PostgresCdcTests(PostgresCdcFixture fixture)
         return (project, schema);
     }
 
+    /// <summary>Cancels the project's run and removes it, so its streams stop and its slots go (the source server has 10 of each).</summary>
+    internal static async Task EndAsync(PostgresCdcFixture fixture, string project)
+    {
+        var ct = CancellationToken.None;
+        await Infrastructure.Cli.RunAsync(fixture.Cluster.CliEnvironment(), ct, "run", "cancel", project);
+        await Infrastructure.Cli.RunAsync(fixture.Cluster.CliEnvironment(), ct, "project", "remove", project);
+    }
+
     private Task WaitMirroredAsync(SourceDatabase source, string schema, string table, string when, CancellationToken ct) =>
         Eventually.UntilAsync(() => CdcProbe.MirroredAsync(fixture.Cluster.Database, source, schema, table, ct), Patience, $"the mirror of {table} exact {when}", ct);
 

@@ -19,50 +19,50 @@ public sealed class PostgresCdcWaitTests(PostgresCdcFixture fixture)
         var source = await SourceDatabase.CreateOnAsync(fixture.Server, ct);
         await source.ExecuteAsync("CREATE TABLE public.busy (id integer PRIMARY KEY, note text); CREATE TABLE public.quiet (id integer PRIMARY KEY); INSERT INTO public.quiet VALUES (1);", ct);
         var (project, schema) = await PostgresCdcTests.AddAsync(fixture, source, "public.busy,public.quiet", ct);
-        var started = await CliAsync("sync", project, "--json");
-        Assert.True(started.ExitCode == 0, started.StdOut + started.StdErr);
-        var busyTask = TaskOf(started.StdOut, "public.busy");
-        await Eventually.UntilAsync(
-            async () => await CdcProbe.StreamingAsync(fixture.Cluster.Database, project, "public.busy", ct) && await CdcProbe.StreamingAsync(fixture.Cluster.Database, project, "public.quiet", ct),
-            Patience,
-            "both tables streaming",
-            ct);
-
-        // The busy table's task paused, rows committed in several transactions: none of them is in its mirror when the
-        // command starts. The quiet table's task has nothing to apply, and must still show it is past them.
-        Assert.Equal(0, (await CliAsync("task", "pause", busyTask)).ExitCode);
-        await Eventually.UntilAsync(async () => string.Equals(await StatusAsync(busyTask), "paused", StringComparison.OrdinalIgnoreCase), Patience, "the busy table's task paused", ct);
-        for (var t = 0; t < 3; t++)
+        try
         {
-            await source.ExecuteAsync($"INSERT INTO public.busy SELECT i, 'row ' || i FROM generate_series({(t * 2000) + 1}, {(t + 1) * 2000}) AS i; UPDATE public.busy SET note = 'updated' WHERE id % 7 = 0;", ct);
+            var started = await CliAsync("sync", project, "--json");
+            Assert.True(started.ExitCode == 0, started.StdOut + started.StdErr);
+            var busyTask = CdcProbe.TaskIds(started.StdOut)["public.busy"];
+            await Eventually.UntilAsync(
+                async () => await CdcProbe.StreamingAsync(fixture.Cluster.Database, project, "public.busy", ct) && await CdcProbe.StreamingAsync(fixture.Cluster.Database, project, "public.quiet", ct),
+                Patience,
+                "both tables streaming",
+                ct);
+
+            // The busy table's task paused, rows committed in several transactions: none of them is in its mirror when the
+            // command starts. The quiet table's task has nothing to apply, and must still show it is past them.
+            Assert.Equal(0, (await CliAsync("task", "pause", busyTask)).ExitCode);
+            await Eventually.UntilAsync(async () => string.Equals(await StatusAsync(busyTask), "paused", StringComparison.OrdinalIgnoreCase), Patience, "the busy table's task paused", ct);
+            for (var t = 0; t < 3; t++)
+            {
+                await source.ExecuteAsync($"INSERT INTO public.busy SELECT i, 'row ' || i FROM generate_series({(t * 2000) + 1}, {(t + 1) * 2000}) AS i; UPDATE public.busy SET note = 'updated' WHERE id % 7 = 0;", ct);
+            }
+
+            var waiting = CliAsync("sync", project, "--wait", "--json");
+            Assert.Equal(0, (await CliAsync("task", "resume", busyTask)).ExitCode);
+            var waited = await waiting;
+
+            Assert.True(waited.ExitCode == 0, waited.StdOut + waited.StdErr);
+            Assert.True(await CdcProbe.MirroredAsync(fixture.Cluster.Database, source, schema, "busy", ct), "rows committed before sync --wait were missing from the mirror when it returned");
+            using var document = JsonDocument.Parse(waited.StdOut);
+            var caughtUp = document.RootElement.GetProperty("caughtUp");
+            Assert.True(caughtUp.GetProperty("lagBytes").TryGetUInt64(out _) && caughtUp.GetProperty("lagSeconds").GetDouble() >= 0, waited.StdOut);
+            Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("run").GetProperty("finishedAt").ValueKind);
+
+            // The stream did not end: the run is still the project's current one, and a later row lands.
+            Assert.True(await RunInProgressAsync(project, ct), "the run ended with sync --wait");
+            await source.ExecuteAsync("INSERT INTO public.busy VALUES (900000, 'after the wait'); INSERT INTO public.quiet VALUES (2);", ct);
+            await Eventually.UntilAsync(
+                async () => await CdcProbe.MirroredAsync(fixture.Cluster.Database, source, schema, "busy", ct) && await CdcProbe.MirroredAsync(fixture.Cluster.Database, source, schema, "quiet", ct),
+                Patience,
+                "rows written after the wait mirrored",
+                ct);
         }
-
-        var waiting = CliAsync("sync", project, "--wait", "--json");
-        Assert.Equal(0, (await CliAsync("task", "resume", busyTask)).ExitCode);
-        var waited = await waiting;
-
-        Assert.True(waited.ExitCode == 0, waited.StdOut + waited.StdErr);
-        Assert.True(await CdcProbe.MirroredAsync(fixture.Cluster.Database, source, schema, "busy", ct), "rows committed before sync --wait were missing from the mirror when it returned");
-        using var document = JsonDocument.Parse(waited.StdOut);
-        var caughtUp = document.RootElement.GetProperty("caughtUp");
-        Assert.True(caughtUp.GetProperty("lagBytes").TryGetUInt64(out _) && caughtUp.GetProperty("lagSeconds").GetDouble() >= 0, waited.StdOut);
-        Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("run").GetProperty("finishedAt").ValueKind);
-
-        // The stream did not end: the run is still the project's current one, and a later row lands.
-        Assert.True(await RunInProgressAsync(project, ct), "the run ended with sync --wait");
-        await source.ExecuteAsync("INSERT INTO public.busy VALUES (900000, 'after the wait'); INSERT INTO public.quiet VALUES (2);", ct);
-        await Eventually.UntilAsync(
-            async () => await CdcProbe.MirroredAsync(fixture.Cluster.Database, source, schema, "busy", ct) && await CdcProbe.MirroredAsync(fixture.Cluster.Database, source, schema, "quiet", ct),
-            Patience,
-            "rows written after the wait mirrored",
-            ct);
-    }
-
-    private static string TaskOf(string syncJson, string stream)
-    {
-        using var document = JsonDocument.Parse(syncJson);
-        return document.RootElement.GetProperty("run").GetProperty("tasks").EnumerateArray()
-            .Single(t => t.GetProperty("stream").GetString() == stream).GetProperty("taskId").GetString()!;
+        finally
+        {
+            await PostgresCdcTests.EndAsync(fixture, project);
+        }
     }
 
     private async Task<string?> StatusAsync(string taskId)
