@@ -4,7 +4,7 @@ using OrleansSync.Tasks;
 namespace OrleansSync.Sources;
 
 /// <summary>What a runner works for: the task's spec and the connection its source kind made for this run.</summary>
-public sealed class StreamRun(SyncTaskSpec spec, ISourceConnection connection, Func<ulong>? wantedPosition = null)
+public sealed class StreamRun(SyncTaskSpec spec, ISourceConnection connection, Func<(ulong Position, Task Raised)>? wantedPosition = null)
 {
     public SyncTaskSpec Spec { get; } = spec;
 
@@ -15,7 +15,10 @@ public sealed class StreamRun(SyncTaskSpec spec, ISourceConnection connection, F
     /// The source position a caller waits for the mirror to reach (<see cref="ISyncTaskGrain.WantPositionAsync"/>), 0
     /// when none does: a streaming runner that is quiet checkpoints sooner while it is behind it.
     /// </summary>
-    public ulong WantedPosition => wantedPosition?.Invoke() ?? 0;
+    public ulong WantedPosition => wantedPosition?.Invoke().Position ?? 0;
+
+    /// <summary>Completes when a caller next asks for a position (it never does for a run without callers).</summary>
+    public Task PositionWanted => wantedPosition?.Invoke().Raised ?? Never.Task;
 
     /// <summary>Checkpoints of this run carry its id, so a cursor left by an earlier run is never resumed.</summary>
     public string RunId => Spec.RunId;
@@ -27,6 +30,14 @@ public sealed class StreamRun(SyncTaskSpec spec, ISourceConnection connection, F
 
     /// <summary>The same run reading (and checkpointing) another stream: a backfill day may read several of its kind's streams.</summary>
     public StreamRun For(string stream) => new(Spec with { Stream = stream }, Connection, wantedPosition);
+}
+
+/// <summary>A task that never completes.</summary>
+file static class Never
+{
+    private static readonly TaskCompletionSource Source = new();
+
+    public static Task Task => Source.Task;
 }
 
 /// <summary>One page committed: what it held and cost (<see cref="PageTally"/>, committed with it) and what it did to the mirror.</summary>

@@ -53,7 +53,7 @@ public sealed partial class SyncTaskGrain
             await PersistAndReportAsync(cancellationToken);
 
             BudgetWaits.Current = _budgetWaits;
-            await foreach (var page in runner.RunAsync(new StreamRun(spec, connection, () => _wantedPosition), cancellationToken))
+            await foreach (var page in runner.RunAsync(new StreamRun(spec, connection, () => (_wantedPosition, _positionWanted.Task)), cancellationToken))
             {
                 await OnPageLandedAsync(page);
                 if (_pausing)

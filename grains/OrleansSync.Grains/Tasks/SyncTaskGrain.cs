@@ -66,6 +66,7 @@ public sealed partial class SyncTaskGrain(
     // for (sync --wait): in memory only, since the checkpoint holds the first and the caller asks again for the second.
     private ulong? _appliedPosition;
     private ulong _wantedPosition;
+    private TaskCompletionSource _positionWanted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // PostgreSQL failures in a row: the wait for it grows with them.
     private int _databaseFailures;
@@ -158,7 +159,15 @@ public sealed partial class SyncTaskGrain(
 
     public Task WantPositionAsync(ulong position, CancellationToken cancellationToken = default)
     {
-        _wantedPosition = Math.Max(_wantedPosition, position);
+        if (position > _wantedPosition)
+        {
+            _wantedPosition = position;
+            // Wakes a quiet stream now rather than at its next idle report.
+            var raised = _positionWanted;
+            _positionWanted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            raised.TrySetResult();
+        }
+
         return Task.CompletedTask;
     }
 

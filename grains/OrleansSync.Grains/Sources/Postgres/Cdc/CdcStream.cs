@@ -53,7 +53,7 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
                 var dirty = pending.Count > 0 || committed > at.Lsn;
                 // A caller waits for a position this task has not checkpointed (sync --wait): look again soon.
                 var behind = run.WantedPosition > (ulong)at.Lsn;
-                if (!await ArrivesAsync(next, dirty || behind ? options.FlushDelay : options.IdleReport, cancellationToken))
+                if (!await ArrivesAsync(next, run.PositionWanted, dirty || behind ? options.FlushDelay : options.IdleReport, cancellationToken))
                 {
                     if (dirty)
                     {
@@ -139,8 +139,11 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
             cancellationToken,
             from);
 
-    /// <summary>Whether the read in flight ends within <paramref name="wait"/> (it goes on either way).</summary>
-    private async Task<bool> ArrivesAsync(Task<bool> next, TimeSpan wait, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the read in flight ends within <paramref name="wait"/> (it goes on either way); false sooner when
+    /// <paramref name="wake"/> completes first (a caller now waits for a position), so the loop looks again.
+    /// </summary>
+    private async Task<bool> ArrivesAsync(Task<bool> next, Task wake, TimeSpan wait, CancellationToken cancellationToken)
     {
         if (next.IsCompleted)
         {
@@ -149,12 +152,12 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
 
         try
         {
-            await next.WaitAsync(wait, time, cancellationToken);
-            return true;
+            // WhenAny never throws: the read's own outcome is the caller's to take from it.
+            await Task.WhenAny(next, wake).WaitAsync(wait, time, cancellationToken);
+            return next.IsCompleted;
         }
-        catch (Exception) when (next.IsCompleted)
+        catch (OperationCanceledException) when (next.IsCompleted)
         {
-            // The read's own outcome, which the caller takes from it.
             return true;
         }
         catch (TimeoutException)
