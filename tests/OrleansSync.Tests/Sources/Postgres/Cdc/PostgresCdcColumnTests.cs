@@ -20,13 +20,7 @@ public sealed class PostgresCdcColumnTests(PostgresCdcFixture fixture)
         var (project, schema) = await PostgresCdcTests.AddAsync(fixture, source, "public.grows,public.defaulted", ct);
         try
         {
-            var started = await CliAsync("sync", project, "--json");
-            Assert.True(started.ExitCode == 0, started.StdOut + started.StdErr);
-            await Eventually.UntilAsync(
-                async () => await CdcProbe.StreamingAsync(fixture.Cluster.Database, project, "public.grows", ct) && await CdcProbe.StreamingAsync(fixture.Cluster.Database, project, "public.defaulted", ct),
-                Patience,
-                "both tables streaming",
-                ct);
+            var tasks = await PostgresCdcTests.StartStreamingAsync(fixture, project, ["public.grows", "public.defaulted"], ct);
 
             // Rows before the column, the column, rows and updates using it, in one stream.
             await source.ExecuteAsync(
@@ -50,7 +44,6 @@ public sealed class PostgresCdcColumnTests(PostgresCdcFixture fixture)
                 INSERT INTO public.defaulted VALUES (1); ALTER TABLE public.defaulted ADD COLUMN flag boolean DEFAULT true; INSERT INTO public.defaulted VALUES (2, false);
                 """,
                 ct);
-            var tasks = CdcProbe.TaskIds(started.StdOut);
             await WaitsNamingAsync(tasks["public.grows"], "Column note of source table public.grows was dropped", ct);
             await WaitsNamingAsync(tasks["public.defaulted"], "Column flag was added to source table public.defaulted with a default", ct);
         }

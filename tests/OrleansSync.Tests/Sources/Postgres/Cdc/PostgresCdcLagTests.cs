@@ -19,10 +19,7 @@ public sealed class PostgresCdcLagTests(PostgresCdcFixture fixture)
         var (project, _) = await PostgresCdcTests.AddAsync(fixture, source, "public.lagging", ct);
         try
         {
-            var started = await CliAsync("sync", project, "--json");
-            Assert.True(started.ExitCode == 0, started.StdOut + started.StdErr);
-            var taskId = CdcProbe.TaskIds(started.StdOut)["public.lagging"];
-            await Eventually.UntilAsync(() => CdcProbe.StreamingAsync(fixture.Cluster.Database, project, "public.lagging", ct), Patience, "the table streaming", ct);
+            var taskId = (await PostgresCdcTests.StartStreamingAsync(fixture, project, ["public.lagging"], ct))["public.lagging"];
             Assert.Equal(0, (await CliAsync("task", "pause", taskId)).ExitCode);
             await Eventually.UntilAsync(async () => (await ShowAsync(taskId)).GetProperty("status").GetString() == "Paused", Patience, "the task paused", ct);
             var before = (await ShowAsync(taskId)).GetProperty("lag");

@@ -146,6 +146,19 @@ public sealed class PostgresCdcTests(PostgresCdcFixture fixture)
         return (project, schema);
     }
 
+    /// <summary>Starts a run of <paramref name="project"/> and waits until every one of <paramref name="tables"/> streams; the task of each table.</summary>
+    internal static async Task<Dictionary<string, string>> StartStreamingAsync(PostgresCdcFixture fixture, string project, IReadOnlyList<string> tables, CancellationToken ct)
+    {
+        var started = await Infrastructure.Cli.RunAsync(fixture.Cluster.CliEnvironment(), ct, "sync", project, "--json");
+        Assert.True(started.ExitCode == 0, started.StdOut + started.StdErr);
+        foreach (var table in tables)
+        {
+            await Eventually.UntilAsync(() => CdcProbe.StreamingAsync(fixture.Cluster.Database, project, table, ct), Patience, $"{table} streaming", ct);
+        }
+
+        return CdcProbe.TaskIds(started.StdOut);
+    }
+
     /// <summary>Cancels the project's run and removes it, so its streams stop and its slots go (the source server has 10 of each).</summary>
     internal static async Task EndAsync(PostgresCdcFixture fixture, string project)
     {

@@ -21,14 +21,7 @@ public sealed class PostgresCdcWaitTests(PostgresCdcFixture fixture)
         var (project, schema) = await PostgresCdcTests.AddAsync(fixture, source, "public.busy,public.quiet", ct);
         try
         {
-            var started = await CliAsync("sync", project, "--json");
-            Assert.True(started.ExitCode == 0, started.StdOut + started.StdErr);
-            var busyTask = CdcProbe.TaskIds(started.StdOut)["public.busy"];
-            await Eventually.UntilAsync(
-                async () => await CdcProbe.StreamingAsync(fixture.Cluster.Database, project, "public.busy", ct) && await CdcProbe.StreamingAsync(fixture.Cluster.Database, project, "public.quiet", ct),
-                Patience,
-                "both tables streaming",
-                ct);
+            var busyTask = (await PostgresCdcTests.StartStreamingAsync(fixture, project, ["public.busy", "public.quiet"], ct))["public.busy"];
 
             // The busy table's task paused, rows committed in several transactions: none of them is in its mirror when the
             // command starts. The quiet table's task has nothing to apply, and must still show it is past them.
