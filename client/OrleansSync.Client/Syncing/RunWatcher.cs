@@ -5,10 +5,11 @@ using OrleansSync.Tasks;
 namespace OrleansSync.Client.Syncing;
 
 /// <summary>
-/// Polls a run and its tasks until the run ends. Calls that fail while a gateway goes away are retried: the client
+/// Polls a run and its tasks until the run ends, or, for a run whose tasks stream, until <paramref name="catchUp"/> is
+/// reached (the run goes on). Calls that fail while a gateway goes away are retried: the client
 /// reconnects through another silo (gateways are re-read from the membership table).
 /// </summary>
-public sealed class RunWatcher(IClusterClient client, string projectId, string runId)
+public sealed class RunWatcher(IClusterClient client, string projectId, string runId, SourceCatchUp? catchUp = null)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan OutageLimit = TimeSpan.FromMinutes(2);
@@ -23,9 +24,14 @@ public sealed class RunWatcher(IClusterClient client, string projectId, string r
                 var (run, tasks) = await ReadAsync(cancellationToken);
                 lastSuccess = DateTimeOffset.UtcNow;
                 await onUpdate(run, tasks);
-                if (run.FinishedAt is not null)
+                if (run.FinishedAt is not null || catchUp?.Reached(run, tasks) == true)
                 {
                     return (run, tasks);
+                }
+
+                if (catchUp is not null)
+                {
+                    await catchUp.NudgeAsync(client, tasks, cancellationToken);
                 }
             }
             catch (Exception e) when (e is not (OperationCanceledException or CliException or InvalidRequestException))

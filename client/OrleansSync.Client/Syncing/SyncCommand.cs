@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using OrleansSync.Client.Cli;
 using OrleansSync.Client.Projects;
 using OrleansSync.Projects;
@@ -36,16 +37,32 @@ public static class SyncCommand
                 context.Output.Console.MarkupLineInterpolated($"{(started.AlreadyRunning ? "Watching run in progress" : "Started run")} {started.Run.RunId} of {projectId}");
             }
 
-            var watcher = new RunWatcher(connection.Client, projectId, started.Run.RunId);
+            // A run whose tasks stream never ends: it is waited for up to where its source is now, and goes on.
+            var catchUp = await connection.Client.GetGrain<IProjectGrain>(projectId).SourcePositionAsync(ct) is { } mark ? new SourceCatchUp(mark) : null;
+            var watcher = new RunWatcher(connection.Client, projectId, started.Run.RunId, catchUp);
             var display = new ProgressDisplay(context.Output);
             var (run, tasks) = await display.RunAsync(watcher, ct);
+            var caughtUp = run.FinishedAt is null && catchUp?.LagSeconds is not null ? catchUp : null;
             if (context.Output.Json)
             {
-                context.Output.WriteJson(new { run, tasks, deadLettered = DeadLetterNotice.Total(tasks) });
+                context.Output.WriteJson(new
+                {
+                    run,
+                    tasks,
+                    deadLettered = DeadLetterNotice.Total(tasks),
+                    caughtUp = caughtUp is null ? null : new { position = SourceCatchUp.Text(caughtUp.Mark), lagBytes = caughtUp.LagBytes, lagSeconds = caughtUp.LagSeconds },
+                });
             }
             else
             {
                 display.WriteSummary(run, tasks);
+                if (caughtUp is not null)
+                {
+                    context.Output.Console.WriteLine(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"Caught up: the mirror holds everything the source committed before {SourceCatchUp.Text(caughtUp.Mark)}; it was {caughtUp.LagBytes:N0} bytes behind and took {caughtUp.LagSeconds:0.0} s. The run goes on streaming."));
+                }
+
                 if (DeadLetterNotice.Describe(projectId, tasks) is { } notice)
                 {
                     // Dead letters do not fail a run; stderr keeps the notice out of what scripts parse.
@@ -53,7 +70,7 @@ public static class SyncCommand
                 }
             }
 
-            return run.Status == SyncTaskStatus.Succeeded ? ExitCodes.Ok : ExitCodes.SyncFailed;
+            return run.Status == SyncTaskStatus.Succeeded || caughtUp is not null ? ExitCodes.Ok : ExitCodes.SyncFailed;
         });
         return command;
     }

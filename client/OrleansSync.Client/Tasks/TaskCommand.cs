@@ -121,6 +121,14 @@ public static class TaskCommand
         grid.AddRow("Progress", Markup.Escape($"{p.Percent?.ToString("0", CultureInfo.InvariantCulture) ?? "?"}% read {p.RecordsRead} of {p.TotalRecords?.ToString(CultureInfo.InvariantCulture) ?? "?"}, pages {p.Pages}, calls {p.Calls}"));
         grid.AddRow("Records", $"+{p.Inserted} updated {p.Updated} unchanged {p.Unchanged} dead-lettered {p.DeadLettered} deleted {p.Deleted}");
         grid.AddRow("Attempts", string.Create(CultureInfo.InvariantCulture, $"{view.Attempts} run(s), {p.Throttled} throttled call(s), {view.HungRestarts} hung restart(s)"));
+        if (view.Lag is { } lag)
+        {
+            var behind = string.Create(CultureInfo.InvariantCulture, $"{Count((long)lag.Bytes)} bytes of source WAL, {lag.Seconds:0.0} s (at {lag.At:u})");
+            grid.AddRow("Lag", lag.OverLimit
+                ? $"[bold red]{Markup.Escape(behind)}: OVER MaxSlotLag ({Count((long)lag.Limit)} bytes): the source keeps this WAL until the mirror applies it; its disk may fill[/]"
+                : Markup.Escape(behind));
+        }
+
         grid.AddRow("Breaker", Markup.Escape(BreakerText.Describe(view.Breaker)));
         grid.AddRow("Silo", Markup.Escape(view.Silo ?? "-"));
         grid.AddRow("Started / finished", $"{view.StartedAt:u} / {view.FinishedAt?.ToString("u", CultureInfo.InvariantCulture) ?? "-"}");

@@ -40,6 +40,16 @@ public interface IProjectGrain : IGrainWithStringKey
     Task<SyncStarted> SyncAsync(SyncRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Where the project's source is now, for a source whose tasks stream (a PostgreSQL capture: the source's
+    /// <c>pg_current_wal_lsn()</c>, read by this silo, which holds the connection string): once every task's
+    /// <see cref="TaskView.AppliedPosition"/> is at or past it, the mirror holds everything the source committed before
+    /// this call. Null for a source that does not stream (its runs end). Throws <see cref="InvalidRequestException"/>
+    /// for an unknown project, <see cref="SyncRefusedException"/> when the source cannot be read, saying why.
+    /// </summary>
+    [Alias("SourcePosition")]
+    Task<ulong?> SourcePositionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Aborts the run in progress, however stuck its bookkeeping is: its unfinished tasks are cancelled (they stop on
     /// their own turn), the run ends <see cref="SyncTaskStatus.Cancelled"/> and the project takes its next run at once.
     /// Throws <see cref="InvalidRequestException"/> when no run is in progress.

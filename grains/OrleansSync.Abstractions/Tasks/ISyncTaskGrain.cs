@@ -19,6 +19,15 @@ public interface ISyncTaskGrain : IGrainWithStringKey
     [Alias("Get"), AlwaysInterleave]
     Task<TaskView?> GetAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Tells a streaming task that a caller waits for its applied position (<see cref="TaskView.AppliedPosition"/>) to
+    /// reach <paramref name="position"/>: while it is behind, a quiet stream checkpoints as soon as the source shows it
+    /// has nothing more of the table up to there, rather than at its next idle report. Only a hint: a task that does
+    /// not stream, or a new activation, ignores it until asked again.
+    /// </summary>
+    [Alias("WantPosition"), AlwaysInterleave]
+    Task WantPositionAsync(ulong position, CancellationToken cancellationToken = default);
+
     /// <summary>Stops a running task; it ends Cancelled with its checkpoint kept.</summary>
     [Alias("Cancel")]
     Task<TaskView?> CancelAsync(CancellationToken cancellationToken = default);

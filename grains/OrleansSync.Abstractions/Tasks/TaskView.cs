@@ -19,6 +19,11 @@ namespace OrleansSync.Tasks;
 /// <param name="RecordsPerSecond">Its recent rate (over its last pages), while it runs.</param>
 /// <param name="Eta">When it should end at <paramref name="RecordsPerSecond"/>, where its total is known.</param>
 /// <param name="BudgetWaits">While it runs: its calls waiting for their turn at the credential's rate budget now.</param>
+/// <param name="AppliedPosition">
+/// A streaming source's position (a PostgreSQL capture's LSN) up to which the mirror holds everything the source
+/// committed, as of the task's last checkpoint; null for a task that does not stream, or before its first checkpoint here.
+/// </param>
+/// <param name="Lag">For a streaming task, how far its mirror is behind the source, as last asked; null otherwise.</param>
 [GenerateSerializer, Immutable, Alias("OrleansSync.Tasks.TaskView")]
 public sealed record class TaskView(
     [property: Id(0)] SyncTaskSpec Spec,
@@ -36,7 +41,9 @@ public sealed record class TaskView(
     [property: Id(12)] int HungRestarts = 0,
     [property: Id(13)] double? RecordsPerSecond = null,
     [property: Id(14)] DateTimeOffset? Eta = null,
-    [property: Id(15)] int BudgetWaits = 0)
+    [property: Id(15)] int BudgetWaits = 0,
+    [property: Id(16)] ulong? AppliedPosition = null,
+    [property: Id(17)] StreamLag? Lag = null)
 {
     public bool IsTerminal => Status.IsTerminal();
 

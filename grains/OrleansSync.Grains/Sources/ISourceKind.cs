@@ -48,6 +48,20 @@ public interface ISourceKind
     /// </summary>
     ValueTask<string?> RemoveAsync(ProjectSpec spec, string silo, CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
 
+    /// <summary>
+    /// Where the source of a project whose tasks stream is now, as a number that grows with every change committed
+    /// there (a PostgreSQL capture's LSN): a task whose applied position reaches it has landed everything committed
+    /// before. Null for a kind or mode whose runs end on their own. Throws <see cref="SourceException"/> when the source
+    /// cannot tell.
+    /// </summary>
+    ValueTask<ulong?> PositionAsync(ProjectSpec spec, string silo, CancellationToken cancellationToken) => ValueTask.FromResult<ulong?>(null);
+
+    /// <summary>
+    /// For a task whose stream does not end (a PostgreSQL capture), where its source is now and what it has confirmed
+    /// of this task's stream (<see cref="SourceLag"/>); null for a kind or mode whose runs end.
+    /// </summary>
+    ValueTask<SourceLag?> LagAsync(SyncTaskSpec spec, string silo, CancellationToken cancellationToken) => ValueTask.FromResult<SourceLag?>(null);
+
     ValueTask<ISourceConnection> ConnectAsync(SyncTaskSpec spec, string silo, CancellationToken cancellationToken);
 
     /// <summary>The runner of <paramref name="stream"/> (one of its project's <see cref="SourceStreams.All"/>), or null when the kind has none.</summary>

@@ -4,12 +4,21 @@ using OrleansSync.Tasks;
 namespace OrleansSync.Sources;
 
 /// <summary>What a runner works for: the task's spec and the connection its source kind made for this run.</summary>
-public sealed class StreamRun(SyncTaskSpec spec, ISourceConnection connection)
+public sealed class StreamRun(SyncTaskSpec spec, ISourceConnection connection, Func<(ulong Position, Task Raised)>? wantedPosition = null)
 {
     public SyncTaskSpec Spec { get; } = spec;
 
     /// <summary>The kind's own connection (<see cref="ISourceKind.ConnectAsync"/>); only that kind's runners read it.</summary>
     public ISourceConnection Connection { get; } = connection;
+
+    /// <summary>
+    /// The source position a caller waits for the mirror to reach (<see cref="ISyncTaskGrain.WantPositionAsync"/>), 0
+    /// when none does: a streaming runner that is quiet checkpoints sooner while it is behind it.
+    /// </summary>
+    public ulong WantedPosition => wantedPosition?.Invoke().Position ?? 0;
+
+    /// <summary>Completes when a caller next asks for a position (it never does for a run without callers).</summary>
+    public Task PositionWanted => wantedPosition?.Invoke().Raised ?? Never.Task;
 
     /// <summary>Checkpoints of this run carry its id, so a cursor left by an earlier run is never resumed.</summary>
     public string RunId => Spec.RunId;
@@ -20,10 +29,22 @@ public sealed class StreamRun(SyncTaskSpec spec, ISourceConnection connection)
     public Checkpoint Checkpoint(long position, string cursorJson) => new(Spec.ProjectId, Spec.Stream, Spec.TaskId, Spec.RunId, position, cursorJson, Scope);
 
     /// <summary>The same run reading (and checkpointing) another stream: a backfill day may read several of its kind's streams.</summary>
-    public StreamRun For(string stream) => new(Spec with { Stream = stream }, Connection);
+    public StreamRun For(string stream) => new(Spec with { Stream = stream }, Connection, wantedPosition);
+}
+
+/// <summary>A task that never completes.</summary>
+file static class Never
+{
+    private static readonly TaskCompletionSource Source = new();
+
+    public static Task Task => Source.Task;
 }
 
 /// <summary>One page committed: what it held and cost (<see cref="PageTally"/>, committed with it) and what it did to the mirror.</summary>
 /// <param name="Tally">Records read, upstream calls and 429s, upstream's total, the run's expected pages.</param>
 /// <param name="Result">Inserted, updated, unchanged, dead-lettered.</param>
-public sealed record class PageLanded(PageTally Tally, PageWriteResult Result);
+/// <param name="Position">
+/// For a streaming source, the position (a PostgreSQL capture's LSN) up to which the mirror now holds everything the
+/// source committed; null otherwise.
+/// </param>
+public sealed record class PageLanded(PageTally Tally, PageWriteResult Result, ulong? Position = null);

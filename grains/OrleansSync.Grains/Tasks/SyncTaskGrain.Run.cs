@@ -53,7 +53,7 @@ public sealed partial class SyncTaskGrain
             await PersistAndReportAsync(cancellationToken);
 
             BudgetWaits.Current = _budgetWaits;
-            await foreach (var page in runner.RunAsync(new StreamRun(spec, connection), cancellationToken))
+            await foreach (var page in runner.RunAsync(new StreamRun(spec, connection, () => (_wantedPosition, _positionWanted.Task)), cancellationToken))
             {
                 await OnPageLandedAsync(page);
                 if (_pausing)
@@ -140,6 +140,7 @@ public sealed partial class SyncTaskGrain
         _lastProgressAt = now;
         _databaseFailures = 0;
         BreakerMoved(CircuitBreaker.RecordSuccess(state.State.Breaker));
+        _appliedPosition = page.Position ?? _appliedPosition;
         var (p, tally, result) = (state.State.Progress, page.Tally, page.Result);
         state.State.Progress = new TaskProgress(
             p.Pages + tally.Pages,

@@ -96,6 +96,7 @@ public sealed partial class SyncTaskGrain
         }
 
         await CatchUpAsync();
+        await RefreshLagAsync();
         if (_budgetWaits.Waiting > 0)
         {
             // Waiting for its turn at the budget is progress at the budget's pace.

@@ -62,6 +62,12 @@ public sealed partial class SyncTaskGrain(
     // When the run last landed a page (or got a slot, or waited at the budget): the heartbeat's measure of a hang.
     private DateTimeOffset _lastProgressAt;
 
+    // A streaming source's position the mirror holds everything up to (the last page's), and the one a caller waits
+    // for (sync --wait): in memory only, since the checkpoint holds the first and the caller asks again for the second.
+    private ulong? _appliedPosition;
+    private ulong _wantedPosition;
+    private TaskCompletionSource _positionWanted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     // PostgreSQL failures in a row: the wait for it grows with them.
     private int _databaseFailures;
 
@@ -96,6 +102,7 @@ public sealed partial class SyncTaskGrain(
     {
         // Leave the task as it is: the watchdog re-activates it and the stream resumes from its checkpoint.
         metrics.BreakerForgotten(this.GetPrimaryKeyString());
+        metrics.LagForgotten(this.GetPrimaryKeyString());
         _running?.Cancel();
         if (_loop is { } loop)
         {
@@ -144,8 +151,25 @@ public sealed partial class SyncTaskGrain(
         return View();
     }
 
-    public Task<TaskView?> GetAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult(state.State.Spec is null ? null : View());
+    public async Task<TaskView?> GetAsync(CancellationToken cancellationToken = default)
+    {
+        await RefreshLagAsync();
+        return state.State.Spec is null ? null : View();
+    }
+
+    public Task WantPositionAsync(ulong position, CancellationToken cancellationToken = default)
+    {
+        if (position > _wantedPosition)
+        {
+            _wantedPosition = position;
+            // Wakes a quiet stream now rather than at its next idle report.
+            var raised = _positionWanted;
+            _positionWanted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            raised.TrySetResult();
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task<TaskView?> CancelAsync(CancellationToken cancellationToken = default)
     {
@@ -209,5 +233,7 @@ public sealed partial class SyncTaskGrain(
         state.State.HungRestarts,
         state.State.Status == SyncTaskStatus.Running ? _rate.RecordsPerSecond : null,
         state.State.Status == SyncTaskStatus.Running ? _rate.Eta(time.GetUtcNow(), state.State.Progress) : null,
-        state.State.Status == SyncTaskStatus.Running ? _budgetWaits.Waiting : 0);
+        state.State.Status == SyncTaskStatus.Running ? _budgetWaits.Waiting : 0,
+        _appliedPosition,
+        state.State.Status.IsTerminal() ? null : _lag);
 }

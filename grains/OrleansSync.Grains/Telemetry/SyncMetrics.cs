@@ -30,6 +30,9 @@ public sealed class SyncMetrics
     // The breaker phase of every live task activation on this silo, for the gauge.
     private readonly ConcurrentDictionary<string, BreakerPhase> _taskBreakers = new(StringComparer.Ordinal);
 
+    // The last lag seen of every streaming task activation on this silo, with its stream, for the gauges.
+    private readonly ConcurrentDictionary<string, (string Stream, ulong Bytes, double Seconds)> _lags = new(StringComparer.Ordinal);
+
     // The adaptive window's size of every children walk running on this silo, with its stream, for the gauge.
     private readonly ConcurrentDictionary<WindowHandle, string> _windows = new();
 
@@ -48,6 +51,16 @@ public sealed class SyncMetrics
         _progressUpdates = meter.CreateCounter<long>("orleanssync.progress.updates", "{update}", "Task progress updates the progress writers received.");
         _progressRows = meter.CreateCounter<long>("orleanssync.progress.rows_written", "{row}", "sync.progress rows the progress writers wrote.");
         _progressStatements = meter.CreateCounter<long>("orleanssync.progress.statements", "{statement}", "Statements the progress writers sent to PostgreSQL.");
+        meter.CreateObservableGauge(
+            "orleanssync.cdc.lag_bytes",
+            () => ObserveLags(static l => (double)l.Bytes),
+            "By",
+            "Source WAL a streaming task's slot keeps (the source's position less the slot's confirmed one), by stream: the largest of this silo's tasks of that stream.");
+        meter.CreateObservableGauge(
+            "orleanssync.cdc.lag_seconds",
+            () => ObserveLags(static l => l.Seconds),
+            "s",
+            "How long since a streaming task's mirror last held everything its source had (0 when it does), by stream: the largest of this silo's tasks of that stream.");
         meter.CreateObservableGauge("orleanssync.breakers", ObserveBreakers, "{task}", "Live task activations on this silo by breaker phase.");
         meter.CreateObservableGauge(
             "orleanssync.children.window",
@@ -98,6 +111,10 @@ public sealed class SyncMetrics
 
     public void BreakerForgotten(string taskId) => _taskBreakers.TryRemove(taskId, out _);
 
+    public void LagObserved(string taskId, string stream, ulong bytes, double seconds) => _lags[taskId] = (stream, bytes, seconds);
+
+    public void LagForgotten(string taskId) => _lags.TryRemove(taskId, out _);
+
     /// <summary>Shows a walk's window, read through <paramref name="size"/>, on the gauge until the returned handle is disposed (the walk ends).</summary>
     public IDisposable WindowOpened(string stream, Func<int> size)
     {
@@ -105,6 +122,11 @@ public sealed class SyncMetrics
         _windows[handle] = stream;
         return handle;
     }
+
+    private IEnumerable<Measurement<double>> ObserveLags(Func<(string Stream, ulong Bytes, double Seconds), double> value) =>
+        _lags.Values
+            .GroupBy(static l => l.Stream, StringComparer.Ordinal)
+            .Select(g => new Measurement<double>(g.Max(value), new KeyValuePair<string, object?>("stream", g.Key)));
 
     private IEnumerable<Measurement<int>> ObserveWindows() =>
         _windows

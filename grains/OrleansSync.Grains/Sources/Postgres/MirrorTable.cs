@@ -10,7 +10,7 @@ internal static class MirrorTable
 {
     // One DDL at a time across the cluster: tasks of one project make its schema at once, and CREATE SCHEMA IF NOT
     // EXISTS is not safe against a concurrent twin.
-    private const string DdlLockSql = "SELECT pg_advisory_xact_lock(hashtext('orleanssync:postgres-mirror-ddl'))";
+    internal const string DdlLockSql = "SELECT pg_advisory_xact_lock(hashtext('orleanssync:postgres-mirror-ddl'))";
 
     public static TableName Of(string targetSchema, TableName source) => new(targetSchema, source.Name);
 

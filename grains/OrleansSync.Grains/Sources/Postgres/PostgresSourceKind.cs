@@ -14,7 +14,7 @@ namespace OrleansSync.Sources.Postgres;
 /// declared secret (<c>--source-conn-env</c>), resolved on the silo that reads. Each mode is a runner behind the same
 /// streams (<see cref="PostgresModeRunner"/>).
 /// </summary>
-public sealed class PostgresSourceKind(DeclaredSecrets secrets, NpgsqlDataSource target, PostgresModeRunner runners, IOptions<PostgresSourceOptions> options, TimeProvider time) : ISourceKind
+public sealed class PostgresSourceKind(DeclaredSecrets secrets, NpgsqlDataSource target, PostgresModeRunner runners, IOptions<PostgresSourceOptions> options, IOptions<CdcOptions> cdcOptions, TimeProvider time) : ISourceKind
 {
     public const string KindName = "postgres";
 
@@ -103,6 +103,35 @@ public sealed class PostgresSourceKind(DeclaredSecrets secrets, NpgsqlDataSource
 
         await using var connection = Connect(spec.SourceConnectionVariable, silo, ConnectionFlag);
         return await CdcRemoval.DropAsync(connection, spec, time, cancellationToken);
+    }
+
+    /// <summary>A capture's source WAL position now (<see cref="CdcSource.CurrentLsnAsync"/>); other modes end their runs.</summary>
+    public async ValueTask<ulong?> PositionAsync(ProjectSpec spec, string silo, CancellationToken cancellationToken)
+    {
+        if (spec.Mode != PostgresModes.Cdc)
+        {
+            return null;
+        }
+
+        await using var connection = Connect(spec.SourceConnectionVariable, silo, ConnectionFlag);
+        await using var source = await connection.OpenAsync(cancellationToken);
+        return (ulong)await CdcSource.CurrentLsnAsync(source, connection.Variable, cancellationToken);
+    }
+
+    /// <summary>A capture's slot against the source's WAL (<see cref="CdcSource.SlotPositionsAsync"/>); other modes end their runs.</summary>
+    public async ValueTask<SourceLag?> LagAsync(SyncTaskSpec spec, string silo, CancellationToken cancellationToken)
+    {
+        if (spec.Mode != PostgresModes.Cdc)
+        {
+            return null;
+        }
+
+        var names = CdcNames.For(ProjectIds.Normalize(spec.ProjectId), TableName.Parse(spec.Stream, $"the stream of task {spec.TaskId}"));
+        await using var connection = Connect(spec.SourceConnectionVariable, silo, $"the source connection variable of project {spec.ProjectId}");
+        await using var source = await connection.OpenAsync(cancellationToken);
+        var (current, confirmed) = await CdcSource.SlotPositionsAsync(source, names, connection.Variable, cancellationToken);
+        // No slot (not made yet, or dropped): it keeps no WAL, and the task makes one as it copies.
+        return confirmed is { } c ? new SourceLag((ulong)current, (ulong)c, (ulong)cdcOptions.Value.MaxSlotLag) : null;
     }
 
     public ValueTask<ISourceConnection> ConnectAsync(SyncTaskSpec spec, string silo, CancellationToken cancellationToken) =>

@@ -19,6 +19,10 @@ public sealed class CdcOptions
     /// <summary>How often a task whose source is quiet says it is alive (and moves its slot past WAL it has no part in).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan IdleReport { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Bytes of WAL a task's slot may keep on the source before the task says so loudly (a warning, once per crossing, and in task show): a slot left behind fills the source's disk.</summary>
+    [Range(1L, long.MaxValue)]
+    public long MaxSlotLag { get; set; } = 1L << 30;
 }
 
 [OptionsValidator]

@@ -12,6 +12,8 @@ namespace OrleansSync.Sources.Postgres.Cdc;
 internal static class CdcSource
 {
     private const string WalLevelSql = "SELECT current_setting('wal_level')";
+    private const string CurrentLsnSql = "SELECT pg_current_wal_lsn()";
+    private const string LagSql = "SELECT pg_current_wal_lsn(), (SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = @slot)";
     private const string CanReplicateSql = "SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user";
     private const string PublishesSql = """
         SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = @name),
@@ -52,6 +54,40 @@ internal static class CdcSource
         catch (NpgsqlException e)
         {
             throw new PostgresSourceException($"Checking the source database of {variable} for change capture failed: {PostgresSourceConnection.Describe(e)}.");
+        }
+    }
+
+    /// <summary>
+    /// The source's WAL written so far: every transaction committed before this call ends at or before it (a commit
+    /// returns once its WAL is written), so a capture checkpointed at or past it has applied all of them.
+    /// </summary>
+    public static async Task<NpgsqlLogSequenceNumber> CurrentLsnAsync(NpgsqlConnection source, string variable, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (NpgsqlLogSequenceNumber)(await ScalarAsync(source, CurrentLsnSql, cancellationToken))!;
+        }
+        catch (NpgsqlException e)
+        {
+            throw new PostgresSourceException($"Reading the WAL position of the source database of {variable} failed: {PostgresSourceConnection.Describe(e)}.");
+        }
+    }
+
+    /// <summary>The source's WAL position now, and the slot's confirmed position (null while there is no slot).</summary>
+    public static async Task<(NpgsqlLogSequenceNumber Current, NpgsqlLogSequenceNumber? Confirmed)> SlotPositionsAsync(
+        NpgsqlConnection source, CdcNames names, string variable, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand(LagSql, source);
+            command.Parameters.Add(new NpgsqlParameter("slot", NpgsqlDbType.Text) { Value = names.Slot });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            return (reader.GetFieldValue<NpgsqlLogSequenceNumber>(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<NpgsqlLogSequenceNumber>(1));
+        }
+        catch (NpgsqlException e)
+        {
+            throw new PostgresSourceException($"Reading the replication slot {names.Slot} on the source database of {variable} failed: {PostgresSourceConnection.Describe(e)}.");
         }
     }
 

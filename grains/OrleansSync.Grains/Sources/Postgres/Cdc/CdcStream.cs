@@ -25,6 +25,8 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
         await using (var source = await connection.OpenAsync(cancellationToken))
         {
             shape = await SnapshotRunner.ReadShapeAsync(source, table, connection.Variable, cancellationToken);
+            // Columns added on the source since the mirror was made (a kill between their relation message and the mirror's change).
+            await CdcColumns.AddMissingAsync(source, target, schema, shape, cancellationToken);
         }
 
         var mirror = await MirrorTable.EnsureAsync(target, schema, shape, cancellationToken);
@@ -42,13 +44,16 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
         var inTransaction = false;
         LogInformationStreaming(logger, run.Spec.TaskId, table.ToString(), names.Slot, from.ToString());
         Task<bool>? next = null;
+        var saidAt = time.GetUtcNow();
         try
         {
             while (true)
             {
                 next ??= MoveNextAsync(enumerator, names);
                 var dirty = pending.Count > 0 || committed > at.Lsn;
-                if (!await ArrivesAsync(next, dirty ? options.FlushDelay : options.IdleReport, cancellationToken))
+                // A caller waits for a position this task has not checkpointed (sync --wait): look again soon.
+                var behind = run.WantedPosition > (ulong)at.Lsn;
+                if (!await ArrivesAsync(next, run.PositionWanted, dirty || behind ? options.FlushDelay : options.IdleReport, cancellationToken))
                 {
                     if (dirty)
                     {
@@ -61,12 +66,18 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
                         committed = replication.LastReceivedLsn;
                         yield return await LandAsync(run, apply, replication, pending, committed, at, cancellationToken);
                     }
-                    else
+                    else if (!behind || time.GetUtcNow() - saidAt >= options.IdleReport)
                     {
                         // Quiet: say so, since a task landing nothing for long is taken for hung.
-                        yield return new PageLanded(PageTally.None, PageWriteResult.Empty);
+                        yield return new PageLanded(PageTally.None, PageWriteResult.Empty, (ulong)at.Lsn);
+                    }
+                    else
+                    {
+                        await AskHowFarAsync(replication, cancellationToken);
+                        continue;
                     }
 
+                    saidAt = time.GetUtcNow();
                     continue;
                 }
 
@@ -85,6 +96,20 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
                         inTransaction = false;
                         committed = commit.TransactionEndLsn;
                         break;
+                    case RelationMessage relation when !reader.Matches([.. relation.Columns.Select(static c => c.ColumnName)]):
+                        var columns = relation.Columns.Select(static c => c.ColumnName).ToList();
+                        if (pending.Count > 0 || committed > at.Lsn)
+                        {
+                            // What arrived before lands in the columns it was sent with.
+                            yield return await LandAsync(run, apply, replication, pending, committed, at, cancellationToken);
+                            saidAt = time.GetUtcNow();
+                        }
+
+                        shape = await CdcColumns.FollowAsync(connection, target, schema, shape, columns, cancellationToken);
+                        LogInformationColumns(logger, run.Spec.TaskId, table.ToString(), string.Join(", ", columns.Select(SqlIdentifier.Display)));
+                        apply = new CdcApply(shape, mirror.Table);
+                        reader = new CdcMessageReader(shape);
+                        break;
                     case var message:
                         if (await reader.ReadAsync(message, cancellationToken) is { } change)
                         {
@@ -97,6 +122,7 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
                 if (pending.Count >= options.BatchRows)
                 {
                     yield return await LandAsync(run, apply, replication, pending, committed, at, cancellationToken);
+                    saidAt = time.GetUtcNow();
                 }
             }
         }
@@ -113,8 +139,11 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
             cancellationToken,
             from);
 
-    /// <summary>Whether the read in flight ends within <paramref name="wait"/> (it goes on either way).</summary>
-    private async Task<bool> ArrivesAsync(Task<bool> next, TimeSpan wait, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the read in flight ends within <paramref name="wait"/> (it goes on either way); false sooner when
+    /// <paramref name="wake"/> completes first (a caller now waits for a position), so the loop looks again.
+    /// </summary>
+    private async Task<bool> ArrivesAsync(Task<bool> next, Task wake, TimeSpan wait, CancellationToken cancellationToken)
     {
         if (next.IsCompleted)
         {
@@ -123,12 +152,12 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
 
         try
         {
-            await next.WaitAsync(wait, time, cancellationToken);
-            return true;
+            // WhenAny never throws: the read's own outcome is the caller's to take from it.
+            await Task.WhenAny(next, wake).WaitAsync(wait, time, cancellationToken);
+            return next.IsCompleted;
         }
-        catch (Exception) when (next.IsCompleted)
+        catch (OperationCanceledException) when (next.IsCompleted)
         {
-            // The read's own outcome, which the caller takes from it.
             return true;
         }
         catch (TimeoutException)
@@ -185,8 +214,28 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
             await replication.SendStatusUpdate(cancellationToken);
         }
 
-        return new PageLanded(tally, result);
+        return new PageLanded(tally, result, (ulong)at.Lsn);
     }
+
+    /// <summary>
+    /// A status update wakes the source's walsender; waiting for more WAL with our reply behind what it has read, it
+    /// answers with a keepalive carrying that position (<see cref="ReplicationConnection.LastReceivedLsn"/>), which the
+    /// next quiet turn checkpoints.
+    /// </summary>
+    private static async Task AskHowFarAsync(LogicalReplicationConnection replication, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await replication.SendStatusUpdate(cancellationToken);
+        }
+        catch (InvalidOperationException)
+        {
+            // Not streaming yet (the source has not answered START_REPLICATION): the next turn asks again.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} follows the columns of {Table} as the source now sends them: {Columns}")]
+    private static partial void LogInformationColumns(ILogger logger, string taskId, string table, string columns);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} streams {Table} from slot {Slot} at {Lsn}")]
     private static partial void LogInformationStreaming(ILogger logger, string taskId, string table, string slot, string lsn);

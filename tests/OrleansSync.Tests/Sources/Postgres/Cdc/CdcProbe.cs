@@ -15,6 +15,14 @@ internal static class CdcProbe
             ("p", project),
             ("s", stream))).Cast<JsonElement?>().SingleOrDefault();
 
+    /// <summary>The task of each stream (table) in <c>sync --json</c>'s answer.</summary>
+    public static Dictionary<string, string> TaskIds(string syncJson)
+    {
+        using var document = JsonDocument.Parse(syncJson);
+        return document.RootElement.GetProperty("run").GetProperty("tasks").EnumerateArray()
+            .ToDictionary(static t => t.GetProperty("stream").GetString()!, static t => t.GetProperty("taskId").GetString()!);
+    }
+
     public static async Task<bool> StreamingAsync(TestDatabase cluster, string project, string stream, CancellationToken ct) =>
         await CursorAsync(cluster, project, stream, ct) is { } cursor && cursor.GetProperty("phase").GetString() == "stream";
 

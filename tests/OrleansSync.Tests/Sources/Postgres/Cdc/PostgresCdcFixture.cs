@@ -11,6 +11,9 @@ public sealed class PostgresCdcFixture : ClusterFixture
 {
     public const int ChunkRows = 4;
 
+    /// <summary>Small, so a few thousand rows written while a task is paused put it over (OrleansSync:Postgres:Cdc:MaxSlotLag).</summary>
+    public const long MaxSlotLag = 65_536;
+
     private OwnPostgresServer? _server;
 
     public OwnPostgresServer Server => _server ?? throw new InvalidOperationException("The fixture has not started.");
@@ -19,9 +22,12 @@ public sealed class PostgresCdcFixture : ClusterFixture
 
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
+        // A capture's task streams until its run is cancelled, holding a run slot: the collection's tests leave several.
+        ["OrleansSync:Placement:MaxRunningPerSilo"] = "16",
         ["OrleansSync:Postgres:ChunkRows"] = ChunkRows.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["OrleansSync:Postgres:Cdc:FlushDelay"] = "00:00:00.050",
         ["OrleansSync:Postgres:Cdc:IdleReport"] = "00:00:01",
+        ["OrleansSync:Postgres:Cdc:MaxSlotLag"] = MaxSlotLag.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["OrleansSync:Tasks:RetryBaseDelay"] = "00:00:00.200",
         ["OrleansSync:Tasks:RetryMaxDelay"] = "00:00:01",
     };

@@ -133,13 +133,38 @@ public sealed class PostgresCdcTests(PostgresCdcFixture fixture)
         Assert.NotEqual(0, (await CliAsync("project", "show", other)).ExitCode);
     }
 
-    internal async Task<(string Project, string Schema)> AddAsync(SourceDatabase source, string tables, CancellationToken ct)
+    internal Task<(string Project, string Schema)> AddAsync(SourceDatabase source, string tables, CancellationToken ct) => AddAsync(fixture, source, tables, ct);
+
+    /// <summary>Adds a cdc project of <paramref name="tables"/> through the CLI; its mirror schema is <c>m_</c> and the project's id.</summary>
+    internal static async Task<(string Project, string Schema)> AddAsync(PostgresCdcFixture fixture, SourceDatabase source, string tables, CancellationToken ct)
     {
         var project = PostgresSnapshotTests.NewProject();
         var schema = $"m_{project}";
-        var added = await CliAsync("project", "add", project, "--source", "postgres", "--source-conn-env", source.Variable, "--tables", tables, "--mode", "cdc", "--target-schema", schema);
+        var added = await Infrastructure.Cli.RunAsync(
+            fixture.Cluster.CliEnvironment(), ct, "project", "add", project, "--source", "postgres", "--source-conn-env", source.Variable, "--tables", tables, "--mode", "cdc", "--target-schema", schema);
         Assert.True(added.ExitCode == 0, added.StdOut + added.StdErr);
         return (project, schema);
+    }
+
+    /// <summary>Starts a run of <paramref name="project"/> and waits until every one of <paramref name="tables"/> streams; the task of each table.</summary>
+    internal static async Task<Dictionary<string, string>> StartStreamingAsync(PostgresCdcFixture fixture, string project, IReadOnlyList<string> tables, CancellationToken ct)
+    {
+        var started = await Infrastructure.Cli.RunAsync(fixture.Cluster.CliEnvironment(), ct, "sync", project, "--json");
+        Assert.True(started.ExitCode == 0, started.StdOut + started.StdErr);
+        foreach (var table in tables)
+        {
+            await Eventually.UntilAsync(() => CdcProbe.StreamingAsync(fixture.Cluster.Database, project, table, ct), Patience, $"{table} streaming", ct);
+        }
+
+        return CdcProbe.TaskIds(started.StdOut);
+    }
+
+    /// <summary>Cancels the project's run and removes it, so its streams stop and its slots go (the source server has 10 of each).</summary>
+    internal static async Task EndAsync(PostgresCdcFixture fixture, string project)
+    {
+        var ct = CancellationToken.None;
+        await Infrastructure.Cli.RunAsync(fixture.Cluster.CliEnvironment(), ct, "run", "cancel", project);
+        await Infrastructure.Cli.RunAsync(fixture.Cluster.CliEnvironment(), ct, "project", "remove", project);
     }
 
     private Task WaitMirroredAsync(SourceDatabase source, string schema, string table, string when, CancellationToken ct) =>

@@ -1,0 +1,92 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using OrleansSync.Tests.Infrastructure;
+
+namespace OrleansSync.Tests.Sources.Postgres.Cdc;
+
+/// <summary>A capture's replication lag, in bytes and seconds, in <c>task show</c> and the silo's metrics, loud over <c>MaxSlotLag</c>.</summary>
+[Collection(PostgresCdcCollection.Name)]
+public sealed class PostgresCdcLagTests(PostgresCdcFixture fixture)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task TaskShow_TaskPausedWhileRowsAreWritten_LagGrowsAndIsReportedLoudlyOverTheLimit()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var source = await SourceDatabase.CreateOnAsync(fixture.Server, ct);
+        await source.ExecuteAsync("CREATE TABLE public.lagging (id integer PRIMARY KEY, note text);", ct);
+        var (project, _) = await PostgresCdcTests.AddAsync(fixture, source, "public.lagging", ct);
+        try
+        {
+            var taskId = (await PostgresCdcTests.StartStreamingAsync(fixture, project, ["public.lagging"], ct))["public.lagging"];
+            Assert.Equal(0, (await CliAsync("task", "pause", taskId)).ExitCode);
+            await Eventually.UntilAsync(async () => (await ShowAsync(taskId)).GetProperty("status").GetString() == "Paused", Patience, "the task paused", ct);
+            var before = (await ShowAsync(taskId)).GetProperty("lag");
+
+            // Twice the limit and more of row data alone, so of WAL; the slot stays where the paused task left it.
+            await source.ExecuteAsync($"INSERT INTO public.lagging SELECT i, repeat('x', 100) FROM generate_series(1, {(PostgresCdcFixture.MaxSlotLag * 2 / 100) + 1}) AS i;", ct);
+            var written = await source.Database.ScalarAsync<string>("SELECT (pg_current_wal_lsn() - confirmed_flush_lsn)::bigint::text FROM pg_replication_slots WHERE slot_name LIKE 'orleanssync\\_' || @p || '\\_%'", ct, ("p", project));
+
+            var lag = (await Eventually.ValueAsync(
+                async () => (await ShowAsync(taskId)).GetProperty("lag") is { ValueKind: JsonValueKind.Object } l && l.GetProperty("bytes").GetUInt64() >= ulong.Parse(written!, System.Globalization.CultureInfo.InvariantCulture) ? new[] { l } : null,
+                Patience,
+                "the lag to show the WAL written while paused",
+                ct))[0];
+            Assert.True(lag.GetProperty("bytes").GetUInt64() > before.GetProperty("bytes").GetUInt64() + (ulong)PostgresCdcFixture.MaxSlotLag, $"{before} then {lag}");
+            Assert.True(lag.GetProperty("seconds").GetDouble() > 0, lag.ToString());
+            Assert.True(lag.GetProperty("overLimit").GetBoolean(), lag.ToString());
+            var text = await CliAsync("task", "show", taskId);
+            Assert.Contains("OVER MaxSlotLag", text.StdOut, StringComparison.Ordinal);
+            Assert.True(ReadGauge("orleanssync.cdc.lag_bytes", "public.lagging") >= (double)PostgresCdcFixture.MaxSlotLag * 2, "the lag gauge");
+
+            // Resumed, the task applies what it missed and the lag falls back under the limit.
+            Assert.Equal(0, (await CliAsync("task", "resume", taskId)).ExitCode);
+            await Eventually.UntilAsync(async () => (await ShowAsync(taskId)).GetProperty("lag") is { ValueKind: JsonValueKind.Object } l && !l.GetProperty("overLimit").GetBoolean(), Patience, "the lag back under the limit", ct);
+        }
+        finally
+        {
+            await PostgresCdcTests.EndAsync(fixture, project);
+        }
+    }
+
+    /// <summary>The gauge's value for <paramref name="stream"/> on this fixture's silo, read now.</summary>
+    private double ReadGauge(string instrument, string stream)
+    {
+        var scopes = fixture.Cluster.MeterFactories();
+        double? value = null;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (published, l) =>
+            {
+                if (published.Meter.Name == "OrleansSync" && published.Name == instrument && published.Meter.Scope is { } scope && scopes.Contains(scope))
+                {
+                    l.EnableMeasurementEvents(published);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, v, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "stream" && (string?)tag.Value == stream)
+                {
+                    value = Math.Max(value ?? 0, v);
+                }
+            }
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return value ?? -1;
+    }
+
+    private async Task<JsonElement> ShowAsync(string taskId)
+    {
+        var shown = await CliAsync("task", "show", taskId, "--json");
+        Assert.True(shown.ExitCode == 0, shown.StdOut + shown.StdErr);
+        return JsonDocument.Parse(shown.StdOut).RootElement.Clone();
+    }
+
+    private Task<Infrastructure.Cli.Result> CliAsync(params string[] args) =>
+        Infrastructure.Cli.RunAsync(fixture.Cluster.CliEnvironment(), TestContext.Current.CancellationToken, args);
+}
