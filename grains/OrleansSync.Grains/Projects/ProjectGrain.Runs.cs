@@ -57,19 +57,19 @@ public sealed partial class ProjectGrain
         var kind = kinds.Of(spec.Source);
         var streams = request.Streams is { Count: > 0 } asked ? asked : spec.Streams;
         var known = kind.Streams(spec).Project;
-        ProjectSpecValidator.ValidateStreams(known, streams, "--stream");
+        ProjectSpecValidator.ValidateStreams(known, streams, FixWording.StreamsAsked(request.Trigger));
         var notConfigured = streams.Except(spec.Streams).ToList();
         if (notConfigured.Count > 0)
         {
             throw new InvalidRequestException(
-                $"Project {ProjectId} does not sync {string.Join(", ", notConfigured)}: its streams are {string.Join(", ", spec.Streams)} (change them with project add --streams).");
+                $"Project {ProjectId} does not sync {string.Join(", ", notConfigured)}: its streams are {string.Join(", ", spec.Streams)} ({FixWording.ChangeStreams(request.Trigger)}).");
         }
 
         var now = time.GetUtcNow();
         var breaker = state.State.Breaker;
         if (!request.Force && BreakerRefusal(now) is { } refusal)
         {
-            throw new SyncRefusedException(refusal + $" Run 'orleanssync sync {ProjectId} --force' to probe now.");
+            throw new SyncRefusedException($"{refusal} {FixWording.ForceProbe(request.Trigger, ProjectId)}");
         }
 
         if (request.Force && breaker.Phase == BreakerPhase.Open)

@@ -88,6 +88,8 @@ public sealed class ApiTests(ApiFixture fixture)
             await AssertProblemAsync(await Http.PostAsync($"/api/v1/projects/{id}/syncs", form, ct), HttpStatusCode.BadRequest, "application/json");
         }
 
+        // The cluster's own refusal names the body's field, not the CLI's flag.
+        await AssertProblemAsync(await PostJsonAsync($"/api/v1/projects/{id}/syncs", """{"streams": ["nope"]}""", ct), HttpStatusCode.BadRequest, "'nope' in 'streams'");
         await AssertProblemAsync(await PutJsonAsync($"/api/v1/projects/{id}/schedule", """{"every": "soon"}""", ct), HttpStatusCode.BadRequest, "soon");
         await AssertProblemAsync(await PutJsonAsync($"/api/v1/projects/{id}/schedule", """{"every": 5}""", ct), HttpStatusCode.BadRequest, "every");
         await AssertProblemAsync(await Http.GetAsync($"/api/v1/projects/{id}/runs?limit=0", ct), HttpStatusCode.BadRequest, "limit");

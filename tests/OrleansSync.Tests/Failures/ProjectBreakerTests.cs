@@ -42,6 +42,10 @@ public sealed class ProjectBreakerTests
         Assert.Contains("circuit breaker is open after 2 consecutive failed runs", refusal.Message, StringComparison.Ordinal);
         Assert.Contains($"{open.NextProbeAt:u}", refusal.Message, StringComparison.Ordinal);
         Assert.Contains("--force", refusal.Message, StringComparison.Ordinal);
+        // Asked over HTTP, the fix is named in the API's terms, not the CLI's.
+        var overHttp = await Assert.ThrowsAsync<SyncRefusedException>(() => grain.SyncAsync(new SyncRequest(null, false, "http"), ct));
+        Assert.Contains("{\"force\": true}", overHttp.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("orleanssync", overHttp.Message, StringComparison.Ordinal);
 
         // Scheduled ticks while open are skipped and recorded with the reason.
         await grain.ConfigureAsync(spec with { Every = TimeSpan.FromSeconds(1) }, ct);
