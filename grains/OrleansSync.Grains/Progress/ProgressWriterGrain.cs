@@ -10,7 +10,11 @@ namespace OrleansSync.Progress;
 public sealed partial class ProgressWriterGrain : Grain, IProgressWriterGrain
 {
     private readonly PendingProgress _pending;
+    // The longest a task's end waits for its event to be numbered before the task may tell its project.
+    private static readonly TimeSpan EndEventWait = TimeSpan.FromSeconds(1);
+
     private readonly ProgressEvents _events;
+    private readonly EventPublisher _publisher;
     private readonly SyncMetrics _metrics;
     private readonly ILocalSiloDetails _silo;
     private readonly TimeProvider _time;
@@ -35,6 +39,7 @@ public sealed partial class ProgressWriterGrain : Grain, IProgressWriterGrain
     {
         (_metrics, _silo, _time, _options, _logger) = (metrics, silo, time, options.Value, logger);
         _pending = new PendingProgress(table, time, _options, Written, logger);
+        _publisher = publisher;
         _events = new ProgressEvents(publisher, time, eventOptions.Value);
     }
 
@@ -72,6 +77,10 @@ public sealed partial class ProgressWriterGrain : Grain, IProgressWriterGrain
                 throw new InvalidOperationException(
                     $"PostgreSQL refused the terminal progress row of task {id} (see this silo's log); the progress writer keeps it and tries again.");
             }
+
+            // The task tells its project once this returns, and the project may then end the run on another silo:
+            // the task's end is numbered first, so the feed never shows a run ending before its last task.
+            await _publisher.SentAsync(EndEventWait);
         }
     }
 
