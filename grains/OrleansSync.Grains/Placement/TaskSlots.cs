@@ -7,32 +7,36 @@ namespace OrleansSync.Placement;
 /// <summary>
 /// This silo's run slots (<see cref="TaskPlacementOptions.MaxRunningPerSilo"/>). A task holds one while it runs; when
 /// none is free it waits in line and starts, first come first served, when one frees. Waiting never fails: only the
-/// waiter's own cancellation (a cancel, its activation going away) takes it out of the line.
+/// waiter's own cancellation (a cancel, its activation going away) takes it out of the line. A task whose stream never
+/// ends (a PostgreSQL capture) runs beside the slots (<see cref="RunBeside"/>): holding one for good, a few of them
+/// would keep every other task of the silo waiting forever. It still counts in the silo's load, so placement spreads them.
 /// </summary>
 public sealed class TaskSlots
 {
     private readonly Lock _lock = new();
     private readonly LinkedList<Waiter> _queue = new();
     private readonly List<string> _running = [];
+    private readonly List<string> _beside = [];
 
     public TaskSlots(IOptions<TaskPlacementOptions> options, IMeterFactory meterFactory)
     {
         Limit = options.Value.MaxRunningPerSilo;
         // The same meter as SyncMetrics (IMeterFactory hands out one instance per name), so it lands on /metrics with it.
         var meter = meterFactory.Create(SyncMetrics.MeterName);
-        meter.CreateObservableGauge("orleanssync.tasks.slots", Observe, "{task}", "Tasks on this silo holding a run slot (state=running) or waiting for one (state=queued).");
+        meter.CreateObservableGauge(
+            "orleanssync.tasks.slots", Observe, "{task}", "Tasks on this silo holding a run slot (state=running), waiting for one (state=queued) or streaming beside them (state=streaming).");
     }
 
     public int Limit { get; }
 
-    /// <summary>Tasks holding a slot and tasks waiting for one: the load that placement evens out.</summary>
+    /// <summary>Tasks running (in a slot or beside them) and tasks waiting for a slot: the load that placement evens out.</summary>
     public (int Running, int Queued) Counts
     {
         get
         {
             lock (_lock)
             {
-                return (_running.Count, _queue.Count);
+                return (_running.Count + _beside.Count, _queue.Count);
             }
         }
     }
@@ -50,8 +54,22 @@ public sealed class TaskSlots
     {
         lock (_lock)
         {
-            return [.. _running];
+            return [.. _running, .. _beside];
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="taskId"/>, whose stream never ends, beside the slots: at once, never waiting and never
+    /// taking one. Dispose the result when the run ends.
+    /// </summary>
+    public IAsyncDisposable RunBeside(string taskId)
+    {
+        lock (_lock)
+        {
+            _beside.Add(taskId);
+        }
+
+        return new Beside(this, taskId);
     }
 
     /// <summary>
@@ -120,9 +138,15 @@ public sealed class TaskSlots
 
     private IEnumerable<Measurement<int>> Observe()
     {
-        var (running, queued) = Counts;
+        int running, queued, beside;
+        lock (_lock)
+        {
+            (running, queued, beside) = (_running.Count, _queue.Count, _beside.Count);
+        }
+
         yield return new(running, new KeyValuePair<string, object?>("state", "running"));
         yield return new(queued, new KeyValuePair<string, object?>("state", "queued"));
+        yield return new(beside, new KeyValuePair<string, object?>("state", "streaming"));
     }
 
     private sealed class Waiter(string taskId)
@@ -132,6 +156,24 @@ public sealed class TaskSlots
         public TaskCompletionSource Granted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public LinkedListNode<Waiter> Node { get; set; } = null!;
+    }
+
+    private sealed class Beside(TaskSlots slots, string taskId) : IAsyncDisposable
+    {
+        private int _ended;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 0)
+            {
+                lock (slots._lock)
+                {
+                    slots._beside.Remove(taskId);
+                }
+            }
+
+            return ValueTask.CompletedTask;
+        }
     }
 
     private sealed class Slot(TaskSlots slots, string taskId) : IAsyncDisposable

@@ -62,6 +62,12 @@ public interface ISourceKind
     /// </summary>
     ValueTask<SourceLag?> LagAsync(SyncTaskSpec spec, string silo, CancellationToken cancellationToken) => ValueTask.FromResult<SourceLag?>(null);
 
+    /// <summary>
+    /// Whether <paramref name="spec"/>'s stream never ends on its own (a PostgreSQL capture): its task runs beside the
+    /// silo's run slots (<see cref="Placement.TaskSlots.RunBeside"/>) rather than holding one for good.
+    /// </summary>
+    bool NeverEnds(SyncTaskSpec spec) => false;
+
     ValueTask<ISourceConnection> ConnectAsync(SyncTaskSpec spec, string silo, CancellationToken cancellationToken);
 
     /// <summary>The runner of <paramref name="stream"/> (one of its project's <see cref="SourceStreams.All"/>), or null when the kind has none.</summary>

@@ -42,7 +42,7 @@ public sealed partial class SyncTaskGrain
             // Connected on every run, not only checked when the project was added: a project stored before the rules, or
             // by another client, must not make this silo send a secret in clear text or resolve an undeclared variable.
             await using var connection = await kind.ConnectAsync(spec, silo.Name, cancellationToken);
-            await using var slot = await AcquireSlotAsync(cancellationToken);
+            await using var slot = kind.NeverEnds(spec) ? slots.RunBeside(spec.TaskId) : await AcquireSlotAsync(cancellationToken);
             // Every run says where it runs, and that it runs (a started task's first row, a probe, a retry).
             state.State.Status = SyncTaskStatus.Running;
             state.State.NextAttemptAt = null;

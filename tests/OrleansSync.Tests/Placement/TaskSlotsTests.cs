@@ -12,6 +12,30 @@ public sealed class TaskSlotsTests
         new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
 
     [Fact]
+    public async Task RunBeside_StreamsNeverTakeASlot_OthersStillRunAndTheSiloCountsThemAll()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var slots = Create(limit: 1);
+        var captures = new[] { slots.RunBeside("cdc-1"), slots.RunBeside("cdc-2") };
+
+        // The one slot is still free for a task whose run ends.
+        var batch = await slots.AcquireAsync("batch", () => throw new Xunit.Sdk.XunitException("the batch task was queued"), ct);
+        Assert.Equal((3, 0), slots.Counts);
+        Assert.Equal(new[] { "batch", "cdc-1", "cdc-2" }, slots.RunningTaskIds().Order());
+
+        // Only the slot is limited: a second batch task waits for it, not for the captures.
+        var next = slots.AcquireAsync("batch-2", () => Task.CompletedTask, ct).AsTask();
+        Assert.False(next.IsCompleted);
+        await captures[0].DisposeAsync();
+        Assert.False(next.IsCompleted);
+        await batch.DisposeAsync();
+        await (await next.WaitAsync(TimeSpan.FromSeconds(5), ct)).DisposeAsync();
+        await captures[1].DisposeAsync();
+        await captures[1].DisposeAsync();
+        Assert.Equal((0, 0), slots.Counts);
+    }
+
+    [Fact]
     public async Task Acquire_OverTheLimit_WaitersQueueAndStartInOrder()
     {
         var ct = TestContext.Current.CancellationToken;

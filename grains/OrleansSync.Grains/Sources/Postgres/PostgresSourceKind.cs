@@ -22,6 +22,8 @@ public sealed class PostgresSourceKind(DeclaredSecrets secrets, NpgsqlDataSource
 
     public string Name => KindName;
 
+    public bool NeverEnds(SyncTaskSpec spec) => spec.Mode == PostgresModes.Cdc;
+
     public SourceStreams Streams(ProjectSpec spec) => new(spec.Streams, new Dictionary<string, string>(), Backfill: null);
 
     public ProjectSpec Normalise(ProjectSpec spec)

@@ -22,8 +22,9 @@ public sealed class PostgresCdcFixture : ClusterFixture
 
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        // A capture's task streams until its run is cancelled, holding a run slot: the collection's tests leave several.
-        ["OrleansSync:Placement:MaxRunningPerSilo"] = "16",
+        // One run slot: a capture's task streams until its run is cancelled, beside the slots, and a test may leave
+        // several streaming while other tasks still need the slot (PostgresCdcTests.Captures_…).
+        ["OrleansSync:Placement:MaxRunningPerSilo"] = "1",
         ["OrleansSync:Postgres:ChunkRows"] = ChunkRows.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["OrleansSync:Postgres:Cdc:FlushDelay"] = "00:00:00.050",
         ["OrleansSync:Postgres:Cdc:IdleReport"] = "00:00:01",

@@ -57,6 +57,35 @@ public sealed class PostgresCdcTests(PostgresCdcFixture fixture)
     }
 
     [Fact]
+    public async Task Captures_TwoTablesStreamingOnASiloWithOneRunSlot_ASnapshotProjectStillRuns()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var source = await SourceDatabase.CreateOnAsync(fixture.Server, ct);
+        await source.ExecuteAsync(
+            "CREATE TABLE public.left_side (id integer PRIMARY KEY); CREATE TABLE public.right_side (id integer PRIMARY KEY); " +
+            "CREATE TABLE public.copied (id integer PRIMARY KEY, note text); INSERT INTO public.copied SELECT i, 'n' || i FROM generate_series(1, 10) AS i;",
+            ct);
+        var (capture, _) = await AddAsync(source, "public.left_side,public.right_side", ct);
+        var snapshot = PostgresSnapshotTests.NewProject();
+        try
+        {
+            // Both captures stream at once although the silo has one run slot (the fixture's): neither holds it.
+            await StartStreamingAsync(fixture, capture, ["public.left_side", "public.right_side"], ct);
+
+            var added = await CliAsync("project", "add", snapshot, "--source", "postgres", "--source-conn-env", source.Variable, "--tables", "public.copied", "--mode", "snapshot", "--target-schema", $"m_{snapshot}");
+            Assert.True(added.ExitCode == 0, added.StdOut + added.StdErr);
+            var synced = await CliAsync("sync", snapshot, "--wait");
+            Assert.True(synced.ExitCode == 0, synced.StdOut + synced.StdErr);
+            await PostgresSnapshotTests.AssertMirroredAsync(fixture.Cluster.Database, source, $"m_{snapshot}", "public", "copied", ct);
+        }
+        finally
+        {
+            await EndAsync(fixture, capture);
+            await CliAsync("project", "remove", snapshot);
+        }
+    }
+
+    [Fact]
     public async Task Cdc_UpdateLeavingToastedValueUnchanged_MirrorKeepsTheValue()
     {
         var ct = TestContext.Current.CancellationToken;
