@@ -21,4 +21,12 @@ public sealed class CliOutput(bool json, IAnsiConsole console, TextWriter output
     public TextWriter Error { get; } = error;
 
     public void WriteJson<T>(T document) => output.WriteLine(JsonSerializer.Serialize(document, JsonOptions));
+
+    /// <summary><paramref name="document"/> with one more member, <paramref name="name"/>, at its root.</summary>
+    public void WriteJson<T, TExtra>(T document, string name, TExtra extra)
+    {
+        var root = JsonSerializer.SerializeToNode(document, JsonOptions)!.AsObject();
+        root[name] = JsonSerializer.SerializeToNode(extra, JsonOptions);
+        output.WriteLine(root.ToJsonString(JsonOptions));
+    }
 }

@@ -156,9 +156,18 @@ public static class ProjectCommand
             var context = CliContext.From(parse);
             var id = parse.GetValue(IdArgument)!;
             await using var connection = await context.ConnectAsync(ct);
-            var view = await connection.Client.GetGrain<IProjectGrain>(ProjectIds.Normalize(id)).GetAsync(ct)
+            var project = connection.Client.GetGrain<IProjectGrain>(ProjectIds.Normalize(id));
+            var view = await project.GetAsync(ct)
                 ?? throw CliException.BadInput($"No project '{id}': 'orleanssync project list' shows the configured ones.");
+            var standing = await project.StandingAsync(ct) ?? [];
+            if (context.Output.Json)
+            {
+                context.Output.WriteJson(view, "streams", standing);
+                return ExitCodes.Ok;
+            }
+
             Write(context, view);
+            ProjectStandingTable.Write(context.Output.Console, standing);
             return ExitCodes.Ok;
         });
         return command;

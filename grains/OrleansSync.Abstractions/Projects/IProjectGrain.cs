@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using OrleansSync.Tasks;
 using OrleansSync.Security;
 
@@ -30,6 +31,14 @@ public interface IProjectGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Remove")]
     Task<string?> RemoveAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Each of the project's streams as it stands: its mirror's rows and checkpoint where its kind keeps one per stream
+    /// (a PostgreSQL source's tables), and its task in the current (else the last) run with the task's lag. Null for an
+    /// unknown project. Reads only; it runs beside the project's other calls.
+    /// </summary>
+    [Alias("Standing"), AlwaysInterleave]
+    Task<IReadOnlyList<StreamStanding>?> StandingAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Pauses (no run starts, scheduled or asked for) or resumes the project; a run in progress finishes.</summary>
     [Alias("SetPaused")]

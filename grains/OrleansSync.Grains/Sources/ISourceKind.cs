@@ -63,6 +63,14 @@ public interface ISourceKind
     ValueTask<SourceLag?> LagAsync(SyncTaskSpec spec, string silo, CancellationToken cancellationToken) => ValueTask.FromResult<SourceLag?>(null);
 
     /// <summary>
+    /// Each stream's mirror and checkpoint as they stand, for a kind with one mirror table per stream (a PostgreSQL
+    /// source's tables), read from the cluster's database; the task fields are the project's to fill. Empty for a kind
+    /// whose streams share tables.
+    /// </summary>
+    ValueTask<IReadOnlyList<StreamStanding>> StandingAsync(ProjectSpec spec, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<StreamStanding>>([]);
+
+    /// <summary>
     /// Whether <paramref name="spec"/>'s stream never ends on its own (a PostgreSQL capture): its task runs beside the
     /// silo's run slots (<see cref="Placement.TaskSlots.RunBeside"/>) rather than holding one for good.
     /// </summary>

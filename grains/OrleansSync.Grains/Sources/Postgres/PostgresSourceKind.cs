@@ -136,6 +136,10 @@ public sealed class PostgresSourceKind(DeclaredSecrets secrets, NpgsqlDataSource
         return confirmed is { } c ? new SourceLag((ulong)current, (ulong)c, (ulong)cdcOptions.Value.MaxSlotLag) : null;
     }
 
+    /// <summary>Each table's mirror rows and checkpoint (<see cref="PostgresStanding"/>).</summary>
+    public async ValueTask<IReadOnlyList<StreamStanding>> StandingAsync(ProjectSpec spec, CancellationToken cancellationToken) =>
+        await PostgresStanding.ReadAsync(target, spec, cancellationToken);
+
     public ValueTask<ISourceConnection> ConnectAsync(SyncTaskSpec spec, string silo, CancellationToken cancellationToken) =>
         ValueTask.FromResult<ISourceConnection>(Connect(spec.SourceConnectionVariable, silo, $"the source connection variable of project {spec.ProjectId}"));
 

@@ -61,11 +61,22 @@ public sealed class PostgresSnapshotTests(PostgresSourceFixture fixture)
         var added = await CliAsync("project", "add", project, "--source", "postgres", "--source-conn-env", source.Variable,
             "--tables", "\"Sales\".\"Order Items\",public.plain", "--target-schema", $"m_{project}");
         Assert.True(added.ExitCode == 0, added.StdErr);
+        Assert.Equal(
+            [$"\"Sales\".\"Order Items\" m_{project}.\"Order Items\" - not started -", $"public.plain m_{project}.plain - not started -"],
+            await StandingAsync(project));
         var synced = await CliAsync("sync", project, "--wait");
         Assert.True(synced.ExitCode == 0, synced.StdOut + synced.StdErr);
 
         await AssertMirroredAsync(source, $"m_{project}", "Sales", "Order Items", ct);
         await AssertMirroredAsync(source, $"m_{project}", "public", "plain", ct);
+        // project show gives each table's mirror, its rows and where its checkpoint is, and the run's task.
+        Assert.Equal(
+            [$"\"Sales\".\"Order Items\" m_{project}.\"Order Items\" 19 snapshot done Succeeded", $"public.plain m_{project}.plain 9 snapshot done Succeeded"],
+            await StandingAsync(project));
+        var shown = await CliAsync("project", "show", project);
+        Assert.True(shown.ExitCode == 0, shown.StdErr);
+        Assert.Contains("snapshot done", shown.StdOut, StringComparison.Ordinal);
+        Assert.Matches(@"public\.plain\s+│\s+9\s+│\s+snapshot done\s+│\s+succeeded", shown.StdOut);
         // Each row read once, in chunks of ChunkRows and a last one short of it (19 rows: 4 + 4 + 4 + 4 + 3).
         var counters = await fixture.Cluster.Database.ListAsync(
             "SELECT stream, position, task_records_read, task_inserted FROM sync.checkpoints WHERE project_id = @p ORDER BY stream",
@@ -73,6 +84,16 @@ public sealed class PostgresSnapshotTests(PostgresSourceFixture fixture)
             ct,
             ("p", project));
         Assert.Equal(["\"Sales\".\"Order Items\" 5 19 19", "public.plain 3 9 9"], counters);
+    }
+
+    /// <summary>Each stream of <c>project show --json</c>'s <c>streams</c>: table, mirror, rows, position and task status, spaced.</summary>
+    private async Task<List<string>> StandingAsync(string project)
+    {
+        var shown = await CliAsync("project", "show", project, "--json");
+        Assert.True(shown.ExitCode == 0, shown.StdErr);
+        using var document = System.Text.Json.JsonDocument.Parse(shown.StdOut);
+        return [.. document.RootElement.GetProperty("streams").EnumerateArray().Select(static s => string.Join(' ', new[] { "stream", "mirror", "rows", "position", "status" }.Select(name =>
+            s.GetProperty(name) is { ValueKind: not System.Text.Json.JsonValueKind.Null } value ? value.ToString() : "-")))];
     }
 
     [Fact]

@@ -38,6 +38,20 @@ public sealed class PostgresCdcLagTests(PostgresCdcFixture fixture)
             Assert.True(lag.GetProperty("overLimit").GetBoolean(), lag.ToString());
             var text = await CliAsync("task", "show", taskId);
             Assert.Contains("OVER MaxSlotLag", text.StdOut, StringComparison.Ordinal);
+            // project show gives it per table, beside the table's checkpoint.
+            var shown = await CliAsync("project", "show", project, "--json");
+            Assert.True(shown.ExitCode == 0, shown.StdErr);
+            using (var document = JsonDocument.Parse(shown.StdOut))
+            {
+                var table = Assert.Single(document.RootElement.GetProperty("streams").EnumerateArray());
+                Assert.Equal(taskId, table.GetProperty("taskId").GetString());
+                Assert.StartsWith("streaming: applied up to LSN ", table.GetProperty("position").GetString(), StringComparison.Ordinal);
+                Assert.True(table.GetProperty("lag").GetProperty("overLimit").GetBoolean(), table.ToString());
+            }
+
+            var shownText = await CliAsync("project", "show", project);
+            Assert.True(shownText.ExitCode == 0, shownText.StdErr);
+            Assert.Contains("OVER", shownText.StdOut, StringComparison.Ordinal);
             Assert.True(ReadGauge("orleanssync.cdc.lag_bytes", "public.lagging") >= (double)PostgresCdcFixture.MaxSlotLag * 2, "the lag gauge");
 
             // Resumed, the task applies what it missed and the lag falls back under the limit.
