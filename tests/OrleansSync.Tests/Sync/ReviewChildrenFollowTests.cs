@@ -31,11 +31,11 @@ public sealed class ReviewChildrenFollowTests(SmallPagesClusterFixture fixture, 
 
     private static readonly string[] Children = ["review_versions", "review_progress"];
 
-    private static EmulatorOptions Upstream(int seed) => new()
+    private static EmulatorOptions Upstream(int seed, int latency = Latency) => new()
     {
         Dataset = { Seed = seed, Projects = 1, ReviewsPerProject = Reviews, WorkflowsPerProject = 2, VersionsPerReview = 2, ProgressStepsPerReview = 2, ArchivedShare = 0.2 },
         RateLimits = RateLimitOptions.Unlimited,
-        Faults = new FaultSettings { LatencyMs = Latency },
+        Faults = new FaultSettings { LatencyMs = latency },
     };
 
     [Fact]
@@ -127,6 +127,35 @@ public sealed class ReviewChildrenFollowTests(SmallPagesClusterFixture fixture, 
 
         var differences = await MirrorComparison.CompareAsync(
             fixture.Cluster.Database, emulator, projectId, ct, review => landed.Contains((string)review["id"]!));
+        Assert.True(differences.None, MirrorComparison.Describe(differences));
+    }
+
+    [Fact]
+    public async Task Sync_ReviewsTaskWaitsLongerThanHungAfter_ChildrenWaitingForItAreNotRestartedAsHung()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var emulator = await AccEmulator.StartAsync(Upstream(65, latency: 0), ct);
+        // One refused page (no client retries) makes the reviews task wait 5 to 10 s for its next attempt, while the
+        // children tasks, done with the reviews landed before it, wait for more: far longer than HungAfter.
+        emulator.AddHostile(new HostileRule(HostileTarget.Reviews, HostileKind.Unavailable, Times: 1, Query: $"offset={5 * SmallPagesClusterFixture.PageSize}"));
+        var configuration = new Dictionary<string, string?>(SyncDriver.FastTasks)
+        {
+            ["OrleansSync:Acc:PageSize"] = SmallPagesClusterFixture.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["OrleansSync:Acc:MaxRetries"] = "0",
+            ["OrleansSync:Tasks:RetryBaseDelay"] = "00:00:10",
+            ["OrleansSync:Tasks:HungAfter"] = "00:00:02",
+        };
+        await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct, configuration);
+        var projectId = emulator.ProjectIds[0];
+        await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
+
+        var (run, tasks) = await SyncDriver.SyncToEndAsync(cluster.Client, projectId, full: false, ct);
+
+        Assert.True(run.Status == SyncTaskStatus.Succeeded, SyncDriver.Describe(tasks));
+        var listed = tasks.Single(static t => t.Spec.Stream == "reviews");
+        Assert.Equal(2, listed.Attempts);
+        Assert.All(tasks.Where(static t => Children.Contains(t.Spec.Stream)), static t => Assert.Equal((0, 1), (t.HungRestarts, t.Attempts)));
+        var differences = await MirrorComparison.CompareAsync(cluster.Database, emulator, projectId, ct);
         Assert.True(differences.None, MirrorComparison.Describe(differences));
     }
 
