@@ -118,6 +118,12 @@ public static class TaskCommand
             grid.AddRow("Rate budget", string.Create(CultureInfo.InvariantCulture, $"waiting for its turn at the budget ({view.BudgetWaits} call(s))"));
         }
 
+        if (view.Spec.LeaderTaskId is { } leader)
+        {
+            var doing = view.IsTerminal ? string.Empty : view.WaitsForLeader ? " (caught up, waiting for it to land more)" : " (reading what it landed)";
+            grid.AddRow("Follows", Markup.Escape(leader + doing));
+        }
+
         grid.AddRow("Progress", Markup.Escape($"{p.Percent?.ToString("0", CultureInfo.InvariantCulture) ?? "?"}% read {p.RecordsRead} of {p.TotalRecords?.ToString(CultureInfo.InvariantCulture) ?? "?"}, pages {p.Pages}, calls {p.Calls}"));
         grid.AddRow("Records", $"+{p.Inserted} updated {p.Updated} unchanged {p.Unchanged} dead-lettered {p.DeadLettered} deleted {p.Deleted}");
         grid.AddRow("Attempts", string.Create(CultureInfo.InvariantCulture, $"{view.Attempts} run(s), {p.Throttled} throttled call(s), {view.HungRestarts} hung restart(s)"));

@@ -21,6 +21,11 @@ namespace OrleansSync.Tasks;
 /// <param name="Mode">A <c>postgres</c> source's mode; null otherwise.</param>
 /// <param name="TargetSchema">A <c>postgres</c> source's target schema; null otherwise.</param>
 /// <param name="CursorColumn">A <c>postgres</c> source's cursor column in cursor mode (<c>ProjectSpec.CursorColumn</c>); null otherwise.</param>
+/// <param name="LeaderTaskId">
+/// The task of the same run whose stream this one follows, when the two run together and this one reads what the
+/// leader lands as it lands (review children in an incremental run); null when the task runs on its own, or starts
+/// only once its leader succeeded.
+/// </param>
 [GenerateSerializer, Immutable, Alias("OrleansSync.Tasks.SyncTaskSpec")]
 public sealed record class SyncTaskSpec(
     [property: Id(0)] string TaskId,
@@ -39,7 +44,8 @@ public sealed record class SyncTaskSpec(
     [property: Id(13)] string? SourceConnectionVariable = null,
     [property: Id(14)] string? Mode = null,
     [property: Id(15)] string? TargetSchema = null,
-    [property: Id(17)] string? CursorColumn = null)
+    [property: Id(17)] string? CursorColumn = null,
+    [property: Id(18)] string? LeaderTaskId = null)
 {
     /// <summary>Incremental, full or backfill: shown in <c>sync.progress.kind</c>, <c>watch</c> and <c>task list</c>.</summary>
     public SyncKind Kind => BackfillId is not null ? SyncKind.Backfill : Full ? SyncKind.Full : SyncKind.Incremental;

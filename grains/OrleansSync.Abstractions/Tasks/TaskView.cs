@@ -24,6 +24,10 @@ namespace OrleansSync.Tasks;
 /// committed, as of the task's last checkpoint; null for a task that does not stream, or before its first checkpoint here.
 /// </param>
 /// <param name="Lag">For a streaming task, how far its mirror is behind the source, as last asked; null otherwise.</param>
+/// <param name="WaitsForLeader">
+/// While it runs: it follows its leader's task (<see cref="SyncTaskSpec.LeaderTaskId"/>), has read all it landed so
+/// far, and waits for more or for its end.
+/// </param>
 [GenerateSerializer, Immutable, Alias("OrleansSync.Tasks.TaskView")]
 public sealed record class TaskView(
     [property: Id(0)] SyncTaskSpec Spec,
@@ -43,7 +47,8 @@ public sealed record class TaskView(
     [property: Id(14)] DateTimeOffset? Eta = null,
     [property: Id(15)] int BudgetWaits = 0,
     [property: Id(16)] ulong? AppliedPosition = null,
-    [property: Id(17)] StreamLag? Lag = null)
+    [property: Id(17)] StreamLag? Lag = null,
+    [property: Id(18)] bool WaitsForLeader = false)
 {
     public bool IsTerminal => Status.IsTerminal();
 

@@ -191,8 +191,8 @@ public sealed partial class ProjectGrain
         var streams = kinds.Of(spec.Source).Streams(spec);
         await TaskStarts.StartAsync(
             GrainFactory,
-            run.Tasks.Where(t => !t.Started && !t.IsTerminal && LeaderSucceeded(run, streams, t)),
-            task => TaskSpec(spec, run, task),
+            run.Tasks.Where(t => !t.Started && !t.IsTerminal && MayStart(run, streams, t)),
+            task => TaskSpec(spec, run, task, FollowedTask(run, streams, task)),
             // False once cancelled while this (interleaving) pass awaited: that run is over.
             () => ReferenceEquals(state.State.CurrentRun, run),
             () => Writes.WriteAsync());
@@ -256,16 +256,31 @@ public sealed partial class ProjectGrain
         }
     }
 
-    /// <summary>Whether <paramref name="task"/> may start: it follows no stream of the run, or that stream's task succeeded.</summary>
-    private static bool LeaderSucceeded(RunState run, SourceStreams streams, RunTaskState task) =>
-        streams.LeaderOf(task.Stream) is not { } leader
-        || run.Tasks.Find(t => t.Stream == leader) is not { } leading
+    /// <summary>
+    /// Whether <paramref name="task"/> may start: it follows no stream of the run, or it follows its leader as it lands
+    /// (<see cref="FollowedTask"/>), or its leader's task succeeded.
+    /// </summary>
+    private static bool MayStart(RunState run, SourceStreams streams, RunTaskState task) =>
+        LeaderTask(run, streams, task) is not { } leading
+        || FollowedTask(run, streams, task) is not null
         || leading.Status == SyncTaskStatus.Succeeded;
 
-    private SyncTaskSpec TaskSpec(ProjectSpec spec, RunState run, RunTaskState task) =>
+    /// <summary>The run's task that <paramref name="task"/> follows, if the run has one.</summary>
+    private static RunTaskState? LeaderTask(RunState run, SourceStreams streams, RunTaskState task) =>
+        streams.LeaderOf(task.Stream) is { } leader ? run.Tasks.Find(t => t.Stream == leader) : null;
+
+    /// <summary>
+    /// The leader's task id when <paramref name="task"/> runs with it and follows what it lands (an incremental run of a
+    /// kind whose followers do, <see cref="SourceStreams.FollowAsLanded"/>); null when it waits for the leader to succeed
+    /// (a full run: its walk visits every review, so it cannot tell the ones the leader landed) or follows none.
+    /// </summary>
+    private static string? FollowedTask(RunState run, SourceStreams streams, RunTaskState task) =>
+        streams.FollowersStartWithLeader(run.Full) && LeaderTask(run, streams, task) is { } leading ? leading.TaskId : null;
+
+    private SyncTaskSpec TaskSpec(ProjectSpec spec, RunState run, RunTaskState task, string? leaderTaskId) =>
         new(task.TaskId, ProjectId, task.Stream, run.RunId, run.Full, spec.BaseUrl, spec.ClientId, spec.ClientSecretVariable, spec.UserId, Source: spec.Source,
             SourceConnectionVariable: spec.SourceConnectionVariable, Mode: spec.Mode, TargetSchema: spec.TargetSchema,
-            CursorColumn: spec.CursorColumn);
+            CursorColumn: spec.CursorColumn, LeaderTaskId: leaderTaskId);
 
     /// <summary>Sortable by start time, and unique across projects starting in the same millisecond.</summary>
     private static string NewRunId(DateTimeOffset now) =>

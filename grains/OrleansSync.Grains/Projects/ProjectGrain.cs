@@ -12,7 +12,8 @@ namespace OrleansSync.Projects;
 
 /// <summary>
 /// A project: its settings, its runs and its circuit breaker. A run starts one task per stream of its source kind; a
-/// stream that follows another (<see cref="SourceStreams.Follows"/>) waits for that one's task to succeed. A schedule (<c>--every</c>)
+/// stream that follows another (<see cref="SourceStreams.Follows"/>) waits for that one's task to succeed, or starts with it
+/// and follows what it lands (<see cref="SourceStreams.FollowAsLanded"/>, incremental runs). A schedule (<c>--every</c>)
 /// is a reminder, so it survives the loss of any silo and a full cluster restart. Runs' bookkeeping lives in
 /// <c>ProjectGrain.Runs.cs</c>, schedules (jitter, catch-up) in <c>ProjectGrain.Schedule.cs</c>.
 /// </summary>

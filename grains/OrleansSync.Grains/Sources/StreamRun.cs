@@ -47,4 +47,8 @@ file static class Never
 /// For a streaming source, the position (a PostgreSQL capture's LSN) up to which the mirror now holds everything the
 /// source committed; null otherwise.
 /// </param>
-public sealed record class PageLanded(PageTally Tally, PageWriteResult Result, ulong? Position = null);
+/// <param name="UpstreamFailed">
+/// The page holds only a dead letter because upstream failed the call (a review's children: 5xx, no answer,
+/// garbage): progress, but no sign that upstream works, so the task's breaker does not count it as a success.
+/// </param>
+public sealed record class PageLanded(PageTally Tally, PageWriteResult Result, ulong? Position = null, bool UpstreamFailed = false);

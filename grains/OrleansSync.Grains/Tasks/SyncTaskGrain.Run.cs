@@ -52,7 +52,7 @@ public sealed partial class SyncTaskGrain
             _rate.Add(time.GetUtcNow(), state.State.Progress);
             await PersistAndReportAsync(cancellationToken);
 
-            BudgetWaits.Current = _budgetWaits;
+            RunWaits.Current = _waits;
             await foreach (var page in runner.RunAsync(new StreamRun(spec, connection, () => (_wantedPosition, _positionWanted.Task)), cancellationToken))
             {
                 await OnPageLandedAsync(page);
@@ -139,7 +139,12 @@ public sealed partial class SyncTaskGrain
         var now = time.GetUtcNow();
         _lastProgressAt = now;
         _databaseFailures = 0;
-        BreakerMoved(CircuitBreaker.RecordSuccess(state.State.Breaker));
+        if (!page.UpstreamFailed)
+        {
+            // A dead letter for upstream's failure is no success: an outage met by a children walk opens the breaker.
+            BreakerMoved(CircuitBreaker.RecordSuccess(state.State.Breaker));
+        }
+
         _appliedPosition = page.Position ?? _appliedPosition;
         var (p, tally, result) = (state.State.Progress, page.Tally, page.Result);
         state.State.Progress = new TaskProgress(

@@ -97,9 +97,10 @@ public sealed partial class SyncTaskGrain
 
         await CatchUpAsync();
         await RefreshLagAsync();
-        if (_budgetWaits.Waiting > 0)
+        if (_waits.Any)
         {
-            // Waiting for its turn at the budget is progress at the budget's pace.
+            // Waiting for its turn at the budget is progress at the budget's pace; a follower waiting for its leader
+            // goes at the leader's.
             _lastProgressAt = time.GetUtcNow();
         }
 

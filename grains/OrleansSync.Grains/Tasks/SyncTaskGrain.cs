@@ -37,8 +37,8 @@ public sealed partial class SyncTaskGrain(
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ProgressRate _rate = new();
 
-    // The run's calls waiting for their turn at the rate budget: slowed, not hung, and shown.
-    private readonly BudgetWaits _budgetWaits = new();
+    // The run's waits for its turn at the rate budget or for its leader: slowed, not hung, and shown.
+    private readonly RunWaits _waits = new();
 
     // The run in progress (its token, its task) and the timers arming the next run and the heartbeat.
     private CancellationTokenSource? _running;
@@ -59,7 +59,7 @@ public sealed partial class SyncTaskGrain(
     private bool _hung;
     private bool _stale;
 
-    // When the run last landed a page (or got a slot, or waited at the budget): the heartbeat's measure of a hang.
+    // When the run last landed a page (or got a slot, or waited at the budget or for its leader): the heartbeat's measure of a hang.
     private DateTimeOffset _lastProgressAt;
 
     // A streaming source's position the mirror holds everything up to (the last page's), and the one a caller waits
@@ -233,7 +233,8 @@ public sealed partial class SyncTaskGrain(
         state.State.HungRestarts,
         state.State.Status == SyncTaskStatus.Running ? _rate.RecordsPerSecond : null,
         state.State.Status == SyncTaskStatus.Running ? _rate.Eta(time.GetUtcNow(), state.State.Progress) : null,
-        state.State.Status == SyncTaskStatus.Running ? _budgetWaits.Waiting : 0,
+        state.State.Status == SyncTaskStatus.Running ? _waits.Budget : 0,
         _appliedPosition,
-        state.State.Status.IsTerminal() ? null : _lag);
+        state.State.Status.IsTerminal() ? null : _lag,
+        state.State.Status == SyncTaskStatus.Running && _waits.Leader);
 }

@@ -31,7 +31,8 @@ public sealed class TaskRaceTests(ITestOutputHelper output)
         var waiting = await Eventually.ValueAsync(
             async () =>
             {
-                var tasks = await SyncDriver.CurrentTasksAsync(cluster.Client, projectId, ct);
+                // The list tasks; the children tasks follow the reviews task, have no review to visit, and end with it.
+                var tasks = (await SyncDriver.CurrentTasksAsync(cluster.Client, projectId, ct)).Where(static t => t.Spec.Stream is "reviews" or "workflows").ToList();
                 return tasks.Count == 2 && tasks.All(static t => t.Status == SyncTaskStatus.Waiting && t.NextAttemptAt is not null) ? tasks : null;
             },
             TimeSpan.FromSeconds(30),

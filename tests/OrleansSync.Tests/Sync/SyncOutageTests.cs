@@ -19,6 +19,11 @@ public sealed class SyncOutageTests(ITestOutputHelper output)
     private static readonly TimeSpan OpenTime = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxOpenTime = TimeSpan.FromSeconds(4);
 
+    // The children tasks follow the reviews as they land, so they may meet the outage too: at most this many reviews'
+    // lists in flight, and this many failing reviews fail an attempt (upstream itself looks broken).
+    private const int ChildrenWindow = 4;
+    private const int FailingReviews = 3;
+
     [Fact]
     public async Task Sync_UpstreamRefusesEverythingForManyOpenPeriods_BreakersOpenCallsStayBoundedAndSyncCompletesExactly()
     {
@@ -36,6 +41,8 @@ public sealed class SyncOutageTests(ITestOutputHelper output)
             ["OrleansSync:Acc:PageSize"] = "10",
             ["OrleansSync:Tasks:Breaker:OpenTime"] = OpenTime.ToString("c", CultureInfo.InvariantCulture),
             ["OrleansSync:Tasks:Breaker:MaxOpenTime"] = MaxOpenTime.ToString("c", CultureInfo.InvariantCulture),
+            ["OrleansSync:Streams:MaxChildrenInFlight"] = ChildrenWindow.ToString(CultureInfo.InvariantCulture),
+            ["OrleansSync:Streams:ChildFailureMinimum"] = FailingReviews.ToString(CultureInfo.InvariantCulture),
         };
         await using var cluster = await InProcessCluster.StartAsync(silos: 2, ct, configuration);
         using var transitions = new CounterListener(cluster, Telemetry.SyncMetrics.MeterName, "orleanssync.breaker.transitions");
@@ -49,7 +56,9 @@ public sealed class SyncOutageTests(ITestOutputHelper output)
         var waiting = await Eventually.ValueAsync(
             async () =>
             {
-                var tasks = await SyncDriver.CurrentTasksAsync(cluster.Client, projectId, ct);
+                // The list tasks. The children tasks follow the reviews landed so far: they meet the outage and wait
+                // too, or they had visited them all and wait (running) for more to land.
+                var tasks = (await SyncDriver.CurrentTasksAsync(cluster.Client, projectId, ct)).Where(static t => t.Spec.LeaderTaskId is null);
                 var live = tasks.Where(static t => !t.IsTerminal).ToList();
                 return live.Count > 0 && live.All(static t => t.Status == SyncTaskStatus.Waiting && t.Breaker?.Phase == BreakerPhase.Open) ? live : null;
             },
@@ -58,12 +67,16 @@ public sealed class SyncOutageTests(ITestOutputHelper output)
             ct);
         var openedAfter = outage.Elapsed;
         Assert.All(waiting, static t => Assert.True(t.NextAttemptAt > t.UpdatedAt, $"{t.Spec.Stream} waits until {t.NextAttemptAt}"));
+        var waitingBefore = await WaitingIdsAsync(cluster, projectId, ct);
         var listed = await Infrastructure.Cli.RunAsync(new Dictionary<string, string> { ["ORLEANSSYNC_PG"] = cluster.Database.ConnectionString }, ct, "task", "list", "--status", "waiting", "--json");
         Assert.True(listed.ExitCode == 0, listed.StdErr);
         using (var json = JsonDocument.Parse(listed.StdOut))
         {
-            var ids = json.RootElement.GetProperty("tasks").EnumerateArray().Select(static t => t.GetProperty("taskId").GetString()).ToHashSet();
-            Assert.Superset(ids, waiting.Select(static t => (string?)t.Spec.TaskId).ToHashSet());
+            // The list tasks' (children tasks, probing every moment, may have moved on since the progress row was written).
+            var ids = json.RootElement.GetProperty("tasks").EnumerateArray().Select(static t => t.GetProperty("taskId").GetString())
+                .Where(static id => id!.Contains(":reviews:", StringComparison.Ordinal) || id.Contains(":workflows:", StringComparison.Ordinal)).ToHashSet();
+            // What the CLI lists waited just before or just after it read (a probe may run in between).
+            Assert.Superset(ids, waitingBefore.Union(await WaitingIdsAsync(cluster, projectId, ct)).ToHashSet());
         }
 
         // The outage is the scenario: it lasts its time whatever the tasks do.
@@ -80,6 +93,14 @@ public sealed class SyncOutageTests(ITestOutputHelper output)
         var recoveredIn = recovery.Elapsed;
 
         Assert.True(run.Status == SyncTaskStatus.Succeeded, SyncDriver.Describe(tasks));
+        // A children task that met the outage dead-lettered the reviews that failed before it took upstream as
+        // broken (fewer than FailingReviews per attempt), and fetches none twice in one walk: the next run does. The
+        // list tasks dead-letter nothing: a failed page fails the attempt.
+        var deadLetters = await cluster.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM sync.dead_letters WHERE project_id = @p AND stream NOT IN ('review_versions', 'review_progress')", ct, ("p", projectId));
+        Assert.Equal(0, deadLetters);
+        var (next, nextTasks) = await SyncDriver.SyncToEndAsync(cluster.Client, projectId, full: false, ct);
+        Assert.True(next.Status == SyncTaskStatus.Succeeded, SyncDriver.Describe(nextTasks));
         var differences = await MirrorComparison.CompareAsync(cluster.Database, emulator, projectId, ct);
         Assert.True(differences.None, MirrorComparison.Describe(differences));
         var tripped = tasks.Where(t => waiting.Any(w => w.Spec.TaskId == t.Spec.TaskId)).ToList();
@@ -88,12 +109,18 @@ public sealed class SyncOutageTests(ITestOutputHelper output)
         Assert.True(transitions.Total >= 3 * tripped.Count, $"{transitions.Total} breaker transitions");
         // Bound: per waiting task, the failures that open the breaker, then one probe per open period (doubling from
         // OpenTime to MaxOpenTime) that fits in the outage, plus the one due when it ends; each run tries a token call
-        // and a page call, each with one client retry.
-        var bound = waiting.Count * (3 + ProbesWithin(lasted) + 1) * 2 * 2;
+        // and a page call, each with one client retry; a children task, a token call and the reviews' lists it may have
+        // in flight before FailingReviews of them failed.
+        var attempts = 3 + ProbesWithin(lasted) + 1;
+        var children = tasks.Count(static t => t.Spec.LeaderTaskId is not null);
+        var bound = (waiting.Count * attempts * 2 * 2) + (children * attempts * (1 + FailingReviews + ChildrenWindow - 1) * 2);
         output.WriteLine($"outage {lasted.TotalSeconds:0.0} s: breakers of {waiting.Count} task(s) open after {openedAfter.TotalSeconds:0.0} s; " +
             $"{refused} upstream calls refused during the outage (bound {bound}); recovery to completion {recoveredIn.TotalSeconds:0.0} s; {SyncDriver.Describe(tasks)}");
         Assert.InRange(refused, 1, bound);
     }
+
+    private static async Task<HashSet<string?>> WaitingIdsAsync(InProcessCluster cluster, string projectId, CancellationToken ct) =>
+        [.. (await SyncDriver.CurrentTasksAsync(cluster.Client, projectId, ct)).Where(static t => t.Status == SyncTaskStatus.Waiting).Select(static t => (string?)t.Spec.TaskId)];
 
     /// <summary>How many probes an open breaker makes within <paramref name="span"/>: one after each open period.</summary>
     private static int ProbesWithin(TimeSpan span)

@@ -10,7 +10,8 @@ namespace OrleansSync.Sources.Acc;
 
 /// <summary>
 /// The ACC-shaped REST API as a source kind: workflows and reviews start with the run, review versions and progress
-/// follow the run's reviews (they are fetched for the reviews it changed), and a backfill day reads reviews of one
+/// follow the run's reviews (they are fetched for the reviews it changed: in an incremental run as the reviews land,
+/// in a full run once the reviews task succeeded), and a backfill day reads reviews of one
 /// day, then their children. A project names its base URL, OAuth client and the declared variable of its secret.
 /// </summary>
 public sealed class AccSourceKind : ISourceKind
@@ -39,7 +40,8 @@ public sealed class AccSourceKind : ISourceKind
     private static readonly SourceStreams AccStreams = new(
         StreamNames.ProjectStreams,
         new Dictionary<string, string> { [StreamNames.ReviewVersions] = StreamNames.Reviews, [StreamNames.ReviewProgress] = StreamNames.Reviews },
-        StreamNames.Backfill);
+        StreamNames.Backfill,
+        FollowAsLanded: true);
 
     public SourceStreams Streams(ProjectSpec spec) => AccStreams;
 

@@ -31,7 +31,7 @@ internal sealed class AccCallPermitHandler(
         {
             // Waiting for one's turn is neither upstream's time nor a failure: the timeouts stop, and the run hears of it.
             using var timeoutsStopped = AccTimeout.PauseAll(request);
-            using var waiting = BudgetWaits.Current?.Begin();
+            using var waiting = RunWaits.Current?.BeginBudget();
             await permits.AcquireAsync(ticket.ClientId, url, family, AccEndpointNames.ProjectOf(url), cancellationToken);
         }
 

@@ -18,14 +18,15 @@ public sealed class BackfillDayRunner(
     MirrorWriter mirror,
     ListPhaseReader reader,
     NpgsqlDataSource dataSource,
+    IGrainFactory grains,
     IOptions<StreamOptions> options,
     TimeProvider time,
     SyncMetrics metrics) : IStreamRunner
 {
     private readonly ReviewChildrenRunner[] _children =
     [
-        new(StreamNames.ReviewVersions, acc, mirror, options, time, metrics),
-        new(StreamNames.ReviewProgress, acc, mirror, options, time, metrics),
+        new(StreamNames.ReviewVersions, acc, mirror, grains, options, time, metrics),
+        new(StreamNames.ReviewProgress, acc, mirror, grains, options, time, metrics),
     ];
 
     public string Stream => StreamNames.Backfill;
@@ -76,12 +77,11 @@ public sealed class BackfillDayRunner(
             // The cursor's NextUrl holds the last review done (keyset), so the walk resumes after it.
             var resumed = savedChildren?.IsUnfinishedRunOf(childRun) == true ? savedChildren : null;
             estimate.Skip(resumed?.Position ?? 0);
-            await foreach (var landed in children.WalkAsync(
-                childRun,
-                resumed,
+            using var visited = new ReviewKeyset(
                 (after, ct) => ReviewWindowQueries.PageAsync(dataSource, spec.ProjectId, from, until, after, options.Value.ChildrenBatch, ct),
-                null,
-                cancellationToken))
+                resumed?.NextUrl,
+                totalPages: null);
+            await foreach (var landed in children.WalkAsync(childRun, resumed, visited, cancellationToken))
             {
                 yield return landed with { Tally = landed.Tally with { TotalRecords = estimate.Landed(landed.Tally.RecordsRead) } };
             }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OrleansSync.Pipeline;
 using OrleansSync.Sources.Acc.Client;
 using OrleansSync.Sources.Acc.Mirror;
+using OrleansSync.Tasks;
 using OrleansSync.Telemetry;
 
 namespace OrleansSync.Sources.Acc.Streams;
@@ -15,9 +16,12 @@ namespace OrleansSync.Sources.Acc.Streams;
 /// kept, and the task goes on with the next review; only failures across many reviews fail the task
 /// (<see cref="ChildFetchFailures"/>).
 /// The lists of several reviews are fetched at once, up to an <see cref="AdaptiveWindow"/>, and land in review order.
+/// A task that runs with the run's reviews task (its spec names it, <see cref="SyncTaskSpec.LeaderTaskId"/>) visits
+/// the reviews as they land, until that task has ended and every review it landed was visited
+/// (<see cref="ReviewsFollowingLeader"/>).
 /// </summary>
 public sealed class ReviewChildrenRunner(
-    string stream, AccClient acc, MirrorWriter mirror, IOptions<StreamOptions> options, TimeProvider time, SyncMetrics metrics) : IStreamRunner
+    string stream, AccClient acc, MirrorWriter mirror, IGrainFactory grains, IOptions<StreamOptions> options, TimeProvider time, SyncMetrics metrics) : IStreamRunner
 {
     public string Stream => stream;
 
@@ -30,45 +34,54 @@ public sealed class ReviewChildrenRunner(
             yield break;
         }
 
-        // For children the cursor's NextUrl holds the last review done (keyset), so a full walk resumes after it.
+        // For children the cursor's NextUrl holds the last review done (keyset), so a walk resumes after it.
         var resumed = saved?.IsUnfinishedRunOf(run) == true ? saved : null;
-        // The run's whole work, for percent and ETA: what is done, and what is left to visit.
-        var totalPages = (resumed?.Position ?? 0) + await mirror.CountReviewsNeedingChildrenAsync(spec.ProjectId, Stream, spec.Full, resumed?.NextUrl, cancellationToken);
-        await foreach (var page in WalkAsync(
-            run,
-            resumed,
-            (after, ct) => mirror.ReviewsNeedingChildrenAsync(spec.ProjectId, Stream, spec.Full, after, options.Value.ChildrenBatch, ct),
-            totalPages,
-            cancellationToken))
+        Func<string?, CancellationToken, Task<IReadOnlyList<ReviewStamp>>> needing =
+            (after, ct) => mirror.ReviewsNeedingChildrenAsync(spec.ProjectId, Stream, spec.Full, after, options.Value.ChildrenBatch, ct);
+        using var reviews = spec.LeaderTaskId is { } leader
+            ? new ReviewsFollowingLeader(
+                needing,
+                ct => mirror.CountReviewsNeedingChildrenAsync(spec.ProjectId, Stream, spec.Full, null, ct),
+                async ct => await grains.GetGrain<ISyncTaskGrain>(leader).GetAsync(ct) is { IsTerminal: true },
+                resumed,
+                options.Value.FollowPoll,
+                time)
+            : await KeysetAsync(run, resumed, needing, cancellationToken);
+        await foreach (var page in WalkAsync(run, resumed, reviews, cancellationToken))
         {
             yield return page;
         }
     }
 
+    /// <summary>One keyset pass over the reviews needing children, after <paramref name="resumed"/>'s last one, with the walk's whole work known up front.</summary>
+    private async Task<IReviewQueue> KeysetAsync(
+        StreamRun run, ListCursor? resumed, Func<string?, CancellationToken, Task<IReadOnlyList<ReviewStamp>>> needing, CancellationToken cancellationToken)
+    {
+        // The run's whole work, for percent and ETA: what is done, and what is left to visit.
+        var left = await mirror.CountReviewsNeedingChildrenAsync(run.Spec.ProjectId, Stream, run.Spec.Full, resumed?.NextUrl, cancellationToken);
+        return new ReviewKeyset(needing, resumed?.NextUrl, (resumed?.Position ?? 0) + left);
+    }
+
     /// <summary>
-    /// Lands the children of every review <paramref name="nextBatch"/> returns (keyset order, after the review it is
-    /// given), continuing after <paramref name="resumed"/>'s last review, each with the checkpoint that points past it;
-    /// then writes the cursor that says the walk is done. Up to W reviews' lists are fetched at once; they land one by
+    /// Lands the children of every review <paramref name="reviews"/> hands out, continuing <paramref name="resumed"/>,
+    /// each with the checkpoint that points past it; then writes the cursor that says the walk is done. Up to W reviews' lists are fetched at once; they land one by
     /// one in order, so the checkpoint is always the last review below which everything landed, and a walk cut short
     /// (a kill, a cancel) fetches at most W lists again.
     /// </summary>
     /// <param name="run">The run, whose stream is this runner's.</param>
-    /// <param name="resumed">This run's unfinished cursor, or null to start from the first review.</param>
-    /// <param name="nextBatch">The next reviews after the given review id (null: from the first); empty when none is left.</param>
-    /// <param name="totalPages">The reviews the walk visits in all, for percent and ETA, where known.</param>
+    /// <param name="resumed">This run's unfinished cursor, or null when the walk starts afresh.</param>
+    /// <param name="reviews">The reviews to visit (after <paramref name="resumed"/>'s last one), and how many in all.</param>
     /// <param name="cancellationToken">Stops the walk and the fetches in flight; the checkpoint keeps what landed.</param>
     internal async IAsyncEnumerable<PageLanded> WalkAsync(
         StreamRun run,
         ListCursor? resumed,
-        Func<string?, CancellationToken, Task<IReadOnlyList<ReviewStamp>>> nextBatch,
-        long? totalPages,
+        IReviewQueue reviews,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var window = new AdaptiveWindow(options.Value.MaxChildrenInFlight, time);
         var failures = new ChildFetchFailures(options.Value);
         using var shown = metrics.WindowOpened(Stream, () => window.Size);
         using var fetching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reviews = new ReviewKeyset(nextBatch, resumed?.NextUrl);
         var inFlight = new Queue<(ReviewStamp Review, Task<FetchedChildren> Fetch)>();
         var after = resumed?.NextUrl;
         var position = resumed?.Position ?? 0;
@@ -76,7 +89,8 @@ public sealed class ReviewChildrenRunner(
         {
             while (true)
             {
-                while (inFlight.Count < window.Size && await reviews.NextAsync(cancellationToken) is { } next)
+                // The follow of a leader waits for more reviews only with nothing in flight: what was fetched lands first.
+                while (inFlight.Count < window.Size && await reviews.NextAsync(mayWait: inFlight.Count == 0, cancellationToken) is { } next)
                 {
                     inFlight.Enqueue((next, FetchAsync(run, next, window, fetching.Token)));
                 }
@@ -94,7 +108,7 @@ public sealed class ReviewChildrenRunner(
 
                 position++;
                 var checkpoint = run.Checkpoint(position, new ListCursor(run.RunId, 0, head.Review.ReviewId, false, null, null, 0, position).ToJson());
-                yield return await LandAsync(run, head.Review, fetched, checkpoint, totalPages is { } total ? Math.Max(total, position) : null, cancellationToken);
+                yield return await LandAsync(run, head.Review, fetched, checkpoint, reviews.TotalPages is { } total ? Math.Max(total, position) : null, cancellationToken);
                 after = head.Review.ReviewId;
             }
         }
@@ -160,7 +174,7 @@ public sealed class ReviewChildrenRunner(
             var failed = new PageTally(1, 0, fetched.Calls, fetched.Throttled, null, totalPages);
             var dead = await mirror.DeadLetterReviewChildrenAsync(
                 spec.ProjectId, Stream, review.ReviewId, endpoint, reason, checkpoint with { Tally = failed }, spec.TaskId, cancellationToken);
-            return new PageLanded(failed, dead);
+            return new PageLanded(failed, dead, UpstreamFailed: ChildFetchFailures.IsUpstreamTrouble(failure));
         }
 
         var tally = new PageTally(1, fetched.Records.Count, fetched.Calls, fetched.Throttled, null, totalPages);
@@ -171,33 +185,4 @@ public sealed class ReviewChildrenRunner(
 
     /// <summary>One review's fetched list, or why it could not be read (<c>Failure</c>, for a dead letter).</summary>
     private sealed record class FetchedChildren(IReadOnlyList<JsonElement> Records, int Calls, int Throttled, AccException? Failure);
-
-    /// <summary>The reviews to visit, one at a time, read a batch at a time after the last one handed out.</summary>
-    private sealed class ReviewKeyset(Func<string?, CancellationToken, Task<IReadOnlyList<ReviewStamp>>> nextBatch, string? after)
-    {
-        private readonly Queue<ReviewStamp> _batch = new();
-        private string? _after = after;
-        private bool _done;
-
-        public async Task<ReviewStamp?> NextAsync(CancellationToken cancellationToken)
-        {
-            if (_batch.Count == 0 && !_done)
-            {
-                var batch = await nextBatch(_after, cancellationToken);
-                _done = batch.Count == 0;
-                foreach (var review in batch)
-                {
-                    _batch.Enqueue(review);
-                }
-            }
-
-            if (!_batch.TryDequeue(out var next))
-            {
-                return null;
-            }
-
-            _after = next.ReviewId;
-            return next;
-        }
-    }
 }

@@ -27,6 +27,13 @@ public sealed class StreamOptions
     public int MaxChildrenInFlight { get; set; } = 8;
 
     /// <summary>
+    /// How long a children task that follows its run's reviews task waits, once it has visited every review landed so
+    /// far, before it looks for more (see <see cref="ReviewsFollowingLeader"/>).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan FollowPoll { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
     /// How many of the reviews last landed by a children task count when judging whether upstream, not one review,
     /// is failing (see <see cref="ChildFetchFailures"/>).
     /// </summary>
