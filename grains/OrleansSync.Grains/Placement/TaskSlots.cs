@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
+using OrleansSync.Pipeline;
 using OrleansSync.Telemetry;
 
 namespace OrleansSync.Placement;
@@ -156,6 +157,26 @@ public sealed class TaskSlots
         public TaskCompletionSource Granted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public LinkedListNode<Waiter> Node { get; set; } = null!;
+    }
+
+    /// <summary>A run's slot, which it may give back while it waits for another task and take again (<see cref="IRunSlot"/>).</summary>
+    public sealed class Held(TaskSlots slots, string taskId, IAsyncDisposable slot) : IRunSlot, IAsyncDisposable
+    {
+        private IAsyncDisposable? _slot = slot;
+
+        public async ValueTask GiveBackAsync()
+        {
+            if (_slot is { } held)
+            {
+                _slot = null;
+                await held.DisposeAsync();
+            }
+        }
+
+        public async ValueTask TakeAgainAsync(CancellationToken cancellationToken) =>
+            _slot ??= await slots.AcquireAsync(taskId, static () => Task.CompletedTask, cancellationToken);
+
+        public ValueTask DisposeAsync() => GiveBackAsync();
     }
 
     private sealed class Beside(TaskSlots slots, string taskId) : IAsyncDisposable

@@ -4,7 +4,7 @@ using OrleansSync.Tasks;
 namespace OrleansSync.Sources;
 
 /// <summary>What a runner works for: the task's spec and the connection its source kind made for this run.</summary>
-public sealed class StreamRun(SyncTaskSpec spec, ISourceConnection connection, Func<(ulong Position, Task Raised)>? wantedPosition = null)
+public sealed class StreamRun(SyncTaskSpec spec, ISourceConnection connection, Func<(ulong Position, Task Raised)>? wantedPosition = null, IRunSlot? slot = null)
 {
     public SyncTaskSpec Spec { get; } = spec;
 
@@ -29,7 +29,10 @@ public sealed class StreamRun(SyncTaskSpec spec, ISourceConnection connection, F
     public Checkpoint Checkpoint(long position, string cursorJson) => new(Spec.ProjectId, Spec.Stream, Spec.TaskId, Spec.RunId, position, cursorJson, Scope);
 
     /// <summary>The same run reading (and checkpointing) another stream: a backfill day may read several of its kind's streams.</summary>
-    public StreamRun For(string stream) => new(Spec with { Stream = stream }, Connection, wantedPosition);
+    public StreamRun For(string stream) => new(Spec with { Stream = stream }, Connection, wantedPosition, slot);
+
+    /// <summary>The silo's run slot the run holds, to give back while it waits for another task; null when it holds none.</summary>
+    public IRunSlot? Slot => slot;
 }
 
 /// <summary>A task that never completes.</summary>

@@ -42,7 +42,9 @@ public sealed partial class SyncTaskGrain
             // Connected on every run, not only checked when the project was added: a project stored before the rules, or
             // by another client, must not make this silo send a secret in clear text or resolve an undeclared variable.
             await using var connection = await kind.ConnectAsync(spec, silo.Name, cancellationToken);
-            await using var slot = kind.NeverEnds(spec) ? slots.RunBeside(spec.TaskId) : await AcquireSlotAsync(cancellationToken);
+            // A stream that never ends runs beside the slots; any other holds one, which it may give back while it waits.
+            var held = kind.NeverEnds(spec) ? null : await AcquireSlotAsync(cancellationToken);
+            await using var slot = (IAsyncDisposable?)held ?? slots.RunBeside(spec.TaskId);
             // Every run says where it runs, and that it runs (a started task's first row, a probe, a retry).
             state.State.Status = SyncTaskStatus.Running;
             state.State.NextAttemptAt = null;
@@ -53,7 +55,7 @@ public sealed partial class SyncTaskGrain
             await PersistAndReportAsync(cancellationToken);
 
             RunWaits.Current = _waits;
-            await foreach (var page in runner.RunAsync(new StreamRun(spec, connection, () => (_wantedPosition, _positionWanted.Task)), cancellationToken))
+            await foreach (var page in runner.RunAsync(new StreamRun(spec, connection, () => (_wantedPosition, _positionWanted.Task), held), cancellationToken))
             {
                 await OnPageLandedAsync(page);
                 if (_pausing)
@@ -90,7 +92,7 @@ public sealed partial class SyncTaskGrain
     /// One of this silo's run slots (<see cref="TaskSlots"/>), held until the run ends. While none is free the task is
     /// <see cref="SyncTaskStatus.Queued"/> here, and reports it.
     /// </summary>
-    private async Task<IAsyncDisposable> AcquireSlotAsync(CancellationToken cancellationToken)
+    private async Task<TaskSlots.Held> AcquireSlotAsync(CancellationToken cancellationToken)
     {
         var slot = await slots.AcquireAsync(
             state.State.Spec!.TaskId,
@@ -103,7 +105,7 @@ public sealed partial class SyncTaskGrain
             cancellationToken);
         // The wait in line is not a hang.
         _lastProgressAt = time.GetUtcNow();
-        return slot;
+        return new TaskSlots.Held(slots, state.State.Spec!.TaskId, slot);
     }
 
     /// <summary>The run's token fired: a cancel, a hang, or the activation going away (which leaves the task as it is).</summary>

@@ -160,6 +160,34 @@ public sealed class ReviewChildrenFollowTests(SmallPagesClusterFixture fixture, 
     }
 
     [Fact]
+    public async Task Sync_TwoRunSlotsAndTheReviewsTaskRetries_WaitingChildrenGiveBackTheirSlotsAndTheRunSucceeds()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var emulator = await AccEmulator.StartAsync(Upstream(66, latency: 0), ct);
+        // One refused page (no client retries): the reviews task's attempt fails after 50 reviews and it waits in line
+        // for a run slot again, while both children tasks, done with those 50, wait for more. The silo has two slots:
+        // children keeping theirs while they wait would leave the reviews task in line for good.
+        emulator.AddHostile(new HostileRule(HostileTarget.Reviews, HostileKind.Unavailable, Times: 1, Query: $"offset={5 * SmallPagesClusterFixture.PageSize}"));
+        var configuration = new Dictionary<string, string?>(SyncDriver.FastTasks)
+        {
+            ["OrleansSync:Acc:PageSize"] = SmallPagesClusterFixture.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["OrleansSync:Acc:MaxRetries"] = "0",
+            ["OrleansSync:Tasks:RetryBaseDelay"] = "00:00:01",
+            ["OrleansSync:Placement:MaxRunningPerSilo"] = "2",
+        };
+        await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct, configuration);
+        var projectId = emulator.ProjectIds[0];
+        await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
+
+        var (run, tasks) = await SyncDriver.SyncToEndAsync(cluster.Client, projectId, full: false, ct, TimeSpan.FromSeconds(90));
+
+        Assert.True(run.Status == SyncTaskStatus.Succeeded, SyncDriver.Describe(tasks));
+        Assert.Equal(2, tasks.Single(static t => t.Spec.Stream == "reviews").Attempts);
+        var differences = await MirrorComparison.CompareAsync(cluster.Database, emulator, projectId, ct);
+        Assert.True(differences.None, MirrorComparison.Describe(differences));
+    }
+
+    [Fact]
     public async Task Sync_Full_ChildrenStartOnceTheReviewsTaskSucceeded()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -45,7 +45,8 @@ public sealed class ReviewChildrenRunner(
                 async ct => await grains.GetGrain<ISyncTaskGrain>(leader).GetAsync(ct) is { IsTerminal: true },
                 resumed,
                 options.Value.FollowPoll,
-                time)
+                time,
+                run.Slot)
             : await KeysetAsync(run, resumed, needing, cancellationToken);
         await foreach (var page in WalkAsync(run, resumed, reviews, cancellationToken))
         {

@@ -10,7 +10,8 @@ namespace OrleansSync.Sources.Acc.Streams;
 /// handed out already (a dead-lettered review still needs its children, and is not fetched twice in one walk). A pass
 /// that finds nothing new waits <see cref="StreamOptions.FollowPoll"/> while the leader runs; the walk is done after a
 /// pass that started once the leader had ended and found nothing new. While it waits, the run says so
-/// (<see cref="RunWaits.BeginLeader"/>): waiting for the leader is not a hang.
+/// (<see cref="RunWaits.BeginLeader"/>): waiting for the leader is not a hang; and it gives back its run slot until it
+/// has a review again (<see cref="IRunSlot"/>), so a leader waiting in line for a slot gets one.
 /// </summary>
 /// <param name="nextBatch">The next reviews needing children after the given review id (null: from the first).</param>
 /// <param name="countNeeding">How many reviews need children now, for the growing total.</param>
@@ -18,13 +19,15 @@ namespace OrleansSync.Sources.Acc.Streams;
 /// <param name="resumed">A resumed walk's last review done and reviews visited, or null for a fresh walk.</param>
 /// <param name="poll">The wait between two passes that found nothing new.</param>
 /// <param name="time">The clock of the wait.</param>
+/// <param name="slot">The run's slot, given back while it waits; null when it holds none.</param>
 internal sealed class ReviewsFollowingLeader(
     Func<string?, CancellationToken, Task<IReadOnlyList<ReviewStamp>>> nextBatch,
     Func<CancellationToken, Task<long>> countNeeding,
     Func<CancellationToken, Task<bool>> leaderEnded,
     ListCursor? resumed,
     TimeSpan poll,
-    TimeProvider time) : IReviewQueue
+    TimeProvider time,
+    IRunSlot? slot) : IReviewQueue
 {
     private readonly Queue<ReviewStamp> _batch = new();
     private readonly HashSet<string> _visited = new(StringComparer.Ordinal);
@@ -65,6 +68,11 @@ internal sealed class ReviewsFollowingLeader(
                 {
                     _foundInPass = true;
                     _handedOut++;
+                    if (slot is not null)
+                    {
+                        await slot.TakeAgainAsync(cancellationToken);
+                    }
+
                     StopWaiting();
                     return review;
                 }
@@ -102,6 +110,11 @@ internal sealed class ReviewsFollowingLeader(
                 _leaderEnded = _leaderEnded || await leaderEnded(cancellationToken);
                 if (!_leaderEnded)
                 {
+                    if (slot is not null)
+                    {
+                        await slot.GiveBackAsync();
+                    }
+
                     await Task.Delay(poll, time, cancellationToken);
                 }
             }
