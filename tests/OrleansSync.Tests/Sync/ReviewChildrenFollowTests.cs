@@ -134,20 +134,11 @@ public sealed class ReviewChildrenFollowTests(SmallPagesClusterFixture fixture, 
     public async Task Sync_ReviewsTaskWaitsLongerThanHungAfter_ChildrenWaitingForItAreNotRestartedAsHung()
     {
         var ct = TestContext.Current.CancellationToken;
+        // The reviews task waits 5 to 10 s for its next attempt, while the children tasks, done with the reviews landed
+        // before it, wait for more: far longer than HungAfter.
         await using var emulator = await AccEmulator.StartAsync(Upstream(65, latency: 0), ct);
-        // One refused page (no client retries) makes the reviews task wait 5 to 10 s for its next attempt, while the
-        // children tasks, done with the reviews landed before it, wait for more: far longer than HungAfter.
-        emulator.AddHostile(new HostileRule(HostileTarget.Reviews, HostileKind.Unavailable, Times: 1, Query: $"offset={5 * SmallPagesClusterFixture.PageSize}"));
-        var configuration = new Dictionary<string, string?>(SyncDriver.FastTasks)
-        {
-            ["OrleansSync:Acc:PageSize"] = SmallPagesClusterFixture.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["OrleansSync:Acc:MaxRetries"] = "0",
-            ["OrleansSync:Tasks:RetryBaseDelay"] = "00:00:10",
-            ["OrleansSync:Tasks:HungAfter"] = "00:00:02",
-        };
-        await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct, configuration);
+        await using var cluster = await OneRefusedListPageAsync(emulator, new() { ["OrleansSync:Tasks:RetryBaseDelay"] = "00:00:10", ["OrleansSync:Tasks:HungAfter"] = "00:00:02" }, ct);
         var projectId = emulator.ProjectIds[0];
-        await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
 
         var (run, tasks) = await SyncDriver.SyncToEndAsync(cluster.Client, projectId, full: false, ct);
 
@@ -163,21 +154,12 @@ public sealed class ReviewChildrenFollowTests(SmallPagesClusterFixture fixture, 
     public async Task Sync_TwoRunSlotsAndTheReviewsTaskRetries_WaitingChildrenGiveBackTheirSlotsAndTheRunSucceeds()
     {
         var ct = TestContext.Current.CancellationToken;
+        // The reviews task's attempt fails after 50 reviews and it waits in line for a run slot again, while both
+        // children tasks, done with those 50, wait for more. The silo has two slots: children keeping theirs while they
+        // wait would leave the reviews task in line for good.
         await using var emulator = await AccEmulator.StartAsync(Upstream(66, latency: 0), ct);
-        // One refused page (no client retries): the reviews task's attempt fails after 50 reviews and it waits in line
-        // for a run slot again, while both children tasks, done with those 50, wait for more. The silo has two slots:
-        // children keeping theirs while they wait would leave the reviews task in line for good.
-        emulator.AddHostile(new HostileRule(HostileTarget.Reviews, HostileKind.Unavailable, Times: 1, Query: $"offset={5 * SmallPagesClusterFixture.PageSize}"));
-        var configuration = new Dictionary<string, string?>(SyncDriver.FastTasks)
-        {
-            ["OrleansSync:Acc:PageSize"] = SmallPagesClusterFixture.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["OrleansSync:Acc:MaxRetries"] = "0",
-            ["OrleansSync:Tasks:RetryBaseDelay"] = "00:00:01",
-            ["OrleansSync:Placement:MaxRunningPerSilo"] = "2",
-        };
-        await using var cluster = await InProcessCluster.StartAsync(silos: 1, ct, configuration);
+        await using var cluster = await OneRefusedListPageAsync(emulator, new() { ["OrleansSync:Tasks:RetryBaseDelay"] = "00:00:01", ["OrleansSync:Placement:MaxRunningPerSilo"] = "2" }, ct);
         var projectId = emulator.ProjectIds[0];
-        await SyncDriver.AddProjectAsync(cluster.Client, emulator, projectId, ct);
 
         var (run, tasks) = await SyncDriver.SyncToEndAsync(cluster.Client, projectId, full: false, ct, TimeSpan.FromSeconds(90));
 
@@ -185,6 +167,28 @@ public sealed class ReviewChildrenFollowTests(SmallPagesClusterFixture fixture, 
         Assert.Equal(2, tasks.Single(static t => t.Spec.Stream == "reviews").Attempts);
         var differences = await MirrorComparison.CompareAsync(cluster.Database, emulator, projectId, ct);
         Assert.True(differences.None, MirrorComparison.Describe(differences));
+    }
+
+    /// <summary>
+    /// One silo of its own with <paramref name="settings"/>, the emulator's first project added, and the active reviews
+    /// list's sixth page refused once with no client retries: the reviews task's first attempt fails after 50 reviews.
+    /// </summary>
+    private static async Task<InProcessCluster> OneRefusedListPageAsync(AccEmulator emulator, Dictionary<string, string?> settings, CancellationToken ct)
+    {
+        emulator.AddHostile(new HostileRule(HostileTarget.Reviews, HostileKind.Unavailable, Times: 1, Query: $"offset={5 * SmallPagesClusterFixture.PageSize}"));
+        var configuration = new Dictionary<string, string?>(SyncDriver.FastTasks)
+        {
+            ["OrleansSync:Acc:PageSize"] = SmallPagesClusterFixture.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["OrleansSync:Acc:MaxRetries"] = "0",
+        };
+        foreach (var (key, value) in settings)
+        {
+            configuration[key] = value;
+        }
+
+        var cluster = await InProcessCluster.StartAsync(silos: 1, ct, configuration);
+        await SyncDriver.AddProjectAsync(cluster.Client, emulator, emulator.ProjectIds[0], ct);
+        return cluster;
     }
 
     [Fact]
