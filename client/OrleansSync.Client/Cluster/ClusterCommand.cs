@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using OrleansSync.Client.Cli;
 using OrleansSync.Client.Database;
+using OrleansSync.Client.Tasks;
 using OrleansSync.Cluster;
 using Orleans.Runtime.Placement;
 using OrleansSync.Diagnostics;
@@ -12,7 +13,8 @@ namespace OrleansSync.Client.Cluster;
 
 /// <summary>
 /// <c>orleanssync cluster</c>: the silos membership knows of, their running tasks and upstream latency, the progress
-/// writers' counters, each credential's rate budget, and optionally a probe through each silo.
+/// writers' counters, each credential's rate budget, each streaming task's replication lag (red over
+/// <c>MaxSlotLag</c>), and optionally a probe through each silo.
 /// </summary>
 public static class ClusterCommand
 {
@@ -33,12 +35,13 @@ public static class ClusterCommand
     private static async Task<int> RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         await using var connection = await context.ConnectAsync(cancellationToken);
-        var tasksBySilo = await ListQuery.ReadAsync(context.Settings(), TaskCountsBySilo.ReadAsync, cancellationToken);
-        var report = await ClusterReport.ReadAsync(connection.Client, tasksBySilo, context.Parse.GetValue(AllOption), cancellationToken);
+        var (tasksBySilo, streaming) = await ListQuery.ReadAsync(
+            context.Settings(), static async (dataSource, ct) => (await TaskCountsBySilo.ReadAsync(dataSource, ct), await StreamingTaskIds.ReadAsync(dataSource, ct)), cancellationToken);
+        var report = await ClusterReport.ReadAsync(connection.Client, tasksBySilo, streaming, context.Parse.GetValue(AllOption), cancellationToken);
         var probes = context.Parse.GetValue(CheckOption) ? await ProbeAsync(connection.Client, cancellationToken) : null;
         if (context.Output.Json)
         {
-            context.Output.WriteJson(new { silos = report.Silos, progressWriters = report.ProgressWriters, rateBudgets = report.RateBudgets, probes });
+            context.Output.WriteJson(new { silos = report.Silos, progressWriters = report.ProgressWriters, rateBudgets = report.RateBudgets, replicationLags = report.ReplicationLags, probes });
         }
         else
         {
@@ -109,6 +112,8 @@ public static class ClusterCommand
             console.MarkupLine(Markup.Escape(line));
         }
 
+        RenderLags(console, report.ReplicationLags);
+
         if (probes is null)
         {
             return;
@@ -119,6 +124,24 @@ public static class ClusterCommand
             var outcome = probe.Ok ? "[green]ok[/]" : "[red]failed[/]";
             var detail = probe.Error is null ? "" : Markup.Escape($" ({probe.Error})");
             console.MarkupLine($"probe on {Markup.Escape(probe.TargetSilo)}: {outcome} in {probe.Milliseconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} ms{detail}");
+        }
+    }
+
+    /// <summary>
+    /// One line per streaming task with its lag behind its source, the loud part first (so no wrapping splits it):
+    /// <c>OVER MaxSlotLag</c> in bold red when over.
+    /// </summary>
+    private static void RenderLags(IAnsiConsole console, IReadOnlyList<StreamLagView> lags)
+    {
+        foreach (var lag in lags)
+        {
+            var what = $"replication lag of {lag.Stream} in {lag.ProjectId} ({lag.Status} on {lag.Silo ?? "-"}, task {lag.TaskId})";
+            console.MarkupLine(lag switch
+            {
+                { Lag: { OverLimit: true } over } => $"[bold red]OVER MaxSlotLag[/] {Markup.Escape(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{what}: {LagMarkup.Text(over)}, limit {over.Limit:N0} bytes"))}",
+                { Lag: { } under } => Markup.Escape($"{what}: {LagMarkup.Text(under)}"),
+                _ => $"[yellow]{Markup.Escape($"replication lag of task {lag.TaskId} not known: {lag.Error}")}[/]",
+            });
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OrleansSync.Projects;
+using OrleansSync.Client.Tasks;
 using OrleansSync.Tasks;
 using Spectre.Console;
 
@@ -25,18 +26,9 @@ internal static class ProjectStandingTable
                 stream.Rows is { } rows ? (stream.RowsEstimated ? "~" : "") + rows.ToString("N0", CultureInfo.InvariantCulture) : "-",
                 Markup.Escape(stream.Position ?? "-"),
                 stream.Status?.ToText() ?? "-",
-                Lag(stream.Lag));
+                LagMarkup.Cell(stream.Lag));
         }
 
         console.Write(table);
     }
-
-    private static string Lag(StreamLag? lag) => lag switch
-    {
-        null => "-",
-        { OverLimit: true } => $"[bold red]{Markup.Escape(Text(lag))}: OVER MaxSlotLag[/]",
-        _ => Markup.Escape(Text(lag)),
-    };
-
-    private static string Text(StreamLag lag) => string.Create(CultureInfo.InvariantCulture, $"{lag.Bytes:N0} bytes, {lag.Seconds:0.0} s");
 }

@@ -4,7 +4,8 @@ namespace OrleansSync.Schema.Reads;
 
 /// <summary>
 /// Reads <c>sync.progress</c>, the progress writer's table: the whole cluster's tasks in one query, for the CLI's task
-/// lists and the HTTP API alike. A null filter matches every row.
+/// lists and the HTTP API alike. A null filter matches every row. A streaming task's row carries its lag as the task
+/// last measured it (bytes of source WAL behind, seconds, the <c>MaxSlotLag</c> limit, when); null for the others.
 /// </summary>
 public static class ProgressRows
 {
@@ -12,7 +13,12 @@ public static class ProgressRows
         string TaskId, string ProjectId, string Stream, string? RunId, string Status, long RecordsRead, long RecordsInserted,
         long RecordsUpdated, long RecordsUnchanged, long RecordsDeadLettered, long? TotalRecords, long UpstreamCalls, int Attempts,
         string? LastError, string? Silo, DateTimeOffset? StartedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt,
-        string Kind, double? Percent, double? RecordsPerSecond, DateTimeOffset? Eta, string Breaker);
+        string Kind, double? Percent, double? RecordsPerSecond, DateTimeOffset? Eta, string Breaker,
+        long? LagBytes, double? LagSeconds, long? LagLimit, DateTimeOffset? LagAt)
+    {
+        /// <summary>Above its limit: the source keeps that much WAL for the task.</summary>
+        public bool? LagOverLimit => LagBytes is { } bytes && LagLimit is { } limit ? bytes > limit : null;
+    }
 
     /// <summary>The most recently updated rows first.</summary>
     public static async Task<List<Row>> ListAsync(
@@ -22,7 +28,7 @@ public static class ProgressRows
             """
             SELECT task_id, project_id, stream, run_id, status, records_read, records_inserted, records_updated, records_unchanged,
                    records_dead_lettered, total_records, upstream_calls, attempts, last_error, silo, started_at, updated_at, finished_at,
-                   kind, percent, records_per_second, eta, breaker
+                   kind, percent, records_per_second, eta, breaker, lag_bytes, lag_seconds, lag_limit, lag_at
               FROM sync.progress
              WHERE (@project::text IS NULL OR project_id = @project) AND (@status::text IS NULL OR status = @status)
                AND (@task::text IS NULL OR task_id = @task)
@@ -45,7 +51,9 @@ public static class ProgressRows
                 reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15), reader.GetFieldValue<DateTimeOffset>(16),
                 reader.IsDBNull(17) ? null : reader.GetFieldValue<DateTimeOffset>(17),
                 reader.GetString(18), reader.IsDBNull(19) ? null : reader.GetDouble(19), reader.IsDBNull(20) ? null : reader.GetDouble(20),
-                reader.IsDBNull(21) ? null : reader.GetFieldValue<DateTimeOffset>(21), reader.GetString(22)));
+                reader.IsDBNull(21) ? null : reader.GetFieldValue<DateTimeOffset>(21), reader.GetString(22),
+                reader.IsDBNull(23) ? null : reader.GetInt64(23), reader.IsDBNull(24) ? null : reader.GetDouble(24),
+                reader.IsDBNull(25) ? null : reader.GetInt64(25), reader.IsDBNull(26) ? null : reader.GetFieldValue<DateTimeOffset>(26)));
         }
 
         return rows;

@@ -4,17 +4,19 @@ namespace OrleansSync.Cluster;
 
 /// <summary>
 /// The cluster as the CLI's <c>cluster</c> and the API's <c>GET /api/v1/cluster</c> show it: the silos membership
-/// knows of with their running and queued tasks and upstream latency, the progress writers' counters, and each
-/// credential's rate budget. Read through any grain factory, a client's or a silo's.
+/// knows of with their running and queued tasks and upstream latency, the progress writers' counters, each
+/// credential's rate budget, and each streaming task's replication lag. Read through any grain factory, a client's or a silo's.
 /// </summary>
 public static class ClusterReport
 {
     /// <param name="grains">A client's or a silo's grain factory.</param>
     /// <param name="tasksBySilo">Running and queued tasks by silo name (the progress table's counts).</param>
+    /// <param name="streamingTaskIds">The tasks not ended whose progress row carries a lag (the progress table's).</param>
     /// <param name="includeDead">Also the silos membership declared dead.</param>
     /// <param name="cancellationToken">Cancels the reads.</param>
     public static async Task<ClusterView> ReadAsync(
-        IGrainFactory grains, IReadOnlyDictionary<string, (long Running, long Queued)> tasksBySilo, bool includeDead, CancellationToken cancellationToken)
+        IGrainFactory grains, IReadOnlyDictionary<string, (long Running, long Queued)> tasksBySilo, IReadOnlyList<string> streamingTaskIds, bool includeDead,
+        CancellationToken cancellationToken)
     {
         var hosts = await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false, cancellationToken);
         var latency = await UpstreamLatencyQuery.RunAsync(grains, hosts, cancellationToken);
@@ -34,7 +36,9 @@ public static class ClusterReport
                     measured?.Endpoints, measured?.Error);
             })
             .ToList();
-        return new ClusterView(silos, await ProgressWritersAsync(grains, cancellationToken), await RateBudgetQuery.RunAsync(grains, cancellationToken));
+        return new ClusterView(
+            silos, await ProgressWritersAsync(grains, cancellationToken), await RateBudgetQuery.RunAsync(grains, cancellationToken),
+            await StreamLagQuery.RunAsync(grains, streamingTaskIds, cancellationToken));
     }
 
     /// <summary>Each progress writer's counters since it activated, and their sum.</summary>
@@ -52,7 +56,8 @@ public static class ClusterReport
 }
 
 /// <summary>The whole report.</summary>
-public sealed record class ClusterView(IReadOnlyList<SiloView> Silos, ProgressWritersView ProgressWriters, IReadOnlyList<RateBudgetView> RateBudgets);
+public sealed record class ClusterView(
+    IReadOnlyList<SiloView> Silos, ProgressWritersView ProgressWriters, IReadOnlyList<RateBudgetView> RateBudgets, IReadOnlyList<StreamLagView> ReplicationLags);
 
 /// <summary>
 /// One silo. <c>Latency</c> is upstream p50/p95/p99 by endpoint in milliseconds as the silo measured them (Active

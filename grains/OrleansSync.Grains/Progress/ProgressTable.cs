@@ -68,24 +68,31 @@ public sealed class ProgressTable(NpgsqlDataSource dataSource)
             started_at = v.StartedAt,
             updated_at = v.UpdatedAt,
             finished_at = v.FinishedAt,
+            lag_bytes = (long?)v.Lag?.Bytes,
+            lag_seconds = v.Lag?.Seconds,
+            lag_limit = (long?)v.Lag?.Limit,
+            lag_at = v.Lag?.At,
         });
         await using var command = dataSource.CreateCommand("""
             INSERT INTO sync.progress AS p (task_id, project_id, stream, run_id, status, progress_seq, pages, records_read,
                 records_inserted, records_updated, records_unchanged, records_dead_lettered, total_records, upstream_calls,
                 attempts, last_error, silo, started_at, updated_at, finished_at,
                 throttled, breaker, consecutive_failures, next_attempt_at, hung_restarts,
-                kind, percent, eta, records_per_second, errors, backfill_id, records_deleted)
+                kind, percent, eta, records_per_second, errors, backfill_id, records_deleted,
+                lag_bytes, lag_seconds, lag_limit, lag_at)
             SELECT task_id, project_id, stream, run_id, status, progress_seq, pages, records_read,
                    records_inserted, records_updated, records_unchanged, records_dead_lettered, total_records, upstream_calls,
                    attempts, last_error, silo, started_at, updated_at, finished_at,
                    throttled, breaker, consecutive_failures, next_attempt_at, hung_restarts,
-                   kind, percent, eta, records_per_second, COALESCE(errors, '[]'::jsonb), backfill_id, records_deleted
+                   kind, percent, eta, records_per_second, COALESCE(errors, '[]'::jsonb), backfill_id, records_deleted,
+                   lag_bytes, lag_seconds, lag_limit, lag_at
               FROM jsonb_to_recordset(@rows) AS r(task_id text, project_id text, stream text, run_id text, status text,
                    progress_seq bigint, pages bigint, records_read bigint, records_inserted bigint, records_updated bigint,
                    records_unchanged bigint, records_dead_lettered bigint, total_records bigint, upstream_calls bigint,
                    attempts integer, last_error text, silo text, started_at timestamptz, updated_at timestamptz, finished_at timestamptz,
                    throttled bigint, breaker text, consecutive_failures integer, next_attempt_at timestamptz, hung_restarts integer,
-                   kind text, percent double precision, eta timestamptz, records_per_second double precision, errors jsonb, backfill_id text, records_deleted bigint)
+                   kind text, percent double precision, eta timestamptz, records_per_second double precision, errors jsonb, backfill_id text, records_deleted bigint,
+                   lag_bytes bigint, lag_seconds double precision, lag_limit bigint, lag_at timestamptz)
             ON CONFLICT (task_id) DO UPDATE SET
                 status = excluded.status, progress_seq = excluded.progress_seq, pages = excluded.pages,
                 records_read = excluded.records_read, records_inserted = excluded.records_inserted,
@@ -97,7 +104,8 @@ public sealed class ProgressTable(NpgsqlDataSource dataSource)
                 consecutive_failures = excluded.consecutive_failures, next_attempt_at = excluded.next_attempt_at,
                 hung_restarts = excluded.hung_restarts, kind = excluded.kind, percent = excluded.percent, eta = excluded.eta,
                 records_per_second = excluded.records_per_second, errors = excluded.errors, backfill_id = excluded.backfill_id,
-                records_deleted = excluded.records_deleted
+                records_deleted = excluded.records_deleted, lag_bytes = excluded.lag_bytes, lag_seconds = excluded.lag_seconds,
+                lag_limit = excluded.lag_limit, lag_at = excluded.lag_at
             WHERE p.progress_seq < excluded.progress_seq
             """);
         command.Parameters.Add(new NpgsqlParameter("rows", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(rows) });

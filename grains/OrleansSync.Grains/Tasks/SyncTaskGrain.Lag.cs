@@ -2,7 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace OrleansSync.Tasks;
 
-/// <summary>A streaming task's lag behind its source: asked of its source kind when shown (at most once a second) and on the heartbeat.</summary>
+/// <summary>
+/// A streaming task's lag behind its source: asked of its source kind when shown (at most once a second) and on the
+/// heartbeat, and reported to the progress writer when it changed, so its <c>sync.progress</c> row carries it.
+/// </summary>
 public sealed partial class SyncTaskGrain
 {
     private static readonly TimeSpan LagFreshFor = TimeSpan.FromSeconds(1);
@@ -31,6 +34,7 @@ public sealed partial class SyncTaskGrain
         _lagAskedAt = now;
         // Bounded: a source that does not answer must not hold up task show.
         using var limit = new CancellationTokenSource(LagAskLimit);
+        var before = _lag;
         try
         {
             if (await kinds.Of(spec.Source).LagAsync(spec, silo.Name, limit.Token) is not { } source)
@@ -50,6 +54,11 @@ public sealed partial class SyncTaskGrain
         {
             // The last lag stays shown with its time; the run itself says what is wrong with the source.
             LogDebugLagUnknown(logger, e, spec.TaskId);
+        }
+
+        if (_lag is { } measured && (before is null || before.Bytes != measured.Bytes || before.Seconds != measured.Seconds))
+        {
+            await ReportAsync(CancellationToken.None);
         }
     }
 

@@ -6,7 +6,8 @@ namespace OrleansSync.Silo.Api;
 
 /// <summary>
 /// <c>/api/v1/cluster</c>: the report the CLI's <c>cluster --json</c> prints (silos with their running and queued
-/// tasks and upstream latency percentiles, the progress writers, the rate budgets), read through this silo.
+/// tasks and upstream latency percentiles, the progress writers, the rate budgets, the streaming tasks' replication
+/// lags), read through this silo.
 /// </summary>
 internal static class ClusterEndpoints
 {
@@ -19,6 +20,7 @@ internal static class ClusterEndpoints
     private static async Task<ClusterView> ReadAsync(bool? all, IGrainFactory grains, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var tasksBySilo = await TaskCountsBySilo.ReadAsync(dataSource, cancellationToken);
-        return await ClusterReport.ReadAsync(grains, tasksBySilo, all ?? false, cancellationToken);
+        var streaming = await StreamingTaskIds.ReadAsync(dataSource, cancellationToken);
+        return await ClusterReport.ReadAsync(grains, tasksBySilo, streaming, all ?? false, cancellationToken);
     }
 }

@@ -20,6 +20,12 @@ function el(tag, attributes, ...children) {
 function lower(value) { return String(value ?? "").toLowerCase(); }
 function time(value) { return value ? new Date(value).toLocaleTimeString() : "-"; }
 function number(value) { return value === null || value === undefined ? "-" : Number(value).toLocaleString(); }
+// A streaming task's lag behind its source, red with the limit's name once over it.
+function lagCell(lag) {
+  if (!lag) return el("td", {}, "-");
+  const text = `${number(lag.bytes)} B, ${Number(lag.seconds).toFixed(1)} s`;
+  return lag.overLimit ? el("td", { class: "status status-over", title: `over MaxSlotLag (${number(lag.limit)} bytes)` }, text + " OVER MaxSlotLag") : el("td", {}, text);
+}
 function statusCell(value) { return el("td", { class: "status status-" + lower(value).replace(/[^a-z]/g, "") }, lower(value) || "-"); }
 
 function say(text, kind) {
@@ -91,18 +97,28 @@ async function loadProjects() {
 async function loadTasks() {
   for (const status of ["running", "queued"]) {
     for (const row of await read(`/tasks?status=${status}&limit=500`)) {
+      const lag = row.lagBytes === null || row.lagBytes === undefined ? null
+        : { bytes: row.lagBytes, seconds: row.lagSeconds, limit: row.lagLimit, overLimit: row.lagOverLimit };
       mergeTask({ taskId: row.taskId, projectId: row.projectId, stream: row.stream, status: row.status, percent: row.percent,
-        records: row.recordsRead, recordsPerSecond: row.recordsPerSecond, eta: row.eta, breaker: row.breaker });
+        records: row.recordsRead, recordsPerSecond: row.recordsPerSecond, eta: row.eta, breaker: row.breaker, lag });
     }
   }
 }
 
 async function loadDeadLetters() { state.deadLetters = await read("/deadletters?limit=20"); queueRender(); }
-async function loadBudgets() { state.budgets = (await read("/cluster")).rateBudgets; queueRender(); }
+// The cluster report: the rate budgets, and each streaming task's lag as its task measures it now.
+async function loadCluster() {
+  const cluster = await read("/cluster");
+  state.budgets = cluster.rateBudgets;
+  for (const l of cluster.replicationLags) {
+    if (l.lag) mergeTask({ taskId: l.taskId, projectId: l.projectId, stream: l.stream, status: l.status, lag: l.lag });
+  }
+  queueRender();
+}
 
 async function loadAll() {
   try {
-    await Promise.all([loadProjects(), loadTasks(), loadDeadLetters(), loadBudgets()]);
+    await Promise.all([loadProjects(), loadTasks(), loadDeadLetters(), loadCluster()]);
   } catch (error) {
     say(`Could not read the API: ${error.message}`, "error");
   }
@@ -173,12 +189,13 @@ function render() {
       el("td", {}, number(t.records)),
       el("td", {}, t.recordsPerSecond ? Number(t.recordsPerSecond).toFixed(1) : "-"),
       el("td", {}, time(t.eta)),
+      lagCell(t.lag),
       statusCell(t.breaker || "closed"),
       el("td", {},
         running ? el("button", { onclick: () => controlTask(t.taskId, "pause") }, "Pause") : "",
         t.status === "paused" ? el("button", { onclick: () => controlTask(t.taskId, "resume") }, "Resume") : "",
         terminal.has(t.status) ? "" : el("button", { onclick: () => controlTask(t.taskId, "cancel") }, "Cancel")));
-  }), 7);
+  }), 8);
 
   const runs = [...state.runs.values()].sort((a, b) => String(b.startedAt).localeCompare(String(a.startedAt))).slice(0, 20);
   fill("runs", runs.map(r => el("tr", { "data-run-id": r.runId, "data-project-id": r.projectId, "data-status": r.status },
@@ -205,6 +222,6 @@ document.getElementById("token-form").addEventListener("submit", event => {
 });
 
 loadAll().then(subscribe);
-setInterval(() => loadBudgets().catch(() => {}), 5000);
+setInterval(() => loadCluster().catch(() => {}), 5000);
 setInterval(() => loadProjects().catch(() => {}), 15000);
 setInterval(queueRender, 5000);

@@ -70,6 +70,20 @@ public sealed class SchemaMigratorTests
     }
 
     [Fact]
+    public async Task Migrate_FreshDatabase_ProgressHasNullableLagColumns()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await TestDatabase.CreateAsync(migrate: true, ct);
+
+        var columns = await database.ListAsync(
+            "SELECT column_name || ' ' || data_type || ' ' || is_nullable FROM information_schema.columns WHERE table_schema = 'sync' AND table_name = 'progress' AND column_name LIKE 'lag\\_%' ORDER BY column_name",
+            static r => r.GetString(0),
+            ct);
+
+        Assert.Equal(["lag_at timestamp with time zone YES", "lag_bytes bigint YES", "lag_limit bigint YES", "lag_seconds double precision YES"], columns);
+    }
+
+    [Fact]
     public async Task Migrate_AppliedMigrationEdited_FailsNamingIt()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -4,7 +4,10 @@ using OrleansSync.Tests.Infrastructure;
 
 namespace OrleansSync.Tests.Sources.Postgres.Cdc;
 
-/// <summary>A capture's replication lag, in bytes and seconds, in <c>task show</c> and the silo's metrics, loud over <c>MaxSlotLag</c>.</summary>
+/// <summary>
+/// A capture's replication lag, in bytes and seconds, in <c>task show</c>, <c>project show</c>, <c>cluster</c>, the
+/// task's <c>sync.progress</c> row and the silo's metrics, loud over <c>MaxSlotLag</c>.
+/// </summary>
 [Collection(PostgresCdcCollection.Name)]
 public sealed class PostgresCdcLagTests(PostgresCdcFixture fixture)
 {
@@ -52,6 +55,20 @@ public sealed class PostgresCdcLagTests(PostgresCdcFixture fixture)
             var shownText = await CliAsync("project", "show", project);
             Assert.True(shownText.ExitCode == 0, shownText.StdErr);
             Assert.Contains("OVER", shownText.StdOut, StringComparison.Ordinal);
+            // cluster lists it among the streaming tasks, asked now; task list has it from the task's progress row.
+            var bytesWritten = long.Parse(written!, System.Globalization.CultureInfo.InvariantCulture);
+            var listed = (await Eventually.ValueAsync(() => ClusterLagAsync(taskId), Patience, "the task's lag in cluster --json", ct))[0];
+            Assert.Equal(project, listed.GetProperty("projectId").GetString());
+            Assert.Equal("public.lagging", listed.GetProperty("stream").GetString());
+            Assert.Equal("paused", listed.GetProperty("status").GetString());
+            Assert.True(listed.GetProperty("lag").GetProperty("bytes").GetInt64() >= bytesWritten, listed.ToString());
+            Assert.True(listed.GetProperty("lag").GetProperty("overLimit").GetBoolean(), listed.ToString());
+            var clusterText = await CliAsync("cluster");
+            Assert.True(clusterText.ExitCode == 0, clusterText.StdErr);
+            Assert.Contains("OVER MaxSlotLag replication lag of public.lagging", clusterText.StdOut, StringComparison.Ordinal);
+            var row = (await Eventually.ValueAsync(() => StoredLagAsync(project, taskId, bytesWritten), Patience, "the lag in the task's sync.progress row", ct))[0];
+            Assert.True(row.GetProperty("lagOverLimit").GetBoolean(), row.ToString());
+            Assert.Equal(PostgresCdcFixture.MaxSlotLag, row.GetProperty("lagLimit").GetInt64());
             Assert.True(ReadGauge("orleanssync.cdc.lag_bytes", "public.lagging") >= (double)PostgresCdcFixture.MaxSlotLag * 2, "the lag gauge");
 
             // Resumed, the task applies what it missed and the lag falls back under the limit.
@@ -92,6 +109,28 @@ public sealed class PostgresCdcLagTests(PostgresCdcFixture fixture)
         listener.Start();
         listener.RecordObservableInstruments();
         return value ?? -1;
+    }
+
+    /// <summary><paramref name="taskId"/>'s entry in <c>cluster --json</c>'s replication lags, once it is over the limit.</summary>
+    private async Task<JsonElement[]?> ClusterLagAsync(string taskId)
+    {
+        var shown = await CliAsync("cluster", "--json");
+        Assert.True(shown.ExitCode == 0, shown.StdOut + shown.StdErr);
+        using var document = JsonDocument.Parse(shown.StdOut);
+        return document.RootElement.GetProperty("replicationLags").EnumerateArray()
+            .Where(l => l.GetProperty("taskId").GetString() == taskId && l.GetProperty("lag") is { ValueKind: JsonValueKind.Object } lag && lag.GetProperty("overLimit").GetBoolean())
+            .Select(static l => l.Clone())
+            .ToArray() is [var found] ? [found] : null;
+    }
+
+    /// <summary><paramref name="taskId"/>'s row in <c>task list --json</c>, once its stored lag is at least <paramref name="bytes"/>.</summary>
+    private async Task<JsonElement[]?> StoredLagAsync(string project, string taskId, long bytes)
+    {
+        var listed = await CliAsync("task", "list", "--project", project, "--json");
+        Assert.True(listed.ExitCode == 0, listed.StdOut + listed.StdErr);
+        using var document = JsonDocument.Parse(listed.StdOut);
+        var row = Assert.Single(document.RootElement.GetProperty("tasks").EnumerateArray(), r => r.GetProperty("taskId").GetString() == taskId);
+        return row.GetProperty("lagBytes") is { ValueKind: JsonValueKind.Number } stored && stored.GetInt64() >= bytes ? [row.Clone()] : null;
     }
 
     private async Task<JsonElement> ShowAsync(string taskId)
