@@ -25,6 +25,24 @@ public sealed class AccListDriftTests
     }
 
     [Fact]
+    public void Check_RecordOfAnEarlierPageComesAgainWithTheTotalUnchanged_ReturnsDrift()
+    {
+        // One review left the list before the read's place and one joined it there: the total stays 6, the list moved
+        // one place down, and the read meets review "b" again (and would skip one where it moved up).
+        var trail = new AccPageTrail();
+        var first = Reviews(0, At(2), "a", "b");
+        Assert.Null(trail.Check(List, first));
+        _ = trail.WithoutRepeats(first);
+
+        var drift = trail.Check(At(2), Reviews(2, At(4), "b", "c"));
+
+        Assert.Equal("id:b was on an earlier page of this read too", drift?.Reason);
+    }
+
+    private static SourcePage Reviews(int offset, Uri? next, params string[] ids) =>
+        new([.. ids.Select(static id => System.Text.Json.JsonDocument.Parse($$"""{"id":"{{id}}"}""").RootElement)], offset, 6, next, 1, null);
+
+    [Fact]
     public void Check_LastPageEndsBeforeTheAnnouncedTotal_ReturnsDrift()
     {
         var trail = new AccPageTrail();

@@ -32,6 +32,7 @@ public sealed class AccPageTrail(int maxPages = AccPageTrail.DefaultMaxPages, in
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
     private HashSet<string>? _list;
     private int? _totalResults = announcedTotal;
+    private int? _end;
     private int? _smallestLimit;
 
     /// <summary>Pages checked so far.</summary>
@@ -47,8 +48,9 @@ public sealed class AccPageTrail(int maxPages = AccPageTrail.DefaultMaxPages, in
     /// Records <paramref name="page"/>, fetched from <paramref name="pageUrl"/>, and checks where its nextUrl leads.
     /// </summary>
     /// <returns>
-    /// Null when the list holds together so far; an <see cref="AccListDrift"/> when its totalResults changed, or it
-    /// ended short of the total it announced: then the page's nextUrl must not be followed, the list is read again.
+    /// Null when the list holds together so far; an <see cref="AccListDrift"/> when its totalResults changed, it ended
+    /// short of the total it announced, or a record of an earlier page came again (a shift that left the total as it
+    /// was): then the page's nextUrl must not be followed, the list is read again.
     /// </returns>
     /// <exception cref="AccPaginationException">
     /// The page was read before in this list (same URL, or same offset), or its nextUrl leads to a page already read,
@@ -75,6 +77,9 @@ public sealed class AccPageTrail(int maxPages = AccPageTrail.DefaultMaxPages, in
         }
 
         RecordsRead += page.Records.Count;
+        // Whether the page starts where the last one ended (or later), so that it should hold none of its records.
+        var disjoint = _end is not { } end || page.Offset >= end;
+        _end = page.Offset + page.Records.Count;
         if (LimitOf(pageUrl) is { } limit)
         {
             _smallestLimit = Math.Min(limit, _smallestLimit ?? limit);
@@ -83,6 +88,14 @@ public sealed class AccPageTrail(int maxPages = AccPageTrail.DefaultMaxPages, in
         if (Drift(endpoint, page) is { } drift)
         {
             return drift;
+        }
+
+        // A record seen on an earlier page moved down: one joined the list before the read's place. With its total
+        // unchanged, one left as well, and the record at a page boundary may have been skipped. (A page asked from
+        // inside the last one repeats records by its own offset: the page cap stops such a list.)
+        if (disjoint && page.Records.Select(Key).FirstOrDefault(k => k is not null && _keys.Contains(k)) is { } repeated)
+        {
+            return new AccListDrift(endpoint, Invariant($"{repeated} was on an earlier page of this read too"));
         }
 
         if (page.NextUrl is not { } link)
