@@ -15,19 +15,19 @@ public sealed partial class ProjectGrain
 
         var tasks = (state.State.CurrentRun?.ToView(ProjectId, SyncTaskStatus.Running, null) ?? state.State.LastRun)?.Tasks ?? [];
         var mirrors = (await kinds.Of(spec.Source).StandingAsync(spec, cancellationToken)).ToDictionary(static s => s.Stream, StringComparer.Ordinal);
-        var standing = new List<StreamStanding>();
-        foreach (var stream in spec.Streams)
-        {
-            var one = mirrors.GetValueOrDefault(stream) ?? new StreamStanding(stream);
-            if (tasks.FirstOrDefault(t => t.Stream == stream) is { } task)
-            {
-                var view = await GrainFactory.GetGrain<ISyncTaskGrain>(task.TaskId).GetAsync(cancellationToken);
-                one = one with { TaskId = task.TaskId, Status = view?.Status ?? task.Status, Lag = view?.Lag };
-            }
+        // Each task at once: a capture's task asks its source for its lag, and a project may have many tables.
+        return await Task.WhenAll(spec.Streams.Select(stream => WithTaskAsync(mirrors.GetValueOrDefault(stream) ?? new StreamStanding(stream), tasks, cancellationToken)));
+    }
 
-            standing.Add(one);
+    /// <summary><paramref name="one"/> with its stream's task in <paramref name="tasks"/>, as that task sees itself now.</summary>
+    private async Task<StreamStanding> WithTaskAsync(StreamStanding one, IReadOnlyList<TaskRef> tasks, CancellationToken cancellationToken)
+    {
+        if (tasks.FirstOrDefault(t => t.Stream == one.Stream) is not { } task)
+        {
+            return one;
         }
 
-        return standing;
+        var view = await GrainFactory.GetGrain<ISyncTaskGrain>(task.TaskId).GetAsync(cancellationToken);
+        return one with { TaskId = task.TaskId, Status = view?.Status ?? task.Status, Lag = view?.Lag };
     }
 }
