@@ -270,12 +270,11 @@ public sealed partial class ProjectGrain
         streams.LeaderOf(task.Stream) is { } leader ? run.Tasks.Find(t => t.Stream == leader) : null;
 
     /// <summary>
-    /// The leader's task id when <paramref name="task"/> runs with it and follows what it lands (an incremental run of a
-    /// kind whose followers do, <see cref="SourceStreams.FollowAsLanded"/>); null when it waits for the leader to succeed
-    /// (a full run: its walk visits every review, so it cannot tell the ones the leader landed) or follows none.
+    /// The leader's task id when <paramref name="task"/> runs with it and follows what it lands (a kind whose followers
+    /// do, <see cref="SourceStreams.FollowAsLanded"/>); null when it waits for the leader to succeed or follows none.
     /// </summary>
     private static string? FollowedTask(RunState run, SourceStreams streams, RunTaskState task) =>
-        streams.FollowersStartWithLeader(run.Full) && LeaderTask(run, streams, task) is { } leading ? leading.TaskId : null;
+        streams.FollowAsLanded && LeaderTask(run, streams, task) is { } leading ? leading.TaskId : null;
 
     private SyncTaskSpec TaskSpec(ProjectSpec spec, RunState run, RunTaskState task, string? leaderTaskId) =>
         new(task.TaskId, ProjectId, task.Stream, run.RunId, run.Full, spec.BaseUrl, spec.ClientId, spec.ClientSecretVariable, spec.UserId, Source: spec.Source,

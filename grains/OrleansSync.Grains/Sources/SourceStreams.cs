@@ -8,17 +8,14 @@ namespace OrleansSync.Sources;
 /// </param>
 /// <param name="Backfill">The stream one day of a backfill runs (it may read several streams in turn), or null when the kind has no backfill.</param>
 /// <param name="FollowAsLanded">
-/// In an incremental run, followers start with their leader instead and read what it lands as it lands: their tasks'
-/// specs name the leader's task (<c>SyncTaskSpec.LeaderTaskId</c>), and their runners end once the leader has ended
-/// and nothing more is left. A full run still starts them once the leader succeeded.
+/// Followers start with their leader instead and read what it lands as it lands, in an incremental run and a full one
+/// alike: their tasks' specs name the leader's task (<c>SyncTaskSpec.LeaderTaskId</c>), and their runners end once the
+/// leader has ended and nothing more is left.
 /// </param>
 public sealed record class SourceStreams(IReadOnlyList<string> Project, IReadOnlyDictionary<string, string> Follows, string? Backfill, bool FollowAsLanded = false)
 {
     /// <summary>The stream <paramref name="stream"/> waits for, or null when it starts with the run.</summary>
     public string? LeaderOf(string stream) => Follows.GetValueOrDefault(stream);
-
-    /// <summary>Whether the followers of a run start with their leaders (see <see cref="FollowAsLanded"/>).</summary>
-    public bool FollowersStartWithLeader(bool full) => FollowAsLanded && !full;
 
     /// <summary>Every stream a task may run: the project's and the backfill's.</summary>
     public IEnumerable<string> All => Backfill is { } backfill ? [.. Project, backfill] : Project;

@@ -36,7 +36,7 @@ public sealed class ReviewChildrenKeptTests
         Assert.True(await test.RawEqualsAsync("acc.review_versions", "urn", UrnOf(b), b.ToElement().GetRawText(), ct));
         // Not marked synced: the next run, incremental too, reads the list again.
         Assert.True(await test.Database.ScalarAsync<bool>("SELECT versions_synced_for IS NULL FROM acc.reviews", ct));
-        var needing = await test.Writer.ReviewsNeedingChildrenAsync(ProjectId, StreamNames.ReviewVersions, all: false, null, 10, ct);
+        var needing = await test.Writer.ReviewsNeedingChildrenAsync(ProjectId, StreamNames.ReviewVersions, fullRunId: null, null, 10, ct);
         Assert.Equal(ReviewId(1), Assert.Single(needing).ReviewId);
     }
 
@@ -74,7 +74,7 @@ public sealed class ReviewChildrenKeptTests
 
         Assert.Equal(new PageWriteResult(0, 0, 0, 1), result);
         Assert.Equal(2, await test.CountAsync("acc.review_versions", ct));
-        var needing = await test.Writer.ReviewsNeedingChildrenAsync(ProjectId, StreamNames.ReviewVersions, all: false, null, 10, ct);
+        var needing = await test.Writer.ReviewsNeedingChildrenAsync(ProjectId, StreamNames.ReviewVersions, fullRunId: null, null, 10, ct);
         Assert.Equal(ReviewId(1), Assert.Single(needing).ReviewId);
     }
 

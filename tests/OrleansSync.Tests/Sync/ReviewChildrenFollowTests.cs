@@ -20,8 +20,7 @@ public sealed class SmallPagesClusterFixture : ClusterFixture
 }
 
 /// <summary>
-/// In an incremental run the children tasks start with the reviews task and follow the reviews as they land; in a
-/// full run they start once it succeeded. Every upstream call takes <see cref="Latency"/>, so the reviews list of
+/// The children tasks start with the reviews task and follow the reviews as they land, in incremental and full runs. Every upstream call takes <see cref="Latency"/>, so the reviews list of
 /// <see cref="Reviews"/> reviews takes at least its pages times that.
 /// </summary>
 public sealed class ReviewChildrenFollowTests(SmallPagesClusterFixture fixture, ITestOutputHelper output) : IClassFixture<SmallPagesClusterFixture>
@@ -191,21 +190,36 @@ public sealed class ReviewChildrenFollowTests(SmallPagesClusterFixture fixture, 
         return cluster;
     }
 
+    /// <summary>
+    /// Full runs over a mirror an incremental run filled: the children follow the list too, and each run's walk visits
+    /// every review once, the second full run as much as the first (each run records its own visits).
+    /// </summary>
     [Fact]
-    public async Task Sync_Full_ChildrenStartOnceTheReviewsTaskSucceeded()
+    public async Task Sync_FullRunsAfterAnIncrementalOne_ChildrenFollowTheListAndFetchEachReviewOncePerRun()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var emulator = await AccEmulator.StartAsync(Upstream(64), ct);
         var (client, projectId) = await AddAsync(emulator, ct);
+        var (first, firstTasks) = await SyncDriver.SyncToEndAsync(client, projectId, full: false, ct);
+        Assert.True(first.Status == SyncTaskStatus.Succeeded, SyncDriver.Describe(firstTasks));
 
-        var (run, tasks) = await SyncDriver.SyncToEndAsync(client, projectId, full: true, ct);
-
-        Assert.True(run.Status == SyncTaskStatus.Succeeded, SyncDriver.Describe(tasks));
-        var listed = tasks.Single(static t => t.Spec.Stream == "reviews");
-        foreach (var children in tasks.Where(static t => Children.Contains(t.Spec.Stream)))
+        for (var round = 1; round <= 2; round++)
         {
-            Assert.Null(children.Spec.LeaderTaskId);
-            Assert.True(children.StartedAt >= listed.FinishedAt, $"{children.Spec.Stream} started {children.StartedAt:O}, reviews finished {listed.FinishedAt:O}");
+            emulator.ResetStats();
+            var (run, tasks) = await SyncDriver.SyncToEndAsync(client, projectId, full: true, ct);
+
+            Assert.True(run.Status == SyncTaskStatus.Succeeded, SyncDriver.Describe(tasks));
+            var listed = tasks.Single(static t => t.Spec.Stream == "reviews");
+            foreach (var children in tasks.Where(static t => Children.Contains(t.Spec.Stream)))
+            {
+                Assert.Equal(listed.Spec.TaskId, children.Spec.LeaderTaskId);
+                Assert.True(children.StartedAt < listed.FinishedAt, $"full run {round}: {children.Spec.Stream} started {children.StartedAt:O}, reviews finished {listed.FinishedAt:O}");
+                Assert.Equal(Reviews, children.Progress.Pages);
+            }
+
+            var stats = emulator.GetStats();
+            Assert.Equal(Reviews, stats.Count("GET /construction/reviews/v1/projects/{projectId}/reviews/{reviewId}/versions"));
+            Assert.Equal(Reviews, stats.Count("GET /construction/reviews/v1/projects/{projectId}/reviews/{reviewId}/progress"));
         }
 
         var differences = await MirrorComparison.CompareAsync(fixture.Cluster.Database, emulator, projectId, ct);

@@ -8,16 +8,17 @@ public sealed partial class MirrorWriter
 {
     /// <summary>
     /// Reviews of a project ordered by id after <paramref name="afterReviewId"/> (keyset paging), at most
-    /// <paramref name="limit"/>: all of them when <paramref name="all"/>, else those whose children in
-    /// <paramref name="stream"/> were never synced or were synced for an older updatedAt.
+    /// <paramref name="limit"/>: for a <c>--full</c> run (<paramref name="fullRunId"/>), all those its walk of
+    /// <paramref name="stream"/> has not visited yet; else those whose children in <paramref name="stream"/> were never
+    /// synced or were synced for an older updatedAt.
     /// </summary>
     public Task<IReadOnlyList<ReviewStamp>> ReviewsNeedingChildrenAsync(
-        string projectId, string stream, bool all, string? afterReviewId, int limit, CancellationToken cancellationToken) =>
-        ReviewChildQueries.NeedingChildrenAsync(dataSource, ProjectIds.Normalize(projectId), stream, all, afterReviewId, limit, cancellationToken);
+        string projectId, string stream, string? fullRunId, string? afterReviewId, int limit, CancellationToken cancellationToken) =>
+        ReviewChildQueries.NeedingChildrenAsync(dataSource, ProjectIds.Normalize(projectId), stream, fullRunId, afterReviewId, limit, cancellationToken);
 
     /// <summary>How many reviews after <paramref name="afterReviewId"/> <see cref="ReviewsNeedingChildrenAsync"/> would return in all.</summary>
-    public Task<long> CountReviewsNeedingChildrenAsync(string projectId, string stream, bool all, string? afterReviewId, CancellationToken cancellationToken) =>
-        ReviewChildQueries.CountNeedingChildrenAsync(dataSource, ProjectIds.Normalize(projectId), stream, all, afterReviewId, cancellationToken);
+    public Task<long> CountReviewsNeedingChildrenAsync(string projectId, string stream, string? fullRunId, string? afterReviewId, CancellationToken cancellationToken) =>
+        ReviewChildQueries.CountNeedingChildrenAsync(dataSource, ProjectIds.Normalize(projectId), stream, fullRunId, afterReviewId, cancellationToken);
 
     /// <summary>
     /// The record keys of up to <paramref name="limit"/> open dead letters of a project's stream to retry, least

@@ -68,11 +68,11 @@ public sealed partial class MirrorWriter(NpgsqlDataSource dataSource, TimeProvid
         {
             StreamNames.ReviewVersions => await ReplaceChildrenAsync(
                 projectId, stream, reviewId, ReviewChildRecords.MapVersions(reviewId, records),
-                (rows, whole) => ReviewChildTables.ReplaceVersions(projectId, reviewId, reviewUpdatedAt, rows, whole, now),
+                (rows, whole) => ReviewChildTables.ReplaceVersions(projectId, reviewId, reviewUpdatedAt, rows, whole, checkpoint?.RunId, now),
                 static r => (r.Key, r.Raw), checkpoint, taskId, now, cancellationToken),
             StreamNames.ReviewProgress => await ReplaceChildrenAsync(
                 projectId, stream, reviewId, ReviewChildRecords.MapProgress(reviewId, records),
-                (rows, whole) => ReviewChildTables.ReplaceProgress(projectId, reviewId, reviewUpdatedAt, rows, whole, now),
+                (rows, whole) => ReviewChildTables.ReplaceProgress(projectId, reviewId, reviewUpdatedAt, rows, whole, checkpoint?.RunId, now),
                 static r => (r.Key, r.Raw), checkpoint, taskId, now, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(stream), stream, "Children are review_versions or review_progress."),
         };
@@ -92,7 +92,7 @@ public sealed partial class MirrorWriter(NpgsqlDataSource dataSource, TimeProvid
         var raw = JsonSerializer.Serialize(new { reviewId, endpoint, reason = StorableText.Clean(reason) });
         var deadLetter = new DeadLetter(reviewId, raw, $"review {reviewId}: {reason}");
         await UpsertPageAsync(
-            projectId, stream, taskId, null, ReviewChildTables.Unmark(stream, projectId, reviewId), 0, [deadLetter], checkpoint, timeProvider.GetUtcNow(), cancellationToken);
+            projectId, stream, taskId, null, ReviewChildTables.Unmark(stream, projectId, reviewId, checkpoint?.RunId), 0, [deadLetter], checkpoint, timeProvider.GetUtcNow(), cancellationToken);
         return Report(stream, projectId, taskId, new PageWriteResult(0, 0, 0, 1));
     }
 

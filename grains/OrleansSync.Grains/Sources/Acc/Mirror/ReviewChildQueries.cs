@@ -6,34 +6,36 @@ namespace OrleansSync.Sources.Acc.Mirror;
 /// <summary>Finds the reviews whose children (versions or progress) a run should fetch.</summary>
 internal static class ReviewChildQueries
 {
-    // {0} the stream's marker column on acc.reviews. A review without updatedAt is -infinity: once synced, it stays so.
+    // {0} the stream's marker column on acc.reviews, {1} its visited-run column. A review without updatedAt is
+    // -infinity: once synced, it stays so. A --full run (@full_run_id) needs every review its walk has not visited.
     private const string NeedingWhere = """
         WHERE project_id = @project_id
             AND (@after_review_id IS NULL OR review_id > @after_review_id)
-            AND (@all OR {0} IS NULL OR {0} < COALESCE(updated_at, '-infinity'::timestamptz))
+            AND CASE WHEN @full_run_id IS NULL THEN {0} IS NULL OR {0} < COALESCE(updated_at, '-infinity'::timestamptz)
+                ELSE {1} IS DISTINCT FROM @full_run_id END
         """;
 
-    private static readonly string VersionsSql = Needing("versions_synced_for");
+    private static readonly string VersionsSql = Needing(StreamNames.ReviewVersions);
 
-    private static readonly string ProgressSql = Needing("progress_synced_for");
+    private static readonly string ProgressSql = Needing(StreamNames.ReviewProgress);
 
-    private static readonly string CountVersionsSql = Counting("versions_synced_for");
+    private static readonly string CountVersionsSql = Counting(StreamNames.ReviewVersions);
 
-    private static readonly string CountProgressSql = Counting("progress_synced_for");
+    private static readonly string CountProgressSql = Counting(StreamNames.ReviewProgress);
 
     /// <summary>How many reviews after <paramref name="afterReviewId"/> need their children fetched: the run's remaining work.</summary>
     public static async Task<long> CountNeedingChildrenAsync(
-        NpgsqlDataSource dataSource, string projectId, string stream, bool all, string? afterReviewId, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, string projectId, string stream, string? fullRunId, string? afterReviewId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(stream == StreamNames.ReviewVersions ? CountVersionsSql : CountProgressSql);
         command.Parameters.Add(SqlParameters.Text("project_id", projectId));
         command.Parameters.Add(SqlParameters.Text("after_review_id", afterReviewId));
-        command.Parameters.Add(SqlParameters.Boolean("all", all));
+        command.Parameters.Add(SqlParameters.Text("full_run_id", fullRunId));
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public static async Task<IReadOnlyList<ReviewStamp>> NeedingChildrenAsync(
-        NpgsqlDataSource dataSource, string projectId, string stream, bool all, string? afterReviewId, int limit, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, string projectId, string stream, string? fullRunId, string? afterReviewId, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         var sql = stream switch
@@ -46,7 +48,7 @@ internal static class ReviewChildQueries
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(SqlParameters.Text("project_id", projectId));
         command.Parameters.Add(SqlParameters.Text("after_review_id", afterReviewId));
-        command.Parameters.Add(SqlParameters.Boolean("all", all));
+        command.Parameters.Add(SqlParameters.Text("full_run_id", fullRunId));
         command.Parameters.Add(SqlParameters.Integer("limit", limit));
         var reviews = new List<ReviewStamp>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -59,10 +61,11 @@ internal static class ReviewChildQueries
         return reviews;
     }
 
-    private static string Needing(string marker) =>
-        $"SELECT review_id, updated_at FROM acc.reviews {Where(marker)} ORDER BY review_id LIMIT @limit";
+    private static string Needing(string stream) =>
+        $"SELECT review_id, updated_at FROM acc.reviews {Where(stream)} ORDER BY review_id LIMIT @limit";
 
-    private static string Counting(string marker) => $"SELECT count(*) FROM acc.reviews {Where(marker)}";
+    private static string Counting(string stream) => $"SELECT count(*) FROM acc.reviews {Where(stream)}";
 
-    private static string Where(string marker) => string.Format(System.Globalization.CultureInfo.InvariantCulture, NeedingWhere, marker);
+    private static string Where(string stream) =>
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, NeedingWhere, ReviewChildTables.SyncedFor(stream), ReviewChildTables.VisitedRun(stream));
 }

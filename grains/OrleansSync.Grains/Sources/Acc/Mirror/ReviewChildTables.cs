@@ -13,7 +13,8 @@ namespace OrleansSync.Sources.Acc.Mirror;
 internal static class ReviewChildTables
 {
     // {0} child table, {1} marker column on acc.reviews, {2} key column, {3} typed columns, {4} their unnest
-    // arguments, {5} their SET list. Identifiers come from this file only; every value is a parameter.
+    // arguments, {5} their SET list, {6} the column naming the run that visited the review last (set even when a newer
+    // set is stored: the visit happened). Identifiers come from this file only; every value is a parameter.
     // review_updated_at NULL (no updatedAt upstream) is -infinity here: older than any real one.
     private const string ReplaceTemplate = """
         WITH stamp AS (
@@ -47,9 +48,11 @@ internal static class ReviewChildTables
             RETURNING (t.xmax = 0) AS inserted
         ),
         marked AS (
-            UPDATE acc.reviews r SET {1} = CASE WHEN @whole THEN stamp.ts END
+            UPDATE acc.reviews r SET
+                {1} = CASE WHEN NOT guard.applies THEN r.{1} WHEN @whole THEN stamp.ts END,
+                {6} = COALESCE(@run_id, r.{6})
             FROM guard, stamp
-            WHERE guard.applies AND r.project_id = @project_id AND r.review_id = @review_id
+            WHERE (guard.applies OR @run_id IS NOT NULL) AND r.project_id = @project_id AND r.review_id = @review_id
             RETURNING 1
         )
         SELECT (SELECT applies FROM guard),
@@ -59,10 +62,16 @@ internal static class ReviewChildTables
         """;
 
     private static readonly string VersionsSql = Expand(
-        "acc.review_versions", "versions_synced_for", "urn", ["item_urn", "name", "approve_status"]);
+        "acc.review_versions", StreamNames.ReviewVersions, "urn", ["item_urn", "name", "approve_status"]);
 
     private static readonly string ProgressSql = Expand(
-        "acc.review_progress", "progress_synced_for", "position", ["step_id", "step_name", "status", "end_time"]);
+        "acc.review_progress", StreamNames.ReviewProgress, "position", ["step_id", "step_name", "status", "end_time"]);
+
+    /// <summary>The column on <c>acc.reviews</c> holding the updatedAt a review's children in <paramref name="stream"/> were synced for.</summary>
+    public static string SyncedFor(string stream) => stream == StreamNames.ReviewVersions ? "versions_synced_for" : "progress_synced_for";
+
+    /// <summary>The column on <c>acc.reviews</c> naming the run whose walk of <paramref name="stream"/> visited the review last.</summary>
+    public static string VisitedRun(string stream) => stream == StreamNames.ReviewVersions ? "versions_visited_run" : "progress_visited_run";
 
     /// <summary>Serialises replacements of one review's children: each sees the set the previous one committed.</summary>
     public static NpgsqlBatchCommand Lock(string stream, string projectId, string reviewId) =>
@@ -72,19 +81,23 @@ internal static class ReviewChildTables
             Parameters = { SqlParameters.Text("lock_key", $"acc.{stream}/{projectId}/{reviewId}") },
         };
 
-    /// <summary>Clears a review's marker of <paramref name="stream"/>: the next run reads its children again, whatever its kind.</summary>
-    public static NpgsqlBatchCommand Unmark(string stream, string projectId, string reviewId) =>
+    /// <summary>
+    /// Clears a review's marker of <paramref name="stream"/>: the next run reads its children again, whatever its kind.
+    /// The review was still visited by <paramref name="runId"/>'s walk, which goes on without it.
+    /// </summary>
+    public static NpgsqlBatchCommand Unmark(string stream, string projectId, string reviewId, string? runId) =>
         new(string.Format(
             System.Globalization.CultureInfo.InvariantCulture,
-            "UPDATE acc.reviews SET {0} = NULL WHERE project_id = @project_id AND review_id = @review_id",
-            stream == StreamNames.ReviewVersions ? "versions_synced_for" : "progress_synced_for"))
+            "UPDATE acc.reviews SET {0} = NULL, {1} = COALESCE(@run_id, {1}) WHERE project_id = @project_id AND review_id = @review_id",
+            SyncedFor(stream),
+            VisitedRun(stream)))
         {
-            Parameters = { SqlParameters.Text("project_id", projectId), SqlParameters.Text("review_id", reviewId) },
+            Parameters = { SqlParameters.Text("project_id", projectId), SqlParameters.Text("review_id", reviewId), SqlParameters.Text("run_id", runId) },
         };
 
     public static NpgsqlBatchCommand ReplaceVersions(
-        string projectId, string reviewId, DateTimeOffset reviewUpdatedAt, IReadOnlyList<VersionRow> rows, bool whole, DateTimeOffset now) =>
-        Replace(VersionsSql, projectId, reviewId, reviewUpdatedAt, whole, now,
+        string projectId, string reviewId, DateTimeOffset reviewUpdatedAt, IReadOnlyList<VersionRow> rows, bool whole, string? runId, DateTimeOffset now) =>
+        Replace(VersionsSql, projectId, reviewId, reviewUpdatedAt, whole, runId, now,
             SqlParameters.TextArray("urn", rows, static r => r.Urn),
             SqlParameters.TextArray("item_urn", rows, static r => r.ItemUrn),
             SqlParameters.TextArray("name", rows, static r => r.Name),
@@ -92,8 +105,8 @@ internal static class ReviewChildTables
             SqlParameters.JsonbArray("raw", rows, static r => r.Raw));
 
     public static NpgsqlBatchCommand ReplaceProgress(
-        string projectId, string reviewId, DateTimeOffset reviewUpdatedAt, IReadOnlyList<ProgressRow> rows, bool whole, DateTimeOffset now) =>
-        Replace(ProgressSql, projectId, reviewId, reviewUpdatedAt, whole, now,
+        string projectId, string reviewId, DateTimeOffset reviewUpdatedAt, IReadOnlyList<ProgressRow> rows, bool whole, string? runId, DateTimeOffset now) =>
+        Replace(ProgressSql, projectId, reviewId, reviewUpdatedAt, whole, runId, now,
             SqlParameters.Array("position", NpgsqlDbType.Integer, rows, static r => r.Position),
             SqlParameters.TextArray("step_id", rows, static r => r.StepId),
             SqlParameters.TextArray("step_name", rows, static r => r.StepName),
@@ -113,7 +126,7 @@ internal static class ReviewChildTables
     }
 
     private static NpgsqlBatchCommand Replace(
-        string sql, string projectId, string reviewId, DateTimeOffset reviewUpdatedAt, bool whole, DateTimeOffset now, params NpgsqlParameter[] arrays)
+        string sql, string projectId, string reviewId, DateTimeOffset reviewUpdatedAt, bool whole, string? runId, DateTimeOffset now, params NpgsqlParameter[] arrays)
     {
         var command = new NpgsqlBatchCommand(sql)
         {
@@ -124,20 +137,22 @@ internal static class ReviewChildTables
                 SqlParameters.Timestamp("review_updated_at", reviewUpdatedAt == ReviewStamp.NoUpdatedAt ? null : reviewUpdatedAt),
                 SqlParameters.Timestamp("now", now),
                 SqlParameters.Boolean("whole", whole),
+                SqlParameters.Text("run_id", runId),
             },
         };
         command.Parameters.AddRange(arrays);
         return command;
     }
 
-    private static string Expand(string table, string marker, string key, string[] columns) =>
+    private static string Expand(string table, string stream, string key, string[] columns) =>
         string.Format(
             System.Globalization.CultureInfo.InvariantCulture,
             ReplaceTemplate,
             table,
-            marker,
+            SyncedFor(stream),
             key,
             string.Join(", ", columns),
             string.Join(", ", columns.Select(static c => "@" + c)),
-            string.Join(", ", columns.Select(static c => $"{c} = excluded.{c}")));
+            string.Join(", ", columns.Select(static c => $"{c} = excluded.{c}")),
+            VisitedRun(stream));
 }

@@ -10,8 +10,8 @@ using OrleansSync.Telemetry;
 namespace OrleansSync.Sources.Acc.Streams;
 
 /// <summary>
-/// Versions or progress steps, fetched only for reviews whose children are older than the review (all reviews with
-/// <c>--full</c>). Each review's whole list replaces its stored children in one transaction with the cursor. A review
+/// Versions or progress steps, fetched only for reviews whose children are older than the review (with <c>--full</c>,
+/// every review the run's walk has not visited). Each review's whole list replaces its stored children in one transaction with the cursor. A review
 /// whose endpoint keeps failing (an error status, garbage, no answer) is dead-lettered, naming it, its stored children
 /// kept, and the task goes on with the next review; only failures across many reviews fail the task
 /// (<see cref="ChildFetchFailures"/>).
@@ -36,12 +36,13 @@ public sealed class ReviewChildrenRunner(
 
         // For children the cursor's NextUrl holds the last review done (keyset), so a walk resumes after it.
         var resumed = saved?.IsUnfinishedRunOf(run) == true ? saved : null;
+        var fullRunId = spec.Full ? run.RunId : null;
         Func<string?, CancellationToken, Task<IReadOnlyList<ReviewStamp>>> needing =
-            (after, ct) => mirror.ReviewsNeedingChildrenAsync(spec.ProjectId, Stream, spec.Full, after, options.Value.ChildrenBatch, ct);
+            (after, ct) => mirror.ReviewsNeedingChildrenAsync(spec.ProjectId, Stream, fullRunId, after, options.Value.ChildrenBatch, ct);
         using var reviews = spec.LeaderTaskId is { } leader
             ? new ReviewsFollowingLeader(
                 needing,
-                ct => mirror.CountReviewsNeedingChildrenAsync(spec.ProjectId, Stream, spec.Full, null, ct),
+                ct => mirror.CountReviewsNeedingChildrenAsync(spec.ProjectId, Stream, fullRunId, null, ct),
                 async ct => await grains.GetGrain<ISyncTaskGrain>(leader).GetAsync(ct) is { IsTerminal: true },
                 resumed,
                 options.Value.FollowPoll,
@@ -59,7 +60,7 @@ public sealed class ReviewChildrenRunner(
         StreamRun run, ListCursor? resumed, Func<string?, CancellationToken, Task<IReadOnlyList<ReviewStamp>>> needing, CancellationToken cancellationToken)
     {
         // The run's whole work, for percent and ETA: what is done, and what is left to visit.
-        var left = await mirror.CountReviewsNeedingChildrenAsync(run.Spec.ProjectId, Stream, run.Spec.Full, resumed?.NextUrl, cancellationToken);
+        var left = await mirror.CountReviewsNeedingChildrenAsync(run.Spec.ProjectId, Stream, run.Spec.Full ? run.RunId : null, resumed?.NextUrl, cancellationToken);
         return new ReviewKeyset(needing, resumed?.NextUrl, (resumed?.Position ?? 0) + left);
     }
 
