@@ -83,4 +83,12 @@ public enum HostileKind
     /// JSON, beyond what a decimal (PostgreSQL's numeric, so jsonb) holds.
     /// </summary>
     NumberOutOfRange,
+
+    /// <summary>
+    /// The normal reviews page (one with a next page); then its first review leaves the list (archived, unarchived
+    /// when archived) and a new review is created, as two users may between two page reads: an active list keeps its
+    /// totalResults, every later review shifts one place left, and the review at the next page boundary moves onto
+    /// the page already read.
+    /// </summary>
+    ShiftAfterPage,
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 namespace OrleansSync.Emulator;
 
 /// <summary>
@@ -35,9 +36,9 @@ public sealed record HostileRule(HostileTarget Target, HostileKind Kind, string?
             yield return "the token target takes only html200, truncated, stallBody and nulInError";
         }
 
-        if (Kind == HostileKind.DriftAfterPage && Target != HostileTarget.Reviews)
+        if (Kind is HostileKind.DriftAfterPage or HostileKind.ShiftAfterPage && Target != HostileTarget.Reviews)
         {
-            yield return "driftAfterPage takes only the reviews target";
+            yield return $"{JsonNamingPolicy.CamelCase.ConvertName(Kind.ToString())} takes only the reviews target";
         }
 
         if (Kind == HostileKind.NumberOutOfRange && Target != HostileTarget.Workflows)

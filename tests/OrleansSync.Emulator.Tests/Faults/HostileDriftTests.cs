@@ -31,6 +31,30 @@ public sealed class HostileDriftTests
     }
 
     [Fact]
+    public async Task ShiftAfterPage_OnReviews_ArchivesThePagesFirstReviewAndCreatesOneSoTheTotalStaysAndTheNextPageSkipsOne()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var emulator = await AccEmulator.StartAsync(TestOptions.Small(), ct);
+        using var client = new UpstreamClient(emulator);
+        var token = await client.TokenAsync(ct);
+        var path = UpstreamClient.ReviewsPath(emulator.ProjectIds[0]) + "?limit=10";
+        var before = (await client.GetAllAsync(path, token, ct)).Select(static r => r.GetProperty("id").GetString()!).ToList();
+
+        emulator.AddHostile(new HostileRule(HostileTarget.Reviews, HostileKind.ShiftAfterPage, Times: 1));
+        var first = await client.GetAsync(path, token, ct);
+        var second = await client.GetAsync(first.NextUrl!, token, ct);
+
+        Assert.Equal(before.Count, first.Pagination.GetProperty("totalResults").GetInt32());
+        Assert.Equal(before.Count, second.Pagination.GetProperty("totalResults").GetInt32());
+        // The review at offset 10 moved to offset 9, already read; the created one joined at the end.
+        Assert.Equal(before[11..21], second.Results.EnumerateArray().Select(static r => r.GetProperty("id").GetString()!));
+        var after = (await client.GetAllAsync(path, token, ct)).Select(static r => r.GetProperty("id").GetString()!).ToList();
+        Assert.Equal(before[1..], after[..^1]);
+        Assert.DoesNotContain(after[^1], before);
+        Assert.Equal(1, emulator.GetStats().CountHostile(HostileKind.ShiftAfterPage));
+    }
+
+    [Fact]
     public async Task DriftAfterPage_OnAnotherTarget_IsRefused()
     {
         var ct = TestContext.Current.CancellationToken;

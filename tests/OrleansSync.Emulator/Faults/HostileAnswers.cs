@@ -52,9 +52,9 @@ internal sealed class HostileAnswers(FaultState faults, TimeProvider time, Mutat
                 response.ContentLength = ProxyErrorPage.Length;
                 await response.Body.WriteAsync(ProxyErrorPage, http.RequestAborted);
                 break;
-            case HostileKind.DriftAfterPage:
+            case HostileKind.DriftAfterPage or HostileKind.ShiftAfterPage:
                 // The page goes out as it was; the list changes before the client can ask for the next one.
-                mutator.ToggleArchived((string)http.GetRouteValue("projectId")!, HostilePage.FirstId(page!));
+                mutator.ToggleArchived((string)http.GetRouteValue("projectId")!, HostilePage.FirstId(page!), andCreate: kind == HostileKind.ShiftAfterPage);
                 response.ContentLength = body.Length;
                 await response.Body.WriteAsync(body, http.RequestAborted);
                 break;

@@ -44,7 +44,7 @@ internal static class HostilePage
             HostileKind.RepeatRecord => HasNext(pagination) && page?["results"] is JsonArray { Count: >= 2 },
             HostileKind.NextUrlDropsFilters => HasNext(pagination) && new Uri(pagination!["nextUrl"]!.GetValue<string>()).Query.Split('&').Length > 2,
             HostileKind.NextUrlChangesLimit => HasNext(pagination) && pagination!["limit"]!.GetValue<int>() >= 2,
-            HostileKind.DriftAfterPage => pagination?["nextUrl"] is JsonValue link && link.GetValueKind() == JsonValueKind.String
+            HostileKind.DriftAfterPage or HostileKind.ShiftAfterPage => pagination?["nextUrl"] is JsonValue link && link.GetValueKind() == JsonValueKind.String
                 && FirstRecord(page)?["id"] is JsonValue id && id.GetValueKind() == JsonValueKind.String,
             HostileKind.TotalResultsLie => pagination?["totalResults"] is JsonValue total && total.TryGetValue<int>(out var count) && count > 1,
             HostileKind.NumberOutOfRange => FirstRecord(page)?["steps"] is JsonArray { Count: > 0 } steps && steps[0] is JsonObject,

@@ -67,8 +67,11 @@ internal sealed partial class Mutator(Dataset data, DatasetOptions sizes, TimePr
         return Save(project, renamed with { UpdatedAt = now }, MutationKinds.ReviewUpdated);
     }
 
-    /// <summary>Archives one review now (unarchives it when archived), as a mutation; false when there is no such review.</summary>
-    public bool ToggleArchived(string projectId, string reviewId) => data.Write(() =>
+    /// <summary>
+    /// Archives one review now (unarchives it when archived), as a mutation, and with <paramref name="andCreate"/>
+    /// creates a review too, in the same write; false when there is no such review.
+    /// </summary>
+    public bool ToggleArchived(string projectId, string reviewId, bool andCreate = false) => data.Write(() =>
     {
         if (data.FindProject(projectId) is not { } project || project.FindReview(reviewId) is not { } review)
         {
@@ -77,6 +80,11 @@ internal sealed partial class Mutator(Dataset data, DatasetOptions sizes, TimePr
 
         var (now, rng) = data.NextMutation(Stamp());
         ToggleArchived(project, review, rng, now);
+        if (andCreate)
+        {
+            CreateReview(project, rng, now);
+        }
+
         return true;
     });
 

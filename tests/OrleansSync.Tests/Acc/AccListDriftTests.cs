@@ -43,6 +43,47 @@ public sealed class AccListDriftTests
         new([.. ids.Select(static id => System.Text.Json.JsonDocument.Parse($$"""{"id":"{{id}}"}""").RootElement)], offset, 6, next, 1, null);
 
     [Fact]
+    public void Anchored_NextPageStartsWithTheLastRecordRead_HoldsTogetherAndDropsTheRepeat()
+    {
+        var trail = new AccPageTrail();
+        Assert.Null(trail.Check(List, Reviews(0, At(2), "a", "b")));
+        _ = trail.WithoutRepeats(Reviews(0, At(2), "a", "b"));
+
+        var anchored = trail.Anchored(At(2));
+        var page = Reviews(1, At(3), "b", "c");
+
+        Assert.Equal(At(1), anchored);
+        Assert.Null(trail.Check(anchored, page));
+        Assert.Equal(["c"], trail.WithoutRepeats(page).Records.Select(static r => r.GetProperty("id").GetString()));
+        Assert.Equal(3, trail.RecordsRead);
+    }
+
+    [Fact]
+    public void Anchored_ResumedWithTheAnchor_ChecksItAndNeitherCountsNorReturnsItAgain()
+    {
+        var trail = new AccPageTrail(announcedTotal: 6, recordsRead: 2, anchor: "id:b");
+        var page = Reviews(1, At(3), "b", "c");
+
+        Assert.Null(trail.Check(At(1), page));
+        Assert.Equal(["c"], trail.WithoutRepeats(page).Records.Select(static r => r.GetProperty("id").GetString()));
+        Assert.Equal(3, trail.RecordsRead);
+        Assert.NotNull(new AccPageTrail(announcedTotal: 6, recordsRead: 2, anchor: "id:b").Check(At(1), Reviews(1, At(3), "c", "d")));
+    }
+
+    [Fact]
+    public void Anchored_NextPageStartsWithAnotherRecord_ReturnsDrift()
+    {
+        // "a" left the list and "g" joined it at its end: the total stays 6, "c" moved onto the page already read.
+        var trail = new AccPageTrail();
+        Assert.Null(trail.Check(List, Reviews(0, At(2), "a", "b")));
+        _ = trail.WithoutRepeats(Reviews(0, At(2), "a", "b"));
+
+        var drift = trail.Check(trail.Anchored(At(2)), Reviews(1, At(3), "c", "d"));
+
+        Assert.Equal("the page at offset 1 starts with id:c, not id:b, which ended the page before: the list moved under the read", drift?.Reason);
+    }
+
+    [Fact]
     public void Check_LastPageEndsBeforeTheAnnouncedTotal_ReturnsDrift()
     {
         var trail = new AccPageTrail();

@@ -11,7 +11,7 @@ public sealed class DriftingUpstreamFixture : EmulatorClusterFixture
 {
     protected override EmulatorOptions Upstream => new()
     {
-        Dataset = { Seed = 91, Projects = 4, ReviewsPerProject = 16, WorkflowsPerProject = 2, VersionsPerReview = 1, ProgressStepsPerReview = 1, ArchivedShare = 0.2 },
+        Dataset = { Seed = 91, Projects = 5, ReviewsPerProject = 16, WorkflowsPerProject = 2, VersionsPerReview = 1, ProgressStepsPerReview = 1, ArchivedShare = 0.2 },
         RateLimits = RateLimitOptions.Unlimited,
     };
 

@@ -33,6 +33,28 @@ public sealed class DriftingUpstreamTests(DriftingUpstreamFixture fixture, ITest
         output.WriteLine($"{fixture.Emulator.GetStats().Count(ReviewsList)} reviews list calls; {SyncDriver.Describe(tasks)}");
     }
 
+    /// <summary>
+    /// A review leaves the active list after its first page and another joins at its end: totalResults stays, and
+    /// only the anchored next page (one record earlier) shows that the list moved.
+    /// </summary>
+    [Fact]
+    public async Task Sync_ReviewLeavesAndAnotherJoinsAfterTheFirstPageIsRead_ListReadAgainAndMirrorExact()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var projectId = fixture.Emulator.ProjectIds[4];
+        await SyncDriver.AddProjectAsync(fixture.Cluster.Client, fixture.Emulator, projectId, ct);
+        fixture.Emulator.ResetStats();
+        fixture.Emulator.AddHostile(new HostileRule(HostileTarget.Reviews, HostileKind.ShiftAfterPage, Times: 1, Query: ActiveList));
+
+        var (run, tasks) = await SyncDriver.SyncToEndAsync(fixture.Cluster.Client, projectId, full: false, ct, Bound);
+
+        Assert.True(run.Status == SyncTaskStatus.Succeeded, SyncDriver.Describe(tasks));
+        Assert.Equal(1, fixture.Emulator.GetStats().CountHostile(HostileKind.ShiftAfterPage));
+        var differences = await MirrorComparison.CompareAsync(fixture.Cluster.Database, fixture.Emulator, projectId, ct);
+        Assert.True(differences.None, MirrorComparison.Describe(differences));
+        output.WriteLine($"{fixture.Emulator.GetStats().Count(ReviewsList)} reviews list calls; {SyncDriver.Describe(tasks)}");
+    }
+
     [Fact]
     public async Task Sync_ListDriftsOnEveryRead_ReviewsTaskFailsNamingTheDriftAndItsSetting()
     {

@@ -28,6 +28,11 @@ public sealed class ReviewChildrenFollowTests(SmallPagesClusterFixture fixture, 
     private const int Reviews = 150;
     private const int Latency = 100;
 
+    // The active list's sixth page: each page after the first asks one record early (to see that the list held
+    // still), so it starts at 5 × (PageSize − 1), after PageSize + 4 × (PageSize − 1) reviews.
+    private const int SixthPageOffset = 5 * (SmallPagesClusterFixture.PageSize - 1);
+    private const int ReviewsBeforeSixthPage = SmallPagesClusterFixture.PageSize + (4 * (SmallPagesClusterFixture.PageSize - 1));
+
     private static readonly string[] Children = ["review_versions", "review_progress"];
 
     private static EmulatorOptions Upstream(int seed, int latency = Latency) => new()
@@ -105,18 +110,18 @@ public sealed class ReviewChildrenFollowTests(SmallPagesClusterFixture fixture, 
         var ct = TestContext.Current.CancellationToken;
         await using var emulator = await AccEmulator.StartAsync(Upstream(63), ct);
         var (client, projectId) = await AddAsync(emulator, ct);
-        // The active list's sixth page is refused (403: retrying cannot help): the reviews task fails after 50 reviews.
-        emulator.AddHostile(new HostileRule(HostileTarget.Reviews, HostileKind.Forbidden403, Query: $"offset={5 * SmallPagesClusterFixture.PageSize}"));
+        // The active list's sixth page is refused (403: retrying cannot help): the reviews task fails after 46 reviews.
+        emulator.AddHostile(new HostileRule(HostileTarget.Reviews, HostileKind.Forbidden403, Query: $"offset={SixthPageOffset}"));
 
         var (run, tasks) = await SyncDriver.SyncToEndAsync(client, projectId, full: false, ct);
 
         Assert.Equal(SyncTaskStatus.Failed, run.Status);
         var listed = tasks.Single(static t => t.Spec.Stream == "reviews");
         Assert.Equal(SyncTaskStatus.Failed, listed.Status);
-        Assert.Equal(5 * SmallPagesClusterFixture.PageSize, listed.Progress.Inserted);
+        Assert.Equal(ReviewsBeforeSixthPage, listed.Progress.Inserted);
         var landed = (await fixture.Cluster.Database.ScalarAsync<string[]>(
             "SELECT array_agg(review_id) FROM acc.reviews WHERE project_id = @p", ct, ("p", projectId)))!.ToHashSet(StringComparer.Ordinal);
-        Assert.Equal(5 * SmallPagesClusterFixture.PageSize, landed.Count);
+        Assert.Equal(ReviewsBeforeSixthPage, landed.Count);
         // The children tasks had started with the list: they end once it ended, having visited every review it landed.
         foreach (var children in tasks.Where(static t => Children.Contains(t.Spec.Stream)))
         {
@@ -153,8 +158,8 @@ public sealed class ReviewChildrenFollowTests(SmallPagesClusterFixture fixture, 
     public async Task Sync_TwoRunSlotsAndTheReviewsTaskRetries_WaitingChildrenGiveBackTheirSlotsAndTheRunSucceeds()
     {
         var ct = TestContext.Current.CancellationToken;
-        // The reviews task's attempt fails after 50 reviews and it waits in line for a run slot again, while both
-        // children tasks, done with those 50, wait for more. The silo has two slots: children keeping theirs while they
+        // The reviews task's attempt fails after 46 reviews and it waits in line for a run slot again, while both
+        // children tasks, done with those 46, wait for more. The silo has two slots: children keeping theirs while they
         // wait would leave the reviews task in line for good.
         await using var emulator = await AccEmulator.StartAsync(Upstream(66, latency: 0), ct);
         await using var cluster = await OneRefusedListPageAsync(emulator, new() { ["OrleansSync:Tasks:RetryBaseDelay"] = "00:00:01", ["OrleansSync:Placement:MaxRunningPerSilo"] = "2" }, ct);
@@ -170,11 +175,11 @@ public sealed class ReviewChildrenFollowTests(SmallPagesClusterFixture fixture, 
 
     /// <summary>
     /// One silo of its own with <paramref name="settings"/>, the emulator's first project added, and the active reviews
-    /// list's sixth page refused once with no client retries: the reviews task's first attempt fails after 50 reviews.
+    /// list's sixth page refused once with no client retries: the reviews task's first attempt fails after 46 reviews.
     /// </summary>
     private static async Task<InProcessCluster> OneRefusedListPageAsync(AccEmulator emulator, Dictionary<string, string?> settings, CancellationToken ct)
     {
-        emulator.AddHostile(new HostileRule(HostileTarget.Reviews, HostileKind.Unavailable, Times: 1, Query: $"offset={5 * SmallPagesClusterFixture.PageSize}"));
+        emulator.AddHostile(new HostileRule(HostileTarget.Reviews, HostileKind.Unavailable, Times: 1, Query: $"offset={SixthPageOffset}"));
         var configuration = new Dictionary<string, string?>(SyncDriver.FastTasks)
         {
             ["OrleansSync:Acc:PageSize"] = SmallPagesClusterFixture.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -14,11 +14,18 @@ namespace OrleansSync.Sources.Acc.Client;
 /// Check throws before page.NextUrl is followed when the pages loop, contradict themselves or run past the page cap,
 /// and returns an <see cref="AccListDrift"/> when the list changed under the read. One list, one reader: not
 /// thread-safe. A reader that resumes mid-list starts a new trail there, with what it had read of the list.
+/// <para>
+/// Offset paging cannot show a shift by its totals alone: one review leaving the list before the read's place and
+/// another joining after it leave totalResults as it was, and the record at the next page boundary is never read. So
+/// the reader follows each nextUrl through <see cref="Anchored"/>, which asks one record earlier: the page must start
+/// with the record the last one ended with, or the list moved under the read (either way) and is read again.
+/// </para>
 /// </summary>
 /// <param name="maxPages">The most pages one read of a list may take, whatever it announces.</param>
 /// <param name="announcedTotal">The totalResults the list announced before a resume, if any.</param>
 /// <param name="recordsRead">Records read of the list before a resume (0 for a new read); null when not known.</param>
-public sealed class AccPageTrail(int maxPages = AccPageTrail.DefaultMaxPages, int? announcedTotal = null, long? recordsRead = 0)
+/// <param name="anchor">The record a resumed read's first page must start with (<see cref="Anchor"/> when it stopped).</param>
+public sealed class AccPageTrail(int maxPages = AccPageTrail.DefaultMaxPages, int? announcedTotal = null, long? recordsRead = 0, string? anchor = null)
 {
     /// <summary>The default of <see cref="AccSourceOptions.MaxListPages"/>.</summary>
     public const int DefaultMaxPages = 100_000;
@@ -29,11 +36,19 @@ public sealed class AccPageTrail(int maxPages = AccPageTrail.DefaultMaxPages, in
     // Each page's URL, one spelling per page, with the offset upstream answered there.
     private readonly Dictionary<string, int> _urls = new(StringComparer.Ordinal);
     private readonly HashSet<int> _offsets = [];
-    private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _keys = anchor is null ? new(StringComparer.Ordinal) : new([anchor], StringComparer.Ordinal);
     private HashSet<string>? _list;
     private int? _totalResults = announcedTotal;
     private int? _end;
     private int? _smallestLimit;
+
+    // The key of the last page's last record, and the one the page asked next must start with (an anchored URL).
+    private string? _lastKey;
+    private string? _anchor = anchor;
+    private bool _anchoring = anchor is not null;
+
+    /// <summary>The record the page <see cref="Anchored"/> last gave must start with; null when it asks for no earlier record.</summary>
+    public string? Anchor => _anchor;
 
     /// <summary>Pages checked so far.</summary>
     public int Pages => _urls.Count;
@@ -76,10 +91,16 @@ public sealed class AccPageTrail(int maxPages = AccPageTrail.DefaultMaxPages, in
             throw new AccPaginationException(endpoint, Invariant($"two pages of the list answered offset {page.Offset}"));
         }
 
-        RecordsRead += page.Records.Count;
+        // An anchored page starts with the last page's last record: read already, and the proof that nothing moved.
+        var anchor = _anchor;
+        _anchor = null;
+        var anchorKept = anchor is not null && page.Records.Count > 0 && Key(page.Records[0]) == anchor;
+        RecordsRead += page.Records.Count - (anchorKept ? 1 : 0);
         // Whether the page starts where the last one ended (or later), so that it should hold none of its records.
         var disjoint = _end is not { } end || page.Offset >= end;
         _end = page.Offset + page.Records.Count;
+        var lastKey = _lastKey;
+        _lastKey = page.Records.Count > 0 ? Key(page.Records[^1]) : null;
         if (LimitOf(pageUrl) is { } limit)
         {
             _smallestLimit = Math.Min(limit, _smallestLimit ?? limit);
@@ -90,10 +111,17 @@ public sealed class AccPageTrail(int maxPages = AccPageTrail.DefaultMaxPages, in
             return drift;
         }
 
+        if (anchor is not null && !anchorKept)
+        {
+            var found = page.Records.Count > 0 ? Key(page.Records[0]) ?? "a record without id" : "no record";
+            return new AccListDrift(
+                endpoint, Invariant($"the page at offset {page.Offset} starts with {found}, not {anchor}, which ended the page before: the list moved under the read"));
+        }
+
         // A record seen on an earlier page moved down: one joined the list before the read's place. With its total
         // unchanged, one left as well, and the record at a page boundary may have been skipped. (A page asked from
         // inside the last one repeats records by its own offset: the page cap stops such a list.)
-        if (disjoint && page.Records.Select(Key).FirstOrDefault(k => k is not null && _keys.Contains(k)) is { } repeated)
+        if (disjoint && page.Records.Skip(anchorKept ? 1 : 0).Select(Key).FirstOrDefault(k => k is not null && _keys.Contains(k)) is { } repeated)
         {
             return new AccListDrift(endpoint, Invariant($"{repeated} was on an earlier page of this read too"));
         }
@@ -130,9 +158,9 @@ public sealed class AccPageTrail(int maxPages = AccPageTrail.DefaultMaxPages, in
         }
 
         // Offsets that keep coming, each fresh (a step smaller than the page, a total that keeps growing), would read on
-        // for ever: a read takes at most the pages its total needs at its smallest limit, plus slack.
+        // for ever: a read takes at most the pages its total needs at its smallest limit (less the anchor), plus slack.
         var cap = _totalResults is { } total && _smallestLimit is { } smallest
-            ? Math.Min(maxPages, ((total + smallest - 1) / smallest) + PageSlack)
+            ? Math.Min(maxPages, ((total + Step(smallest) - 1) / Step(smallest)) + PageSlack)
             : maxPages;
         if (Pages >= cap)
         {
@@ -142,6 +170,27 @@ public sealed class AccPageTrail(int maxPages = AccPageTrail.DefaultMaxPages, in
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The URL to fetch for the last checked page's <paramref name="nextUrl"/>: one record earlier (offset − 1), so that
+    /// the next <see cref="Check"/> can tell whether the list moved. As given when it does not ask for the offset where
+    /// the last page ended (a link that steps otherwise is the page cap's to stop), asks for fewer than two records a
+    /// page, or the last page ended with a record without identity.
+    /// </summary>
+    public Uri Anchored(Uri nextUrl)
+    {
+        ArgumentNullException.ThrowIfNull(nextUrl);
+        _anchor = null;
+        if (_lastKey is not { } key || OffsetOf(nextUrl) is not { } offset || offset != _end || offset < 1 || LimitOf(nextUrl) is not >= 2)
+        {
+            return nextUrl;
+        }
+
+        (_anchor, _anchoring) = (key, true);
+        var query = string.Join('&', nextUrl.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.StartsWith("offset=", StringComparison.Ordinal) ? Invariant($"offset={offset - 1}") : p));
+        return new UriBuilder(nextUrl) { Query = query }.Uri;
     }
 
     /// <summary>
@@ -208,6 +257,9 @@ public sealed class AccPageTrail(int maxPages = AccPageTrail.DefaultMaxPages, in
         var parameters = Parameters(url).Select(static p => $"{p.Name}={p.Value}").Order(StringComparer.Ordinal);
         return $"{url.Scheme}://{url.IdnHost}:{url.Port}{Uri.UnescapeDataString(url.AbsolutePath)}?{string.Join('&', parameters)}";
     }
+
+    /// <summary>New records a page of <paramref name="limit"/> holds: one less once pages are anchored.</summary>
+    private int Step(int limit) => _anchoring && limit > 1 ? limit - 1 : limit;
 
     /// <summary>The offset a URL asks for, when it names one.</summary>
     private static int? OffsetOf(Uri url) => Number(url, "offset");

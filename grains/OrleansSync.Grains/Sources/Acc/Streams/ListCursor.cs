@@ -22,6 +22,10 @@ namespace OrleansSync.Sources.Acc.Streams;
 /// <param name="Announced">The totalResults the list being read announced, to see it drift across a resume.</param>
 /// <param name="Listed">Records read of the list being read; null when not known (a cursor written before it was kept).</param>
 /// <param name="Rereads">Times the list being read drifted and was started again, toward <c>OrleansSync:Acc:MaxListRereads</c>.</param>
+/// <param name="Anchor">
+/// The record the page at <paramref name="NextUrl"/> must start with, when that URL asks one record early (the last
+/// record read): a resumed read checks it, and does not count or land it twice.
+/// </param>
 public sealed record class ListCursor(
     string RunId,
     int Phase,
@@ -33,7 +37,8 @@ public sealed record class ListCursor(
     long Position = 0,
     int? Announced = null,
     long? Listed = null,
-    int Rereads = 0)
+    int Rereads = 0,
+    string? Anchor = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 

@@ -31,7 +31,7 @@ public sealed class ListPhaseReader(AccClient acc, TimeProvider time, IOptionsMo
     {
         var cursor = start;
         var maxPages = options.CurrentValue.MaxListPages;
-        var trail = new AccPageTrail(maxPages, cursor.Announced, cursor.Listed);
+        var trail = new AccPageTrail(maxPages, cursor.Announced, cursor.Listed, cursor.Anchor);
         while (!cursor.Done)
         {
             var url = cursor.NextUrl is { } next ? new Uri(next) : firstPages[cursor.Phase];
@@ -56,14 +56,15 @@ public sealed class ListPhaseReader(AccClient acc, TimeProvider time, IOptionsMo
                     rereads = 0;
                 }
 
-                cursor = cursor with { NextUrl = null, HighWater = highWater, Position = position, Announced = null, Listed = 0, Rereads = rereads };
+                cursor = cursor with { NextUrl = null, HighWater = highWater, Position = position, Announced = null, Listed = 0, Rereads = rereads, Anchor = null };
                 trail = new AccPageTrail(maxPages);
             }
             else if (page.NextUrl is { } following)
             {
                 cursor = cursor with
                 {
-                    NextUrl = following.AbsoluteUri,
+                    NextUrl = trail.Anchored(following).AbsoluteUri,
+                    Anchor = trail.Anchor,
                     HighWater = highWater,
                     Position = position,
                     Announced = trail.AnnouncedTotal,
@@ -83,6 +84,7 @@ public sealed class ListPhaseReader(AccClient acc, TimeProvider time, IOptionsMo
                     Announced = null,
                     Listed = 0,
                     Rereads = 0,
+                    Anchor = null,
                 };
                 trail = new AccPageTrail(maxPages);
             }
