@@ -49,8 +49,8 @@ public sealed class PgCdcScenario : IScenario
         return new ScenarioResult(
             Name,
             quick,
-            new Dictionary<string, object> { ["silos"] = 2, ["burstChanges"] = burst, ["pacedPerSecond"] = pacedRate, ["pacedSeconds"] = pacedSeconds, ["killPerSecond"] = killRate },
-            $"1 table (bigint key, timestamptz, text, integer), --mode cdc, 2 silo processes; burst of {burst:N0} inserts ({BurstPerTransaction:N0} a transaction), " +
+            new Dictionary<string, object> { ["silos"] = 2, ["warmUpChanges"] = warmUp, ["burstChanges"] = burst, ["pacedPerSecond"] = pacedRate, ["pacedSeconds"] = pacedSeconds, ["killPerSecond"] = killRate },
+            $"1 table (bigint key, timestamptz, text, integer), --mode cdc, 2 silo processes; burst of {burst:N0} inserts ({BurstPerTransaction:N0} a transaction) after {warmUp:N0} of warm-up, " +
             $"{pacedRate:N0}/s paced for {pacedSeconds} s, SIGKILL of the streaming silo under {killRate:N0}/s; source on a server of its own, mirror on the shared one",
             new Dictionary<string, double>
             {
