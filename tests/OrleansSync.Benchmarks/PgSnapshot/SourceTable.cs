@@ -35,14 +35,6 @@ public static class SourceTable
     }
 
     /// <summary>An md5 of every row's text in key order: equal on both sides when the mirror is exact.</summary>
-    public static async Task<string> DigestAsync(BenchmarkDatabase database, string schema, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        // Only the benchmark's own schema names are used here; the table's columns are listed so a mirror's extra column would not count.
-        await using var command = new NpgsqlCommand(
-            $"SELECT md5(string_agg((id, name, amount, at, tags, doc, flag, ref, blob)::text, E'\\n' ORDER BY id)) FROM {schema}.items",
-            connection) { CommandTimeout = 600 };
-        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    public static Task<string> DigestAsync(BenchmarkDatabase database, string schema, CancellationToken cancellationToken) =>
+        TableDigest.Md5Async(database.ConnectionString, $"{schema}.items", ["id", "name", "amount", "at", "tags", "doc", "flag", "ref", "blob"], cancellationToken);
 }

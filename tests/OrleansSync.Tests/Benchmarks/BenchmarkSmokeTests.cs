@@ -147,6 +147,19 @@ public sealed class BenchmarkSmokeTests(BenchmarkSmokeTests.QuickRun run, ITestO
         Assert.Contains(stdout.Split('\n'), static l => l.StartsWith("| pg-snapshot (quick) |", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task PgCdc_Quick_PrintsResultWithChangesFlowingAfterTheKillAndTheMirrorExact()
+    {
+        var (root, stdout) = await RunQuickAsync("pg-cdc", TestContext.Current.CancellationToken);
+
+        var figures = root.GetProperty("figures");
+        Assert.Equal(1, figures.GetProperty("mirrorExact").GetDouble());
+        // A change written after the kill reached the mirror, through the task on the silo that was not killed.
+        Assert.True(figures.GetProperty("killToFlowSeconds").GetDouble() is > 0 and < double.PositiveInfinity, "changes flowed after the kill");
+        Assert.Equal(1, figures.GetProperty("taskMovedOffVictim").GetDouble());
+        Assert.Contains(stdout.Split('\n'), static l => l.StartsWith("| pg-cdc (quick) |", StringComparison.Ordinal));
+    }
+
     private Task<(JsonElement Root, string StdOut)> RunQuickAsync(string scenario, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

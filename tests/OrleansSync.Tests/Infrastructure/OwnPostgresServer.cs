@@ -29,7 +29,7 @@ public sealed class OwnPostgresServer : IAsyncDisposable
         }.ConnectionString;
     }
 
-    /// <summary>The superuser's connection string, to the <c>postgres</c> database: the admin server of a <see cref="TestDatabase"/>.</summary>
+    /// <summary>The superuser's connection string, to the <c>postgres</c> database: the admin server of a <c>TestDatabase</c>.</summary>
     public string ConnectionString { get; }
 
     private string DataDirectory => Path.Combine(_root.FullName, "data");

@@ -31,6 +31,9 @@ public sealed partial class SiloProcess : IAsyncDisposable
 
     public string LogPath { get; }
 
+    /// <summary>The process's id (a benchmark reads its CPU time from /proc).</summary>
+    public int ProcessId => _process.Id;
+
     public bool HasExited => _process.HasExited;
 
     /// <summary>The process's resident memory now (the scheduler benchmark's per-project figure).</summary>

@@ -10,7 +10,8 @@ namespace OrleansSync.Sources.Postgres.Cdc;
 /// statement sets rows to what the change says (upserts of whole rows, deletes by key), so applying a batch again over
 /// a mirror that already holds some of it leaves the same mirror: a kill between the commit and the slot's
 /// acknowledgement, or midway through a large source transaction, is replayed safely. A value the source left TOASTed
-/// and unchanged is left out of its update, so the mirror keeps its own.
+/// and unchanged is left out of its update, so the mirror keeps its own. Consecutive upserts go as one statement
+/// (<see cref="CdcUpsertRun"/>): a statement per change cost the silo and the server more than the change itself.
 /// </summary>
 internal sealed class CdcApply(TableShape source, TableName mirror)
 {
@@ -24,13 +25,30 @@ internal sealed class CdcApply(TableShape source, TableName mirror)
         if (changes.Count > 0)
         {
             await using var batch = new NpgsqlBatch(connection, transaction);
+            CdcUpsertRun? run = null;
             foreach (var change in changes)
             {
-                Add(batch, change);
+                if (change.Kind == CdcChangeKind.Insert || (change.Kind == CdcChangeKind.Update && !MovesKey(change)))
+                {
+                    if (run?.TryAdd(change.Row!, change.Unchanged) != true)
+                    {
+                        AddRun(batch, run);
+                        run = new CdcUpsertRun(source, _key, change.Unchanged);
+                        run.TryAdd(change.Row!, change.Unchanged);
+                    }
+                }
+                else
+                {
+                    AddRun(batch, run);
+                    run = null;
+                    Add(batch, change);
+                }
+
                 inserted += change.Kind == CdcChangeKind.Insert ? 1 : 0;
                 updated += change.Kind == CdcChangeKind.Update ? 1 : 0;
             }
 
+            AddRun(batch, run);
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -40,6 +58,18 @@ internal sealed class CdcApply(TableShape source, TableName mirror)
         return result;
     }
 
+    private void AddRun(NpgsqlBatch batch, CdcUpsertRun? run)
+    {
+        if (run is { Count: > 0 })
+        {
+            batch.BatchCommands.Add(run.Command(mirror.Sql));
+        }
+    }
+
+    private bool MovesKey(CdcChange change) =>
+        change.OldKey is { } oldKey && !oldKey.SequenceEqual(_key.Select(i => change.Row![i]));
+
+    /// <summary>A change that is no plain upsert (a delete, a truncate, an update moving its key), in a statement of its own.</summary>
     private void Add(NpgsqlBatch batch, CdcChange change)
     {
         switch (change.Kind)
@@ -50,19 +80,11 @@ internal sealed class CdcApply(TableShape source, TableName mirror)
             case CdcChangeKind.Delete:
                 batch.BatchCommands.Add(DeleteByKey(change.OldKey!));
                 break;
-            case CdcChangeKind.Insert:
-                batch.BatchCommands.Add(Upsert(change.Row!, null));
-                break;
             case CdcChangeKind.Update:
-                var newKey = _key.Select(i => change.Row![i]).ToArray();
-                if (change.OldKey is { } oldKey && !oldKey.SequenceEqual(newKey))
-                {
-                    // The key moved: whatever holds the new key goes (a replay may have put it there), the old row takes
-                    // it, keeping its unchanged TOASTed values; the upsert after it covers a row the mirror lacked.
-                    batch.BatchCommands.Add(DeleteByKey(newKey));
-                    batch.BatchCommands.Add(Move(oldKey, change.Row!, change.Unchanged!));
-                }
-
+                // The key moved: whatever holds the new key goes (a replay may have put it there), the old row takes
+                // it, keeping its unchanged TOASTed values; the upsert after it covers a row the mirror lacked.
+                batch.BatchCommands.Add(DeleteByKey([.. _key.Select(i => change.Row![i])]));
+                batch.BatchCommands.Add(Move(change.OldKey!, change.Row!, change.Unchanged!));
                 batch.BatchCommands.Add(Upsert(change.Row!, change.Unchanged));
                 break;
         }

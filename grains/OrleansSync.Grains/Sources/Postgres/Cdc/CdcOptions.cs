@@ -12,7 +12,7 @@ public sealed class CdcOptions
     [Range(1, 1_000_000)]
     public int BatchRows { get; set; } = 5_000;
 
-    /// <summary>How long changes wait for more before they land: the lag a quiet source sees, traded against transactions per change.</summary>
+    /// <summary>How long a change waits for more before it lands, at most (unless a batch fills first): the lag a source sees, traded against transactions per change.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
     public TimeSpan FlushDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 

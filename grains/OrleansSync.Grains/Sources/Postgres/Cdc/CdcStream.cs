@@ -10,8 +10,8 @@ using OrleansSync.Pipeline;
 namespace OrleansSync.Sources.Postgres.Cdc;
 
 /// <summary>
-/// Streams a table's slot from an LSN and lands its changes in commit order, batched: a batch lands when
-/// <see cref="CdcOptions.FlushDelay"/> passes without a message or it reaches <see cref="CdcOptions.BatchRows"/>
+/// Streams a table's slot from an LSN and lands its changes in commit order, batched: a batch lands
+/// <see cref="CdcOptions.FlushDelay"/> after its first change arrived, or once it reaches <see cref="CdcOptions.BatchRows"/>
 /// (within a large source transaction too, so memory stays bounded). Each batch commits with the checkpoint of the
 /// last source transaction it holds whole, and only then is the slot told that it may let go of that WAL.
 /// </summary>
@@ -45,15 +45,22 @@ internal sealed partial class CdcStream(NpgsqlDataSource target, CdcOptions opti
         LogInformationStreaming(logger, run.Spec.TaskId, table.ToString(), names.Slot, from.ToString());
         Task<bool>? next = null;
         var saidAt = time.GetUtcNow();
+        DateTimeOffset? dirtySince = null;
         try
         {
             while (true)
             {
                 next ??= MoveNextAsync(enumerator, names);
                 var dirty = pending.Count > 0 || committed > at.Lsn;
+                // What has not landed waits the flush delay from when it arrived, at most: a source that never pauses that
+                // long, in transactions too small to fill a batch, would otherwise keep it waiting until one fills.
+                var now = time.GetUtcNow();
+                dirtySince = dirty ? dirtySince ?? now : null;
+                var flushIn = options.FlushDelay - (now - dirtySince ?? TimeSpan.Zero);
                 // A caller waits for a position this task has not checkpointed (sync --wait): look again soon.
                 var behind = run.WantedPosition > (ulong)at.Lsn;
-                if (!await ArrivesAsync(next, run.PositionWanted, dirty || behind ? options.FlushDelay : options.IdleReport, cancellationToken))
+                if (flushIn <= TimeSpan.Zero
+                    || !await ArrivesAsync(next, run.PositionWanted, dirty ? flushIn : behind ? options.FlushDelay : options.IdleReport, cancellationToken))
                 {
                     if (dirty)
                     {

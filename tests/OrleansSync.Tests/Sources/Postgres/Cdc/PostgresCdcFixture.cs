@@ -7,7 +7,7 @@ namespace OrleansSync.Tests.Sources.Postgres.Cdc;
 /// <c>wal_level = logical</c> and a role that may replicate (the shared server's test role may not). Initial copies go
 /// in chunks of <see cref="ChunkRows"/> rows, so a small table takes several.
 /// </summary>
-public sealed class PostgresCdcFixture : ClusterFixture
+public class PostgresCdcFixture : ClusterFixture
 {
     public const int ChunkRows = 4;
 
