@@ -85,20 +85,11 @@ internal sealed class CdcApply(TableShape source, TableName mirror)
                 // it, keeping its unchanged TOASTed values; the upsert after it covers a row the mirror lacked.
                 batch.BatchCommands.Add(DeleteByKey([.. _key.Select(i => change.Row![i])]));
                 batch.BatchCommands.Add(Move(change.OldKey!, change.Row!, change.Unchanged!));
-                batch.BatchCommands.Add(Upsert(change.Row!, change.Unchanged));
+                var upsert = new CdcUpsertRun(source, _key, change.Unchanged);
+                upsert.TryAdd(change.Row!, change.Unchanged);
+                AddRun(batch, upsert);
                 break;
         }
-    }
-
-    private NpgsqlBatchCommand Upsert(string?[] row, bool[]? unchanged)
-    {
-        var columns = Enumerable.Range(0, source.Columns.Count).Where(i => unchanged is null || !unchanged[i]).ToList();
-        var command = new NpgsqlBatchCommand();
-        var others = columns.Where(i => !_key.Contains(i)).Select(i => source.Columns[i].Sql()).ToList();
-        var onConflict = others.Count == 0 ? "DO NOTHING" : $"DO UPDATE SET {string.Join(", ", others.Select(static c => $"{c} = excluded.{c}"))}";
-        command.CommandText =
-            $"INSERT INTO {mirror.Sql} ({string.Join(", ", columns.Select(i => source.Columns[i].Sql()))}) VALUES ({Values(command, columns, row)}) ON CONFLICT ({source.KeyList()}) {onConflict}";
-        return command;
     }
 
     private NpgsqlBatchCommand Move(string?[] oldKey, string?[] row, bool[] unchanged)

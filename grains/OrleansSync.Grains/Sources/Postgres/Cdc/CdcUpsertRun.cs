@@ -7,7 +7,7 @@ namespace OrleansSync.Sources.Postgres.Cdc;
 /// Consecutive upserts of a batch (inserts, and updates that keep their key) sending the same columns, each key once:
 /// one statement for them all, the values of each column as one text array, unnested and cast by the column's type.
 /// Within a run no two rows share a key, so the order the statement meets them in does not matter, and what it leaves
-/// is what the upserts one after another would; a key met again starts the next run.
+/// is what the upserts one after another would; a key met again starts the next run. A key move's upsert is a run of one.
 /// </summary>
 internal sealed class CdcUpsertRun(TableShape source, int[] key, bool[]? unchanged)
 {
