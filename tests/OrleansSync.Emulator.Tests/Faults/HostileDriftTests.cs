@@ -13,7 +13,7 @@ public sealed class HostileDriftTests
         using var client = new UpstreamClient(emulator);
         var token = await client.TokenAsync(ct);
         var path = UpstreamClient.ReviewsPath(emulator.ProjectIds[0]) + "?limit=10";
-        var before = (await client.GetAllAsync(path, token, ct)).Select(static r => r.GetProperty("id").GetString()!).ToList();
+        var before = Ids(await client.GetAllAsync(path, token, ct));
 
         emulator.AddHostile(new HostileRule(HostileTarget.Reviews, HostileKind.DriftAfterPage, Times: 1));
         var first = await client.GetAsync(path, token, ct);
@@ -22,9 +22,9 @@ public sealed class HostileDriftTests
         var total = first.Pagination.GetProperty("totalResults").GetInt32();
         Assert.Equal(before.Count, total);
         Assert.Equal(total - 1, second.Pagination.GetProperty("totalResults").GetInt32());
-        Assert.Equal(before[..10], first.Results.EnumerateArray().Select(static r => r.GetProperty("id").GetString()!));
+        Assert.Equal(before[..10], Ids(first.Results.EnumerateArray()));
         // The review at offset 10 moved to offset 9, already read: offset paging never serves it.
-        Assert.Equal(before[11..21], second.Results.EnumerateArray().Select(static r => r.GetProperty("id").GetString()!));
+        Assert.Equal(before[11..21], Ids(second.Results.EnumerateArray()));
         var archived = await client.GetAllAsync(UpstreamClient.ReviewsPath(emulator.ProjectIds[0]) + "?filter[archived]=true", token, ct);
         Assert.Contains(archived, r => r.GetProperty("id").GetString() == before[0]);
         Assert.Equal(1, emulator.GetStats().CountHostile(HostileKind.DriftAfterPage));
@@ -38,7 +38,7 @@ public sealed class HostileDriftTests
         using var client = new UpstreamClient(emulator);
         var token = await client.TokenAsync(ct);
         var path = UpstreamClient.ReviewsPath(emulator.ProjectIds[0]) + "?limit=10";
-        var before = (await client.GetAllAsync(path, token, ct)).Select(static r => r.GetProperty("id").GetString()!).ToList();
+        var before = Ids(await client.GetAllAsync(path, token, ct));
 
         emulator.AddHostile(new HostileRule(HostileTarget.Reviews, HostileKind.ShiftAfterPage, Times: 1));
         var first = await client.GetAsync(path, token, ct);
@@ -47,8 +47,8 @@ public sealed class HostileDriftTests
         Assert.Equal(before.Count, first.Pagination.GetProperty("totalResults").GetInt32());
         Assert.Equal(before.Count, second.Pagination.GetProperty("totalResults").GetInt32());
         // The review at offset 10 moved to offset 9, already read; the created one joined at the end.
-        Assert.Equal(before[11..21], second.Results.EnumerateArray().Select(static r => r.GetProperty("id").GetString()!));
-        var after = (await client.GetAllAsync(path, token, ct)).Select(static r => r.GetProperty("id").GetString()!).ToList();
+        Assert.Equal(before[11..21], Ids(second.Results.EnumerateArray()));
+        var after = Ids(await client.GetAllAsync(path, token, ct));
         Assert.Equal(before[1..], after[..^1]);
         Assert.DoesNotContain(after[^1], before);
         Assert.Equal(1, emulator.GetStats().CountHostile(HostileKind.ShiftAfterPage));
@@ -65,4 +65,7 @@ public sealed class HostileDriftTests
         Assert.Contains("driftAfterPage takes only the reviews target", error.Message, StringComparison.Ordinal);
         Assert.Empty(emulator.HostileRules);
     }
+
+    /// <summary>The reviews' ids, in the order the list served them.</summary>
+    private static List<string> Ids(IEnumerable<System.Text.Json.JsonElement> reviews) => [.. reviews.Select(static r => r.GetProperty("id").GetString()!)];
 }

@@ -99,7 +99,6 @@ public sealed class AccPageTrail(int maxPages = AccPageTrail.DefaultMaxPages, in
         // Whether the page starts where the last one ended (or later), so that it should hold none of its records.
         var disjoint = _end is not { } end || page.Offset >= end;
         _end = page.Offset + page.Records.Count;
-        var lastKey = _lastKey;
         _lastKey = page.Records.Count > 0 ? Key(page.Records[^1]) : null;
         if (LimitOf(pageUrl) is { } limit)
         {

@@ -36,19 +36,22 @@ public sealed class ReviewChildrenRunner(
 
         // For children the cursor's NextUrl holds the last review done (keyset), so a walk resumes after it.
         var resumed = saved?.IsUnfinishedRunOf(run) == true ? saved : null;
+        // A --full run needs every review its own walk has not visited; an incremental one, those with older children.
         var fullRunId = spec.Full ? run.RunId : null;
         Func<string?, CancellationToken, Task<IReadOnlyList<ReviewStamp>>> needing =
             (after, ct) => mirror.ReviewsNeedingChildrenAsync(spec.ProjectId, Stream, fullRunId, after, options.Value.ChildrenBatch, ct);
+        Func<string?, CancellationToken, Task<long>> counting =
+            (after, ct) => mirror.CountReviewsNeedingChildrenAsync(spec.ProjectId, Stream, fullRunId, after, ct);
         using var reviews = spec.LeaderTaskId is { } leader
             ? new ReviewsFollowingLeader(
                 needing,
-                ct => mirror.CountReviewsNeedingChildrenAsync(spec.ProjectId, Stream, fullRunId, null, ct),
+                ct => counting(null, ct),
                 async ct => await grains.GetGrain<ISyncTaskGrain>(leader).GetAsync(ct) is { IsTerminal: true },
                 resumed,
                 options.Value.FollowPoll,
                 time,
                 run.Slot)
-            : await KeysetAsync(run, resumed, needing, cancellationToken);
+            : await KeysetAsync(resumed, needing, counting, cancellationToken);
         await foreach (var page in WalkAsync(run, resumed, reviews, cancellationToken))
         {
             yield return page;
@@ -56,11 +59,14 @@ public sealed class ReviewChildrenRunner(
     }
 
     /// <summary>One keyset pass over the reviews needing children, after <paramref name="resumed"/>'s last one, with the walk's whole work known up front.</summary>
-    private async Task<IReviewQueue> KeysetAsync(
-        StreamRun run, ListCursor? resumed, Func<string?, CancellationToken, Task<IReadOnlyList<ReviewStamp>>> needing, CancellationToken cancellationToken)
+    private static async Task<IReviewQueue> KeysetAsync(
+        ListCursor? resumed,
+        Func<string?, CancellationToken, Task<IReadOnlyList<ReviewStamp>>> needing,
+        Func<string?, CancellationToken, Task<long>> counting,
+        CancellationToken cancellationToken)
     {
         // The run's whole work, for percent and ETA: what is done, and what is left to visit.
-        var left = await mirror.CountReviewsNeedingChildrenAsync(run.Spec.ProjectId, Stream, run.Spec.Full ? run.RunId : null, resumed?.NextUrl, cancellationToken);
+        var left = await counting(resumed?.NextUrl, cancellationToken);
         return new ReviewKeyset(needing, resumed?.NextUrl, (resumed?.Position ?? 0) + left);
     }
 
